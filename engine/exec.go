@@ -1,0 +1,93 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/vishvananda/netlink"
+)
+
+// Result is the outcome of one command.
+type Result struct {
+	Command  *Command
+	Node     string // the node it ran on (after any "ip netns exec")
+	Output   string // what the real tool would have printed
+	ExitCode int    // 0 on success; ping's 1 when no reply came back
+	Err      error  // the command failed (a mutating command's error fails its step)
+}
+
+// ExitError is a non-zero exit of a command that is not a failure of the
+// step, such as a ping that got no reply.
+type ExitError struct{ Code int }
+
+func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// execCtx is what an action runs with: the session and the node it acts on.
+type execCtx struct {
+	s    *Session
+	node *Node
+	h    *netlink.Handle
+}
+
+func (x *execCtx) do(fn func() error) error { return inNS(x.node.Path, fn) }
+
+// run executes a command on a node and returns its result. Mutating
+// actions run in order; the first failure stops the command.
+func (s *Session) run(nodeName string, cmd *Command) Result {
+	res := Result{Command: cmd, Node: nodeName}
+	if cmd.Netns != "" {
+		if _, err := s.lookup(cmd.Netns); err != nil {
+			res.Err = fmt.Errorf("Cannot open network namespace %q: No such file or directory", cmd.Netns)
+			res.ExitCode = 1
+			return res
+		}
+		res.Node = cmd.Netns
+	}
+	x, err := s.ctx(res.Node)
+	if err != nil {
+		res.Err, res.ExitCode = err, 1
+		return res
+	}
+	for _, a := range cmd.Actions {
+		out, err := a.run(x)
+		res.Output += out
+		if err != nil {
+			if ee, ok := err.(*ExitError); ok {
+				res.ExitCode = ee.Code
+				continue
+			}
+			res.Err, res.ExitCode = err, 1
+			return res
+		}
+	}
+	return res
+}
+
+func (s *Session) ctx(nodeName string) (*execCtx, error) {
+	n, err := s.lookup(nodeName)
+	if err != nil {
+		return nil, err
+	}
+	h, err := s.handle(n)
+	if err != nil {
+		return nil, err
+	}
+	return &execCtx{s: s, node: n, h: h}, nil
+}
+
+// other returns the context of another node, for actions that reach
+// across namespaces (veth peers, "netns NS").
+func (x *execCtx) other(name string) (*execCtx, error) {
+	if _, err := x.s.lookup(name); err != nil {
+		return nil, fmt.Errorf("Cannot find network namespace %q", name)
+	}
+	return x.s.ctx(name)
+}
+
+// link finds a link by name in the context's node, with ip's wording.
+func (x *execCtx) link(name string) (netlink.Link, error) {
+	l, err := x.h.LinkByName(name)
+	if err != nil {
+		return nil, fmt.Errorf("Cannot find device %q", name)
+	}
+	return l, nil
+}

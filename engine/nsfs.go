@@ -1,0 +1,151 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
+)
+
+// machineNS is the inode of the network namespace netlab started in: the
+// machine's own. No mutating operation may ever run there.
+var machineNS = func() uint64 {
+	var st unix.Stat_t
+	if err := unix.Stat("/proc/self/ns/net", &st); err != nil {
+		return 0
+	}
+	return st.Ino
+}()
+
+// createNS makes a new network namespace and pins it with a bind mount at
+// path, the way "ip netns add" does under /run/netns, but under netlab's
+// own directory. Loopback is brought up, as a container runtime would.
+func createNS(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE|os.O_EXCL, 0o444)
+	if err != nil {
+		return fmt.Errorf("cannot create namespace file %q: %w", path, err)
+	}
+	f.Close()
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		orig, err := netns.Get()
+		if err != nil {
+			runtime.UnlockOSThread()
+			errc <- err
+			return
+		}
+		defer orig.Close()
+		fresh, err := netns.New() // unshares this thread into a new namespace
+		if err != nil {
+			runtime.UnlockOSThread()
+			errc <- fmt.Errorf("unshare network namespace: %w", err)
+			return
+		}
+		fresh.Close()
+		err = unix.Mount(fmt.Sprintf("/proc/self/task/%d/ns/net", unix.Gettid()), path, "none", unix.MS_BIND, "")
+		if serr := netns.Set(orig); serr != nil {
+			// The thread is stuck in the lab namespace: leave it locked so
+			// the runtime ends it with this goroutine.
+			errc <- fmt.Errorf("switch back to the original namespace: %w", serr)
+			return
+		}
+		runtime.UnlockOSThread()
+		errc <- err
+	}()
+	if err := <-errc; err != nil {
+		os.Remove(path)
+		return fmt.Errorf("bind namespace to %q: %w", path, err)
+	}
+	h, err := netns.GetFromPath(path)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	nh, err := netlink.NewHandleAt(h)
+	if err != nil {
+		return err
+	}
+	defer nh.Close()
+	if lo, err := nh.LinkByName("lo"); err == nil {
+		return nh.LinkSetUp(lo)
+	}
+	return nil
+}
+
+// removeNS deletes the links in a namespace (so that veth peers elsewhere
+// disappear at once rather than when the kernel reaps the namespace), then
+// unmounts and removes its file. A missing file is not an error.
+func removeNS(path string) error {
+	if h, err := netns.GetFromPath(path); err == nil {
+		if nh, err := netlink.NewHandleAt(h); err == nil {
+			if links, err := nh.LinkList(); err == nil {
+				for _, l := range links {
+					if l.Attrs().Name != "lo" {
+						nh.LinkDel(l)
+					}
+				}
+			}
+			nh.Close()
+		}
+		h.Close()
+	}
+	if err := unix.Unmount(path, unix.MNT_DETACH); err != nil && !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOENT) {
+		return fmt.Errorf("unmount %q: %w", path, err)
+	}
+	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	return nil
+}
+
+// inNS runs fn on a locked OS thread switched into the namespace at path
+// and switches back afterwards. A thread that fails to switch back is never
+// unlocked, so the runtime ends it. Goroutines fn starts do not inherit the
+// namespace. fn refuses to run if the namespace is the machine's own.
+func inNS(path string, fn func() error) error {
+	target, err := netns.GetFromPath(path)
+	if err != nil {
+		return fmt.Errorf("open namespace %q: %w", path, err)
+	}
+	defer target.Close()
+	var st unix.Stat_t
+	if err := unix.Fstat(int(target), &st); err != nil {
+		return err
+	}
+	if st.Ino == machineNS {
+		return fmt.Errorf("refusing to act in the machine's own network namespace (%s)", path)
+	}
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		orig, err := netns.Get()
+		if err != nil {
+			runtime.UnlockOSThread()
+			errc <- err
+			return
+		}
+		defer orig.Close()
+		if err := netns.Set(target); err != nil {
+			runtime.UnlockOSThread()
+			errc <- fmt.Errorf("enter namespace %q: %w", path, err)
+			return
+		}
+		ferr := fn()
+		if err := netns.Set(orig); err != nil {
+			errc <- fmt.Errorf("switch back from %q: %w", path, err)
+			return
+		}
+		runtime.UnlockOSThread()
+		errc <- ferr
+	}()
+	return <-errc
+}

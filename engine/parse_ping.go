@@ -1,0 +1,80 @@
+package engine
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+func parsePing(cmd *Command, w *words) error {
+	a := &pingAction{count: defaultPingCount, wait: time.Second, interval: time.Second}
+	var addrTok *token
+	for w.more() {
+		t := w.next()
+		if !strings.HasPrefix(t.s, "-") || len(t.s) < 2 {
+			if addrTok != nil {
+				return errAt(t, "unexpected %q: ping takes one address", t.s)
+			}
+			tt := t
+			addrTok = &tt
+			continue
+		}
+		flag, val := t.s[:2], t.s[2:]
+		valTok := token{s: val, col: t.col + 2}
+		if flag == "-4" || flag == "-n" || flag == "-q" {
+			if flag == "-q" {
+				a.quiet = true
+			}
+			continue
+		}
+		if flag != "-c" && flag != "-W" && flag != "-i" && flag != "-w" {
+			return errAt(t, "unsupported ping option %q (netlab knows -c, -W, -i, -w)", t.s)
+		}
+		if val == "" {
+			v, err := w.need("a value after " + flag)
+			if err != nil {
+				return err
+			}
+			valTok = v
+		}
+		switch flag {
+		case "-c":
+			n, err := parseUint(valTok, "count", 1000)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				return errAt(valTok, "ping -c needs at least 1")
+			}
+			a.count = n
+		default:
+			secs, err := strconv.ParseFloat(valTok.s, 64)
+			if err != nil || secs < 0 || secs > 60 {
+				return errAt(valTok, "%q is not a valid number of seconds (0-60)", valTok.s)
+			}
+			d := time.Duration(secs * float64(time.Second))
+			switch flag {
+			case "-W":
+				a.wait = d
+			case "-w":
+				a.deadline = d
+			default:
+				if d < 10*time.Millisecond {
+					return errAt(valTok, "an interval below 0.01 s would flood the lab; use at least 0.01")
+				}
+				a.interval = d
+			}
+		}
+	}
+	if addrTok == nil {
+		_, err := w.need("an address to ping")
+		return err
+	}
+	ip, err := parseIP4(*addrTok)
+	if err != nil {
+		return errAt(*addrTok, "%q is not an IPv4 address: netlab pings addresses, it does not resolve names", addrTok.s)
+	}
+	a.addr = ip
+	cmd.Actions = append(cmd.Actions, a)
+	return nil
+}

@@ -1,0 +1,435 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"sort"
+	"strings"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// reconcile makes the lab equal to want: namespaces, links, attributes,
+// addresses, routes, sysctls and iptables, in that order, then verifies the
+// result. This is how undo and the rollback of a failed step restore the
+// kernel exactly, destructive commands included.
+func (s *Session) reconcile(want *Snapshot) error {
+	if err := s.reconcileNodes(want); err != nil {
+		return err
+	}
+	have, err := s.snapshot(false)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, name := range want.Order {
+		if err := s.deleteStrayLinks(name, want.Nodes[name], have.Nodes[name]); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := s.createMissingLinks(want); err != nil {
+		errs = append(errs, err)
+	}
+	for _, name := range want.Order {
+		x, err := s.ctx(name)
+		if err != nil {
+			return err
+		}
+		w := want.Nodes[name]
+		for _, step := range []func(*execCtx, *NodeSnap) error{setLinkAttrs, setAddrs, setRoutes, setSysctls} {
+			if err := step(x, w); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", name, err))
+			}
+		}
+		if w.Iptables != nil || s.st.IptDirty[name] {
+			if err := x.restoreIptables(w.Iptables); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	got, err := s.snapshot(false)
+	if err != nil {
+		return err
+	}
+	if d := want.Diff(got); len(d) > 0 {
+		var lines []string
+		for _, c := range d {
+			lines = append(lines, c.String())
+		}
+		return fmt.Errorf("the lab could not be restored exactly:\n  %s", strings.Join(lines, "\n  "))
+	}
+	return nil
+}
+
+func (s *Session) reconcileNodes(want *Snapshot) error {
+	for i := len(s.st.Nodes) - 1; i >= 0; i-- {
+		n := s.st.Nodes[i]
+		if _, ok := want.Nodes[n.Name]; !ok {
+			if err := s.dropNode(n.Name); err != nil {
+				return err
+			}
+		}
+	}
+	for _, name := range want.Order {
+		if s.st.node(name) == nil {
+			w := want.Nodes[name]
+			if _, err := s.addNode(name, w.Kind, w.Parent); err != nil {
+				return err
+			}
+		}
+	}
+	// Keep creation order as it was, so "ip netns list" prints the same.
+	pos := map[string]int{}
+	for i, name := range want.Order {
+		pos[name] = i
+	}
+	sort.SliceStable(s.st.Nodes, func(i, j int) bool { return pos[s.st.Nodes[i].Name] < pos[s.st.Nodes[j].Name] })
+	return nil
+}
+
+// identity is what makes a link the same link: recreating is the only way
+// to change any of it.
+func (l LinkSnap) identity() string {
+	id := l.Kind + "|" + l.Peer + "|" + l.Parent + "|" + l.Mode
+	if l.VXLAN != nil {
+		id += fmt.Sprintf("|%+v", *l.VXLAN)
+	}
+	return id
+}
+
+func findLink(ls []LinkSnap, name string) *LinkSnap {
+	for i := range ls {
+		if ls[i].Name == name {
+			return &ls[i]
+		}
+	}
+	return nil
+}
+
+func (s *Session) deleteStrayLinks(node string, want, have *NodeSnap) error {
+	if have == nil {
+		return nil
+	}
+	x, err := s.ctx(node)
+	if err != nil {
+		return err
+	}
+	for _, l := range have.Links {
+		w := findLink(want.Links, l.Name)
+		if w != nil && w.identity() == l.identity() {
+			continue
+		}
+		if !recreatable[l.Kind] {
+			continue
+		}
+		if link, err := x.h.LinkByName(l.Name); err == nil {
+			if err := x.h.LinkDel(link); err != nil && !errors.Is(err, unix.ENODEV) {
+				return fmt.Errorf("delete %s on %s: %w", l.Name, node, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Session) createMissingLinks(want *Snapshot) error {
+	for pass := 0; pass < 4; pass++ {
+		pending := 0
+		for _, name := range want.Order {
+			x, err := s.ctx(name)
+			if err != nil {
+				return err
+			}
+			for _, l := range want.Nodes[name].Links {
+				if !recreatable[l.Kind] {
+					continue
+				}
+				if _, err := x.h.LinkByName(l.Name); err == nil {
+					continue
+				}
+				ok, err := s.createLink(x, l)
+				if err != nil {
+					return fmt.Errorf("recreate %s on %s: %w", l.Name, name, err)
+				}
+				if !ok {
+					pending++
+				}
+			}
+		}
+		if pending == 0 {
+			return nil
+		}
+	}
+	return errors.New("some links could not be recreated: their parents are missing")
+}
+
+// createLink makes one link from its snapshot; false means a link it
+// depends on does not exist yet.
+func (s *Session) createLink(x *execCtx, l LinkSnap) (bool, error) {
+	a := &linkAdd{name: l.Name, kind: l.Kind}
+	switch l.Kind {
+	case "veth":
+		peerNode, peerName, _ := strings.Cut(l.Peer, "/")
+		a.peer = peerName
+		if peerNode != x.node.Name {
+			a.peerNetns = peerNode
+		}
+	case "vxlan":
+		v := l.VXLAN
+		a.vxlan = &vxlanSpec{id: v.ID, port: v.Port, local: net.ParseIP(v.Local), dev: v.Dev}
+		if g := net.ParseIP(v.Group); g != nil {
+			if g.IsMulticast() {
+				a.vxlan.group = g
+			} else {
+				a.vxlan.remote = g
+			}
+		}
+		if v.Dev != "" {
+			if _, err := x.h.LinkByName(v.Dev); err != nil {
+				return false, nil
+			}
+		}
+	case "macvlan":
+		a.parent, a.mode = l.Parent, l.Mode
+		if _, err := x.h.LinkByName(l.Parent); err != nil {
+			return false, nil
+		}
+	}
+	_, err := a.run(x)
+	return err == nil, err
+}
+
+func setLinkAttrs(x *execCtx, w *NodeSnap) error {
+	for _, l := range w.Links {
+		link, err := x.h.LinkByName(l.Name)
+		if err != nil {
+			return fmt.Errorf("link %s is missing", l.Name)
+		}
+		at := link.Attrs()
+		if m := masterName(x.h, link); m != l.Master {
+			if l.Master == "" {
+				err = x.h.LinkSetNoMaster(link)
+			} else if br, e := x.h.LinkByName(l.Master); e == nil {
+				err = x.h.LinkSetMasterByIndex(link, br.Attrs().Index)
+			} else {
+				err = e
+			}
+			if err != nil {
+				return fmt.Errorf("master of %s: %w", l.Name, err)
+			}
+		}
+		if link, err = x.h.LinkByName(l.Name); err != nil {
+			return err
+		}
+		at = link.Attrs()
+		if at.HardwareAddr.String() != l.MAC && l.MAC != "" {
+			mac, _ := net.ParseMAC(l.MAC)
+			if at.Flags&net.FlagUp != 0 {
+				x.h.LinkSetDown(link)
+			}
+			if err := x.h.LinkSetHardwareAddr(link, mac); err != nil {
+				return fmt.Errorf("MAC of %s: %w", l.Name, err)
+			}
+		}
+		if at.MTU != l.MTU {
+			if err := x.h.LinkSetMTU(link, l.MTU); err != nil {
+				return fmt.Errorf("MTU of %s: %w", l.Name, err)
+			}
+		}
+		if (at.Promisc != 0) != l.Promisc {
+			f := x.h.SetPromiscOff
+			if l.Promisc {
+				f = x.h.SetPromiscOn
+			}
+			if err := f(link); err != nil {
+				return err
+			}
+		}
+	}
+	// Admin state last, after every port has its master and MAC.
+	for _, l := range w.Links {
+		link, err := x.h.LinkByName(l.Name)
+		if err != nil {
+			return err
+		}
+		if (link.Attrs().Flags&net.FlagUp != 0) != l.Up {
+			f := x.h.LinkSetDown
+			if l.Up {
+				f = x.h.LinkSetUp
+			}
+			if err := f(link); err != nil {
+				return fmt.Errorf("set %s %s: %w", l.Name, upDown(l.Up), err)
+			}
+		}
+	}
+	return nil
+}
+
+func setAddrs(x *execCtx, w *NodeSnap) error {
+	for _, l := range w.Links {
+		link, err := x.h.LinkByName(l.Name)
+		if err != nil {
+			return err
+		}
+		have := linkSnap(x, link, x.node.Name, nil, nil).Addrs
+		want := map[AddrSnap]bool{}
+		for _, a := range l.Addrs {
+			want[a] = true
+		}
+		for _, a := range have {
+			if !want[a] {
+				addr, _ := netlink.ParseAddr(a.CIDR)
+				if err := x.h.AddrDel(link, addr); err != nil {
+					return fmt.Errorf("remove %s from %s: %w", a.CIDR, l.Name, err)
+				}
+			}
+			delete(want, a)
+		}
+		for _, a := range l.Addrs {
+			if !want[a] {
+				continue
+			}
+			addr, err := netlink.ParseAddr(a.CIDR)
+			if err != nil {
+				return err
+			}
+			addr.Broadcast = net.ParseIP(a.Brd).To4()
+			if err := x.h.AddrAdd(link, addr); err != nil {
+				return fmt.Errorf("add %s to %s: %w", a.CIDR, l.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+func setRoutes(x *execCtx, w *NodeSnap) error {
+	routes, err := x.h.RouteList(nil, netlink.FAMILY_V4)
+	if err != nil {
+		return err
+	}
+	want := map[string]RouteSnap{}
+	for _, r := range w.Routes {
+		want[r.Text] = r
+	}
+	for _, r := range routes {
+		t := strings.TrimSuffix(routeText(x.h, r), " linkdown")
+		if _, ok := want[t]; ok {
+			delete(want, t)
+			continue
+		}
+		if r.Protocol == unix.RTPROT_KERNEL {
+			continue // follows its address, which is already right
+		}
+		if err := x.h.RouteDel(&r); err != nil && !errors.Is(err, unix.ESRCH) {
+			return fmt.Errorf("remove route %s: %w", t, err)
+		}
+	}
+	var missing []RouteSnap
+	for _, r := range want {
+		missing = append(missing, r)
+	}
+	// Routes through a gateway need the link route to it first.
+	sort.Slice(missing, func(i, j int) bool { return missing[i].Gw == "" && missing[j].Gw != "" })
+	for _, r := range missing {
+		if r.Proto == unix.RTPROT_KERNEL {
+			continue // comes back with its address
+		}
+		route := &netlink.Route{Scope: netlink.Scope(r.Scope), Protocol: netlink.RouteProtocol(r.Proto), Priority: r.Priority,
+			Gw: net.ParseIP(r.Gw), Src: net.ParseIP(r.Src)}
+		if r.Dst != "default" {
+			_, route.Dst, _ = net.ParseCIDR(r.Dst)
+		}
+		if r.Dev != "" {
+			l, err := x.h.LinkByName(r.Dev)
+			if err != nil {
+				return err
+			}
+			route.LinkIndex = l.Attrs().Index
+		}
+		if err := x.h.RouteAdd(route); err != nil && !errors.Is(err, unix.EEXIST) {
+			return fmt.Errorf("restore route %s: %w", r.Text, err)
+		}
+	}
+	return nil
+}
+
+// setSysctls writes the wanted values, global forwarding switches first
+// since writing them resets the per-interface ones.
+func setSysctls(x *execCtx, w *NodeSnap) error {
+	var keys []string
+	for k := range w.Sysctls {
+		keys = append(keys, k)
+	}
+	rank := func(k string) int {
+		switch {
+		case k == "net.ipv4.ip_forward":
+			return 0
+		case strings.Contains(k, ".all."):
+			return 1
+		case strings.Contains(k, ".default."):
+			return 2
+		}
+		return 3
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if rank(keys[i]) != rank(keys[j]) {
+			return rank(keys[i]) < rank(keys[j])
+		}
+		return keys[i] < keys[j]
+	})
+	for _, k := range keys {
+		if v, err := x.readSysctl(k); err == nil && v == w.Sysctls[k] {
+			continue
+		}
+		if err := x.writeSysctl(k, strings.ReplaceAll(w.Sysctls[k], "\t", " ")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// restoreIptables replaces every table of the node with want's, emptying
+// the tables want does not hold.
+func (x *execCtx) restoreIptables(want map[string][]string) error {
+	have, err := x.iptablesSave()
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	tables := []string{"filter", "nat", "mangle", "raw", "security"}
+	for _, t := range tables {
+		w, inWant := want[t]
+		_, inHave := have[t]
+		if !inWant && !inHave {
+			continue
+		}
+		if inWant && strings.Join(w, "\n") == strings.Join(have[t], "\n") {
+			continue
+		}
+		fmt.Fprintf(&b, "*%s\n", t)
+		if inWant {
+			for _, line := range w {
+				if strings.HasPrefix(line, ":") {
+					line += " [0:0]"
+				}
+				b.WriteString(line + "\n")
+			}
+		} else {
+			for _, c := range builtinChains[t] {
+				fmt.Fprintf(&b, ":%s ACCEPT [0:0]\n", c)
+			}
+		}
+		b.WriteString("COMMIT\n")
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	if _, err := x.iptablesRaw(b.String(), "iptables-restore"); err != nil {
+		return fmt.Errorf("iptables-restore on %s: %w", x.node.Name, err)
+	}
+	return nil
+}

@@ -1,0 +1,58 @@
+package engine
+
+import (
+	"os"
+	"testing"
+)
+
+// needRoot skips a privileged test when not root, except in CI, where a
+// privileged test that cannot run is a failure.
+func needRoot(t testing.TB) {
+	t.Helper()
+	if os.Geteuid() == 0 {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("this test needs root and CI runs as root: refusing to skip")
+	}
+	t.Skip("needs root: run 'sudo make test'")
+}
+
+// mustParse parses a command or fails the test.
+func mustParse(t testing.TB, line string) *Command {
+	t.Helper()
+	c, err := Parse(line)
+	if err != nil {
+		t.Fatalf("parse %q: %v", line, err)
+	}
+	return c
+}
+
+// newLab creates a throwaway session in its own run directory and removes
+// it when the test ends.
+func newLab(t testing.TB, spec Spec) *Session {
+	t.Helper()
+	needRoot(t)
+	dir := t.TempDir()
+	s, err := Create(dir, spec)
+	if err != nil {
+		t.Fatalf("create lab: %v", err)
+	}
+	t.Cleanup(func() {
+		s.Close()
+		if err := Reset(dir); err != nil {
+			t.Errorf("reset: %v", err)
+		}
+	})
+	return s
+}
+
+// step builds a Step from command lines.
+func step(t testing.TB, title string, lines ...string) Step {
+	t.Helper()
+	st := Step{Title: title}
+	for _, l := range lines {
+		st.Commands = append(st.Commands, mustParse(t, l))
+	}
+	return st
+}

@@ -1,0 +1,316 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
+)
+
+// Spec describes the lab a new session builds before its first step: its
+// hosts and the setup commands that wire them (for example the veth that
+// joins the lab host's eth0 to the outside network). Setup is the lab's
+// starting point, so it is not undoable.
+type Spec struct {
+	Hosts []string          // lab host names; the first is the default node
+	Setup []NodeCommand     // run once, in order, when the session is created
+	Meta  map[string]string // stored with the session (lab id, file, ...)
+}
+
+// NodeCommand is a command to run on a given node.
+type NodeCommand struct {
+	Node    string
+	Command *Command
+}
+
+// Session is a running lab: its nodes and applied steps, persisted under a
+// run directory and guarded by a file lock so that several netlab
+// processes (the TUI, "netlab step", ...) share it safely.
+type Session struct {
+	dir      string
+	st       *State
+	lockFile *os.File
+	handles  map[string]*netlink.Handle
+}
+
+// ErrSessionExists is returned by Create when a session is already running.
+type ErrSessionExists struct{ State *State }
+
+func (e *ErrSessionExists) Error() string {
+	return fmt.Sprintf("a lab session is already running (lab %q, %d step(s) applied); continue it, or remove it with 'netlab reset'",
+		e.State.Meta["lab"], len(e.State.Applied))
+}
+
+// Create builds a new session in dir (RunDir() when empty): one namespace
+// per host, then the setup commands. On any failure everything created is
+// removed again.
+func Create(dir string, spec Spec) (_ *Session, err error) {
+	if dir == "" {
+		dir = RunDir()
+	}
+	if len(spec.Hosts) == 0 {
+		spec.Hosts = []string{"host"}
+	}
+	s := &Session{dir: dir, handles: map[string]*netlink.Handle{}}
+	if err := s.lock(); err != nil {
+		return nil, err
+	}
+	defer s.unlock()
+	if st, err := readState(dir); err == nil {
+		return nil, &ErrSessionExists{State: st}
+	} else if !errors.Is(err, ErrNoSession) {
+		return nil, err
+	}
+	s.st = &State{Version: stateVersion, Meta: spec.Meta, IptDirty: map[string]bool{}, Created: time.Now()}
+	defer func() {
+		if err != nil {
+			s.removeAll()
+		}
+	}()
+	for _, h := range spec.Hosts {
+		if _, err := s.addNode(h, KindHost, ""); err != nil {
+			return nil, err
+		}
+	}
+	for _, nc := range spec.Setup {
+		res := s.run(nc.Node, nc.Command)
+		if res.Err != nil {
+			return nil, fmt.Errorf("lab setup: %q on %s: %w", nc.Command.Text, nc.Node, res.Err)
+		}
+	}
+	return s, writeState(dir, s.st)
+}
+
+// Open attaches to the session persisted in dir (RunDir() when empty).
+func Open(dir string) (*Session, error) {
+	if dir == "" {
+		dir = RunDir()
+	}
+	st, err := readState(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Session{dir: dir, st: st, handles: map[string]*netlink.Handle{}}, nil
+}
+
+// Close releases the session's netlink handles; the lab keeps running.
+func (s *Session) Close() {
+	for k, h := range s.handles {
+		h.Close()
+		delete(s.handles, k)
+	}
+}
+
+// Dir is the session's run directory.
+func (s *Session) Dir() string { return s.dir }
+
+// State returns a copy of the persisted state as last read.
+func (s *Session) State() State { return *s.st }
+
+// Refresh re-reads the state another process may have changed.
+func (s *Session) Refresh() error {
+	st, err := readState(s.dir)
+	if err != nil {
+		return err
+	}
+	s.st = st
+	s.Close()
+	return nil
+}
+
+// Nodes returns the lab's nodes in creation order.
+func (s *Session) Nodes() []Node { return append([]Node(nil), s.st.Nodes...) }
+
+// DefaultNode is the node commands run on when none is named: the first host.
+func (s *Session) DefaultNode() string {
+	for _, n := range s.st.Nodes {
+		if n.Kind == KindHost {
+			return n.Name
+		}
+	}
+	return ""
+}
+
+// NodePath returns the namespace file of a node, for capture and exec.
+func (s *Session) NodePath(name string) (string, error) {
+	n, err := s.lookup(name)
+	if err != nil {
+		return "", err
+	}
+	return n.Path, nil
+}
+
+func (s *Session) lookup(name string) (*Node, error) {
+	if n := s.st.node(name); n != nil {
+		return n, nil
+	}
+	return nil, &UnknownNodeError{Name: name, Known: s.st.NodeNames()}
+}
+
+// UnknownNodeError names a node that does not exist and those that do.
+type UnknownNodeError struct {
+	Name  string
+	Known []string
+}
+
+func (e *UnknownNodeError) Error() string {
+	return fmt.Sprintf("no node %q in this lab (nodes: %s)", e.Name, strings.Join(e.Known, ", "))
+}
+
+// handle returns a cached netlink handle inside a node's namespace.
+func (s *Session) handle(n *Node) (*netlink.Handle, error) {
+	if h, ok := s.handles[n.Name]; ok {
+		return h, nil
+	}
+	ns, err := netns.GetFromPath(n.Path)
+	if err != nil {
+		return nil, fmt.Errorf("open namespace of %s: %w", n.Name, err)
+	}
+	defer ns.Close()
+	var st unix.Stat_t
+	if err := unix.Fstat(int(ns), &st); err != nil || st.Ino == machineNS {
+		return nil, fmt.Errorf("refusing to use the machine's own namespace for node %s", n.Name)
+	}
+	h, err := netlink.NewHandleAt(ns)
+	if err != nil {
+		return nil, err
+	}
+	s.handles[n.Name] = h
+	return h, nil
+}
+
+// addNode records a node before creating its namespace (write-ahead), so a
+// crash never leaves a namespace that reset does not know about.
+func (s *Session) addNode(name, kind, parent string) (*Node, error) {
+	if s.st.node(name) != nil {
+		return nil, fmt.Errorf("cannot create namespace %q: it already exists", name)
+	}
+	s.st.Nodes = append(s.st.Nodes, Node{Name: name, Kind: kind, Parent: parent, Path: nsPath(s.dir, name)})
+	if err := writeState(s.dir, s.st); err != nil {
+		s.st.Nodes = s.st.Nodes[:len(s.st.Nodes)-1]
+		return nil, err
+	}
+	n := s.st.node(name)
+	if err := createNS(n.Path); err != nil {
+		s.st.Nodes = s.st.Nodes[:len(s.st.Nodes)-1]
+		writeState(s.dir, s.st)
+		return nil, err
+	}
+	return n, nil
+}
+
+// dropNode removes a node's namespace, then forgets it.
+func (s *Session) dropNode(name string) error {
+	n := s.st.node(name)
+	if n == nil {
+		return nil
+	}
+	if h, ok := s.handles[name]; ok {
+		h.Close()
+		delete(s.handles, name)
+	}
+	if err := removeNS(n.Path); err != nil {
+		return err
+	}
+	for i := range s.st.Nodes {
+		if s.st.Nodes[i].Name == name {
+			s.st.Nodes = append(s.st.Nodes[:i], s.st.Nodes[i+1:]...)
+			break
+		}
+	}
+	delete(s.st.IptDirty, name)
+	return writeState(s.dir, s.st)
+}
+
+// removeAll deletes every recorded node (children first) and the state.
+func (s *Session) removeAll() error {
+	s.Close()
+	var errs []error
+	nodes := append([]Node(nil), s.st.Nodes...)
+	sort.SliceStable(nodes, func(i, j int) bool { return nodes[i].Kind == KindNetns && nodes[j].Kind != KindNetns })
+	for _, n := range nodes {
+		if err := removeNS(n.Path); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	os.Remove(filepath.Join(s.dir, "netns"))
+	if err := os.Remove(statePath(s.dir)); err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	return nil
+}
+
+// Reset removes everything the session in dir (RunDir() when empty)
+// recorded: its namespaces, their bind mounts and the state. It is
+// idempotent, works after a crash, and removes nothing it did not record.
+func Reset(dir string) error {
+	if dir == "" {
+		dir = RunDir()
+	}
+	s := &Session{dir: dir, handles: map[string]*netlink.Handle{}}
+	if err := s.lock(); err != nil {
+		return err
+	}
+	defer s.unlock()
+	st, err := readState(dir)
+	if errors.Is(err, ErrNoSession) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.st = st
+	return s.removeAll()
+}
+
+// lock takes the machine-wide netlab lock (an flock on dir/lock), waiting
+// for another netlab process's operation to finish.
+func (s *Session) lock() error {
+	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(filepath.Join(s.dir, "lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+		f.Close()
+		return err
+	}
+	s.lockFile = f
+	return nil
+}
+
+func (s *Session) unlock() {
+	if s.lockFile != nil {
+		unix.Flock(int(s.lockFile.Fd()), unix.LOCK_UN)
+		s.lockFile.Close()
+		s.lockFile = nil
+	}
+}
+
+// locked runs fn holding the lock with freshly read state, then saves it.
+func (s *Session) locked(fn func() error) error {
+	if err := s.lock(); err != nil {
+		return err
+	}
+	defer s.unlock()
+	if err := s.Refresh(); err != nil {
+		return err
+	}
+	ferr := fn()
+	if err := writeState(s.dir, s.st); err != nil && ferr == nil {
+		return err
+	}
+	return ferr
+}

@@ -1,0 +1,400 @@
+package engine
+
+import (
+	"fmt"
+	"net"
+	"sort"
+	"strings"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// Snapshot is a comparable dump of the whole lab: per node its links (kind,
+// master, admin state, MTU, MAC, addresses, veth peer, vxlan and macvlan
+// parameters), IPv4 routes, iptables tables and the sysctls labs touch.
+// Interface indexes are left out, so two snapshots of equal state are
+// equal even after links were recreated.
+type Snapshot struct {
+	Order []string             `json:"order"` // node names in creation order
+	Nodes map[string]*NodeSnap `json:"nodes"`
+}
+
+// NodeSnap is one node's part of a Snapshot.
+type NodeSnap struct {
+	Kind     string              `json:"kind"`
+	Parent   string              `json:"parent,omitempty"`
+	Links    []LinkSnap          `json:"links"`
+	Routes   []RouteSnap         `json:"routes"`
+	Iptables map[string][]string `json:"iptables,omitempty"` // table -> normalised iptables-save lines
+	Sysctls  map[string]string   `json:"sysctls"`
+}
+
+// LinkSnap is one interface.
+type LinkSnap struct {
+	Name    string     `json:"name"`
+	Kind    string     `json:"kind"`
+	Up      bool       `json:"up"`
+	MTU     int        `json:"mtu"`
+	MAC     string     `json:"mac"`
+	Master  string     `json:"master,omitempty"`
+	Promisc bool       `json:"promisc,omitempty"`
+	Peer    string     `json:"peer,omitempty"` // veth: "node/name"
+	VXLAN   *VxlanSnap `json:"vxlan,omitempty"`
+	Parent  string     `json:"parent,omitempty"` // macvlan
+	Mode    string     `json:"mode,omitempty"`   // macvlan
+	Addrs   []AddrSnap `json:"addrs,omitempty"`
+}
+
+// VxlanSnap holds a vxlan link's parameters.
+type VxlanSnap struct {
+	ID    int    `json:"id"`
+	Port  int    `json:"port"`
+	Local string `json:"local,omitempty"`
+	Group string `json:"group,omitempty"`
+	Dev   string `json:"dev,omitempty"`
+}
+
+// AddrSnap is one address (IPv4, or IPv6 other than link-local).
+type AddrSnap struct {
+	CIDR string `json:"cidr"`
+	Brd  string `json:"brd,omitempty"`
+}
+
+// RouteSnap is one IPv4 route of the main table.
+type RouteSnap struct {
+	Text     string `json:"text"` // as "ip route" prints it
+	Dst      string `json:"dst"`
+	Gw       string `json:"gw,omitempty"`
+	Dev      string `json:"dev,omitempty"`
+	Scope    int    `json:"scope"`
+	Proto    int    `json:"proto"`
+	Src      string `json:"src,omitempty"`
+	Priority int    `json:"priority,omitempty"`
+}
+
+// baseSysctls are the per-namespace keys every snapshot records; keys that
+// commands wrote are added to them.
+var baseSysctls = []string{
+	"net.ipv4.ip_forward",
+	"net.ipv4.conf.all.forwarding",
+	"net.ipv4.conf.default.forwarding",
+	"net.ipv4.conf.all.rp_filter",
+	"net.ipv4.conf.all.proxy_arp",
+	"net.ipv6.conf.all.forwarding",
+}
+
+// recreatable link kinds: the ones netlab can delete and create again.
+// Others (lo, the kernel's fallback tunnels) are compared but never
+// created or deleted.
+var recreatable = map[string]bool{"bridge": true, "veth": true, "vxlan": true, "macvlan": true}
+
+// Snapshot dumps the whole lab, including every node's iptables tables.
+func (s *Session) Snapshot() (*Snapshot, error) { return s.snapshot(true) }
+
+// snapshot dumps the lab; iptables are read only for nodes whose rules a
+// command may have changed unless full is set (the others are known empty).
+func (s *Session) snapshot(full bool) (*Snapshot, error) {
+	snap := &Snapshot{Nodes: map[string]*NodeSnap{}}
+	nsids := map[string]map[int]string{} // node -> netnsid -> node name
+	for _, n := range s.st.Nodes {
+		snap.Order = append(snap.Order, n.Name)
+		x, err := s.ctx(n.Name)
+		if err != nil {
+			return nil, err
+		}
+		ids := map[int]string{}
+		for _, o := range s.st.Nodes {
+			if o.Name == n.Name {
+				continue
+			}
+			fd, err := openNS(o.Path)
+			if err != nil {
+				return nil, err
+			}
+			if id, err := x.h.GetNetNsIdByFd(fd); err == nil && id >= 0 {
+				ids[id] = o.Name
+			}
+			unix.Close(fd)
+		}
+		nsids[n.Name] = ids
+	}
+	// peers: node -> ifindex -> name, for resolving veth peers.
+	names := map[string]map[int]string{}
+	links := map[string][]netlink.Link{}
+	for _, n := range s.st.Nodes {
+		x, _ := s.ctx(n.Name)
+		ls, err := x.h.LinkList()
+		if err != nil {
+			return nil, fmt.Errorf("list links of %s: %w", n.Name, err)
+		}
+		links[n.Name] = ls
+		names[n.Name] = map[int]string{}
+		for _, l := range ls {
+			names[n.Name][l.Attrs().Index] = l.Attrs().Name
+		}
+	}
+	for _, n := range s.st.Nodes {
+		x, _ := s.ctx(n.Name)
+		ns := &NodeSnap{Kind: n.Kind, Parent: n.Parent, Sysctls: map[string]string{}}
+		for _, l := range links[n.Name] {
+			ns.Links = append(ns.Links, linkSnap(x, l, n.Name, nsids[n.Name], names))
+		}
+		sort.Slice(ns.Links, func(i, j int) bool { return ns.Links[i].Name < ns.Links[j].Name })
+		routes, err := x.h.RouteList(nil, netlink.FAMILY_V4)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range routes {
+			ns.Routes = append(ns.Routes, routeSnap(x.h, r))
+		}
+		sort.Slice(ns.Routes, func(i, j int) bool { return ns.Routes[i].Text < ns.Routes[j].Text })
+		for _, k := range s.sysctlKeys() {
+			if v, err := x.readSysctl(k); err == nil {
+				ns.Sysctls[k] = v
+			}
+		}
+		if full || s.st.IptDirty[n.Name] {
+			if ns.Iptables, err = x.iptablesSave(); err != nil {
+				return nil, err
+			}
+		}
+		snap.Nodes[n.Name] = ns
+	}
+	return snap, nil
+}
+
+func (s *Session) sysctlKeys() []string {
+	keys := append([]string(nil), baseSysctls...)
+	for _, k := range s.st.Sysctls {
+		found := false
+		for _, b := range keys {
+			found = found || b == k
+		}
+		if !found {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+func linkSnap(x *execCtx, l netlink.Link, node string, nsids map[int]string, names map[string]map[int]string) LinkSnap {
+	at := l.Attrs()
+	ls := LinkSnap{Name: at.Name, Kind: l.Type(), Up: at.Flags&net.FlagUp != 0, MTU: at.MTU,
+		MAC: at.HardwareAddr.String(), Master: masterName(x.h, l), Promisc: at.Promisc != 0}
+	switch v := l.(type) {
+	case *netlink.Veth:
+		peerNode := node
+		if at.NetNsID >= 0 {
+			peerNode = nsids[at.NetNsID]
+		}
+		_ = v
+		if at.ParentIndex > 0 { // IFLA_LINK: the peer's index in its namespace
+			ls.Peer = peerNode + "/" + names[peerNode][at.ParentIndex]
+		}
+	case *netlink.Vxlan:
+		vs := &VxlanSnap{ID: v.VxlanId, Port: v.Port}
+		if v.SrcAddr != nil {
+			vs.Local = v.SrcAddr.String()
+		}
+		if v.Group != nil {
+			vs.Group = v.Group.String()
+		}
+		if v.VtepDevIndex > 0 {
+			vs.Dev = names[node][v.VtepDevIndex]
+		}
+		ls.VXLAN = vs
+	case *netlink.Macvlan:
+		ls.Parent = names[node][at.ParentIndex]
+		for k, m := range macvlanModeOf {
+			if m == v.Mode {
+				ls.Mode = k
+			}
+		}
+	}
+	addrs, _ := x.h.AddrList(l, netlink.FAMILY_ALL)
+	for _, a := range addrs {
+		if a.IP.To4() == nil && a.IP.IsLinkLocalUnicast() {
+			continue
+		}
+		as := AddrSnap{CIDR: a.IPNet.String()}
+		if a.Broadcast != nil {
+			as.Brd = a.Broadcast.String()
+		}
+		ls.Addrs = append(ls.Addrs, as)
+	}
+	sort.Slice(ls.Addrs, func(i, j int) bool { return ls.Addrs[i].CIDR < ls.Addrs[j].CIDR })
+	return ls
+}
+
+func routeSnap(h *netlink.Handle, r netlink.Route) RouteSnap {
+	rs := RouteSnap{Text: strings.TrimSuffix(routeText(h, r), " linkdown"), Dst: ipnetString(r.Dst), Scope: int(r.Scope), Proto: int(r.Protocol), Priority: r.Priority}
+	if r.Gw != nil {
+		rs.Gw = r.Gw.String()
+	}
+	if l, err := h.LinkByIndex(r.LinkIndex); err == nil {
+		rs.Dev = l.Attrs().Name
+	}
+	if r.Src != nil {
+		rs.Src = r.Src.String()
+	}
+	return rs
+}
+
+// iptablesSave dumps a node's tables, normalised: no comments or counters,
+// and tables that hold only empty built-in chains with ACCEPT policies
+// left out (the kernel creates those lazily, so they mean nothing).
+func (x *execCtx) iptablesSave() (map[string][]string, error) {
+	out, err := x.iptablesRaw("", "iptables-save")
+	if err != nil {
+		return nil, fmt.Errorf("iptables-save on %s: %w", x.node.Name, err)
+	}
+	return parseSave(out), nil
+}
+
+func parseSave(out string) map[string][]string {
+	tables := map[string][]string{}
+	var table string
+	var lines []string
+	meaningful := false
+	for _, line := range strings.Split(out, "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "" || strings.HasPrefix(line, "#"):
+		case strings.HasPrefix(line, "*"):
+			table, lines, meaningful = line[1:], nil, false
+		case line == "COMMIT":
+			if meaningful {
+				tables[table] = lines
+			}
+		case strings.HasPrefix(line, ":"):
+			f := strings.Fields(line)
+			if len(f) >= 2 {
+				lines = append(lines, f[0]+" "+f[1])
+				if f[1] != "ACCEPT" && f[1] != "-" || !isBuiltin(table, f[0][1:]) {
+					meaningful = true
+				}
+			}
+		default:
+			lines = append(lines, line)
+			meaningful = true
+		}
+	}
+	return tables
+}
+
+// fact is one comparable line of a snapshot.
+type fact struct{ node, kind, key, value string }
+
+func (sn *Snapshot) facts() []fact {
+	var fs []fact
+	for _, name := range sn.Order {
+		n := sn.Nodes[name]
+		fs = append(fs, fact{name, "node", name, n.Kind + " " + n.Parent})
+		for _, l := range n.Links {
+			fs = append(fs, fact{name, "link", l.Name, l.describe()})
+			for _, a := range l.Addrs {
+				v := a.CIDR
+				if a.Brd != "" {
+					v += " brd " + a.Brd
+				}
+				fs = append(fs, fact{name, "addr", l.Name + " " + a.CIDR, v + " dev " + l.Name})
+			}
+		}
+		for _, r := range n.Routes {
+			fs = append(fs, fact{name, "route", r.Text, r.Text})
+		}
+		var tables []string
+		for t := range n.Iptables {
+			tables = append(tables, t)
+		}
+		sort.Strings(tables)
+		for _, t := range tables {
+			for i, line := range n.Iptables[t] {
+				fs = append(fs, fact{name, "iptables", fmt.Sprintf("%s %d %s", t, i, line), "-t " + t + " " + strings.TrimPrefix(line, ":")})
+			}
+		}
+		var keys []string
+		for k := range n.Sysctls {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fs = append(fs, fact{name, "sysctl", k, k + " = " + n.Sysctls[k]})
+		}
+	}
+	return fs
+}
+
+func (l LinkSnap) describe() string {
+	parts := []string{l.Name, l.Kind, upDown(l.Up), fmt.Sprintf("mtu %d", l.MTU), "mac " + l.MAC}
+	if l.Master != "" {
+		parts = append(parts, "master "+l.Master)
+	}
+	if l.Promisc {
+		parts = append(parts, "promisc")
+	}
+	if l.Peer != "" {
+		parts = append(parts, "peer "+l.Peer)
+	}
+	if v := l.VXLAN; v != nil {
+		parts = append(parts, fmt.Sprintf("vxlan id %d dstport %d local %s group %s dev %s", v.ID, v.Port, v.Local, v.Group, v.Dev))
+	}
+	if l.Parent != "" {
+		parts = append(parts, "parent "+l.Parent+" mode "+l.Mode)
+	}
+	return strings.Join(parts, " ")
+}
+
+// Change is one difference between two snapshots.
+type Change struct {
+	Node string `json:"node"`
+	Kind string `json:"kind"` // node, link, addr, route, iptables, sysctl
+	Op   string `json:"op"`   // "+" added, "-" removed, "~" changed
+	Old  string `json:"old,omitempty"`
+	New  string `json:"new,omitempty"`
+}
+
+func (c Change) String() string {
+	switch c.Op {
+	case "+":
+		return fmt.Sprintf("+ %s %s: %s", c.Node, c.Kind, c.New)
+	case "-":
+		return fmt.Sprintf("- %s %s: %s", c.Node, c.Kind, c.Old)
+	}
+	return fmt.Sprintf("~ %s %s: %s -> %s", c.Node, c.Kind, c.Old, c.New)
+}
+
+// Diff lists what changed from sn to after. Empty means equal.
+func (sn *Snapshot) Diff(after *Snapshot) []Change {
+	type k struct{ node, kind, key string }
+	old := map[k]string{}
+	var order []k
+	for _, f := range sn.facts() {
+		old[k{f.node, f.kind, f.key}] = f.value
+		order = append(order, k{f.node, f.kind, f.key})
+	}
+	var changes []Change
+	seen := map[k]bool{}
+	for _, f := range after.facts() {
+		key := k{f.node, f.kind, f.key}
+		seen[key] = true
+		if ov, ok := old[key]; !ok {
+			changes = append(changes, Change{Node: f.node, Kind: f.kind, Op: "+", New: f.value})
+		} else if ov != f.value {
+			changes = append(changes, Change{Node: f.node, Kind: f.kind, Op: "~", Old: ov, New: f.value})
+		}
+	}
+	for _, key := range order {
+		if !seen[key] {
+			changes = append(changes, Change{Node: key.node, Kind: key.kind, Op: "-", Old: old[key]})
+		}
+	}
+	if len(changes) == 0 && strings.Join(sn.Order, ",") != strings.Join(after.Order, ",") {
+		changes = append(changes, Change{Kind: "node", Op: "~", Old: strings.Join(sn.Order, ","), New: strings.Join(after.Order, ",")})
+	}
+	return changes
+}
+
+// Equal reports whether two snapshots describe the same lab state.
+func (sn *Snapshot) Equal(o *Snapshot) bool { return len(sn.Diff(o)) == 0 }

@@ -1,0 +1,219 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Step is a group of commands applied and undone together.
+type Step struct {
+	Index    int        // the lab's step number (0-based), recorded for status
+	Title    string     // for status and errors
+	Node     string     // where commands run; "" means the default node
+	Commands []*Command // in order
+}
+
+// StepError says which command of a step failed and why. The step has
+// been rolled back when it is returned.
+type StepError struct {
+	Command int    // index of the failing command in the step
+	Text    string // its text
+	Node    string
+	Err     error
+}
+
+func (e *StepError) Error() string {
+	return fmt.Sprintf("command %d %q on %s failed: %v", e.Command+1, e.Text, e.Node, e.Err)
+}
+
+func (e *StepError) Unwrap() error { return e.Err }
+
+// ErrNothingToUndo is returned by Undo when no step is applied.
+var ErrNothingToUndo = errors.New("nothing to undo: no step is applied")
+
+// ErrInterrupted is returned when a previous netlab process died in the
+// middle of a step; undo or reset recovers.
+var ErrInterrupted = errors.New("the session was interrupted in the middle of a step; run 'netlab undo' to roll it back or 'netlab reset'")
+
+func (s *Session) nodeFor(st Step) string {
+	if st.Node != "" {
+		return st.Node
+	}
+	return s.DefaultNode()
+}
+
+// ApplyStep runs a step's commands in order. The lab is snapshotted and the
+// step journalled before anything changes; if a mutating command fails,
+// the lab is reconciled back to the snapshot and a *StepError returned.
+// Commands that only read (ping, show) never fail the step: their exit
+// code is in their Result.
+func (s *Session) ApplyStep(st Step) ([]Result, error) {
+	var results []Result
+	err := s.locked(func() error {
+		if s.st.Running != nil {
+			return ErrInterrupted
+		}
+		before, err := s.snapshot(false)
+		if err != nil {
+			return err
+		}
+		s.st.Running = &RunningStep{Index: st.Index, Title: st.Title, Before: before, Started: time.Now()}
+		for i, c := range st.Commands {
+			s.st.Running.Command, s.st.Running.Text = i, c.Text
+			if c.Mutating() {
+				if err := writeState(s.dir, s.st); err != nil {
+					return err
+				}
+			}
+			r := s.run(s.nodeFor(st), c)
+			results = append(results, r)
+			if r.Err != nil && c.Mutating() {
+				serr := &StepError{Command: i, Text: c.Text, Node: r.Node, Err: r.Err}
+				s.st.Running.Undoing = true
+				writeState(s.dir, s.st)
+				if rerr := s.reconcile(before); rerr != nil {
+					return fmt.Errorf("%w; rolling back also failed: %v", serr, rerr)
+				}
+				s.st.Running = nil
+				return serr
+			}
+		}
+		s.st.Applied = append(s.st.Applied, AppliedStep{Index: st.Index, Title: st.Title, Before: before, At: time.Now()})
+		s.st.Running = nil
+		return nil
+	})
+	return results, err
+}
+
+// Run executes one command outside any step (a show command, a ping, a
+// state query). It is not journalled and cannot be undone, so mutating
+// commands are refused.
+func (s *Session) Run(node string, c *Command) Result {
+	if node == "" {
+		node = s.DefaultNode()
+	}
+	if c.Mutating() {
+		return Result{Command: c, Node: node, ExitCode: 1, Err: errors.New("a command that changes the lab must run as part of a step")}
+	}
+	return s.run(node, c)
+}
+
+// Undo restores the lab to how it was before the last applied step, or
+// rolls back a step that a crash interrupted. It returns the step undone.
+func (s *Session) Undo() (*AppliedStep, error) {
+	var undone *AppliedStep
+	err := s.locked(func() error {
+		if r := s.st.Running; r != nil {
+			if err := s.reconcile(r.Before); err != nil {
+				return err
+			}
+			undone = &AppliedStep{Index: r.Index, Title: r.Title, Before: r.Before}
+			s.st.Running = nil
+			return nil
+		}
+		if len(s.st.Applied) == 0 {
+			return ErrNothingToUndo
+		}
+		last := s.st.Applied[len(s.st.Applied)-1]
+		s.st.Running = &RunningStep{Index: last.Index, Title: last.Title, Undoing: true, Before: last.Before, Started: time.Now()}
+		writeState(s.dir, s.st)
+		if err := s.reconcile(last.Before); err != nil {
+			return fmt.Errorf("undo %q: %w", last.Title, err)
+		}
+		s.st.Applied = s.st.Applied[:len(s.st.Applied)-1]
+		s.st.Running = nil
+		undone = &last
+		return nil
+	})
+	return undone, err
+}
+
+// CheckResult is the verdict on one mutating command of a step.
+type CheckResult struct {
+	Command *Command
+	Err     error // nil: the command's effect is present
+}
+
+// Check tells, for each mutating command of a step, whether its effect is
+// present in the kernel now. An effect that a later command of the same
+// step removes on purpose (the cleanup's "ifconfig br01 down" before
+// "brctl delbr br01") is not asked for.
+func (s *Session) Check(st Step) []CheckResult {
+	if err := s.Refresh(); err != nil {
+		return []CheckResult{{Err: err}}
+	}
+	results := make([]CheckResult, len(st.Commands))
+	gone := map[string]bool{} // node/link and ns:NAME removed later in the step
+	for i := len(st.Commands) - 1; i >= 0; i-- {
+		c := st.Commands[i]
+		results[i].Command = c
+		if !c.Mutating() {
+			continue
+		}
+		node := s.nodeFor(st)
+		if c.Netns != "" {
+			node = c.Netns
+		}
+		if gone["ns:"+node] {
+			continue
+		}
+		x, err := s.ctx(node)
+		if err != nil {
+			results[i].Err = fmt.Errorf("namespace %s does not exist", node)
+			continue
+		}
+		for _, a := range c.Actions {
+			if subj := subject(a); subj != "" && gone[node+"/"+subj] {
+				continue
+			}
+			if err := a.check(x); err != nil {
+				results[i].Err = err
+				break
+			}
+		}
+		for _, a := range c.Actions {
+			switch d := a.(type) {
+			case *linkDel:
+				gone[node+"/"+d.dev] = true
+			case *netnsDel:
+				gone["ns:"+d.name] = true
+			}
+		}
+	}
+	return results
+}
+
+// subject is the link an action's check looks at, if any.
+func subject(a Action) string {
+	switch v := a.(type) {
+	case *linkSet:
+		return v.dev
+	case *linkAdd:
+		return v.name
+	case *addrOp:
+		return v.dev
+	}
+	return ""
+}
+
+// RecordByHand records a step the student did in a shell as applied, with
+// the snapshot taken before the shell opened, so it can be undone like any
+// other. Call it once Check passes.
+func (s *Session) RecordByHand(st Step, before *Snapshot) error {
+	return s.locked(func() error {
+		s.st.Applied = append(s.st.Applied, AppliedStep{Index: st.Index, Title: st.Title, ByHand: true, Before: before, At: time.Now()})
+		return nil
+	})
+}
+
+// MarkShellUsed records that a shell or exec ran on the lab: any node's
+// iptables may have changed, so later snapshots read them all.
+func (s *Session) MarkShellUsed() error {
+	return s.locked(func() error {
+		for _, n := range s.st.Nodes {
+			s.st.IptDirty[n.Name] = true
+		}
+		return nil
+	})
+}

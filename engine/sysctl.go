@@ -1,0 +1,95 @@
+package engine
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+func sysctlFile(key string) string { return "/proc/sys/" + strings.ReplaceAll(key, ".", "/") }
+
+// readSysctl reads a key inside the node's namespace (/proc/sys/net is
+// per namespace of the reading thread).
+func (x *execCtx) readSysctl(key string) (string, error) {
+	var v string
+	err := x.do(func() error {
+		b, err := os.ReadFile(sysctlFile(key))
+		if err != nil {
+			return fmt.Errorf("sysctl: cannot stat %s: No such file or directory", sysctlFile(key))
+		}
+		v = strings.Join(strings.Fields(string(b)), "\t")
+		return nil
+	})
+	return v, err
+}
+
+func (x *execCtx) writeSysctl(key, value string) error {
+	return x.do(func() error {
+		path := sysctlFile(key)
+		if _, err := os.Stat(path); err != nil {
+			return fmt.Errorf("sysctl: cannot stat %s: No such file or directory", path)
+		}
+		if err := os.WriteFile(path, []byte(value+"\n"), 0); err != nil {
+			return fmt.Errorf("sysctl: setting key %q: %s", key, unwrapErrno(err))
+		}
+		return nil
+	})
+}
+
+func unwrapErrno(err error) string {
+	if pe, ok := err.(*os.PathError); ok {
+		s := pe.Err.Error()
+		return strings.ToUpper(s[:1]) + s[1:]
+	}
+	return err.Error()
+}
+
+// sysctlSet is "sysctl -w KEY=VALUE" or "echo VALUE > /proc/sys/KEY".
+type sysctlSet struct {
+	key, value string
+	quiet      bool // echo prints nothing
+}
+
+func (a *sysctlSet) mutating() bool { return true }
+
+func (a *sysctlSet) run(x *execCtx) (string, error) {
+	x.s.st.touchSysctl(a.key)
+	if err := x.writeSysctl(a.key, a.value); err != nil {
+		return "", err
+	}
+	if a.quiet {
+		return "", nil
+	}
+	return fmt.Sprintf("%s = %s\n", a.key, a.value), nil
+}
+
+func (a *sysctlSet) check(x *execCtx) error {
+	v, err := x.readSysctl(a.key)
+	if err != nil {
+		return err
+	}
+	if v != strings.Join(strings.Fields(a.value), "\t") {
+		return fmt.Errorf("%s on %s is %s, should be %s", a.key, x.node.Name, v, a.value)
+	}
+	return nil
+}
+
+// sysctlGet is "sysctl KEY".
+type sysctlGet struct {
+	key   string
+	quiet bool
+}
+
+func (a *sysctlGet) mutating() bool       { return false }
+func (a *sysctlGet) check(*execCtx) error { return nil }
+
+func (a *sysctlGet) run(x *execCtx) (string, error) {
+	v, err := x.readSysctl(a.key)
+	if err != nil {
+		return "", err
+	}
+	if a.quiet {
+		return v + "\n", nil
+	}
+	return fmt.Sprintf("%s = %s\n", a.key, v), nil
+}

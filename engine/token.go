@@ -1,0 +1,153 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// ParseError reports a command the parser rejects, pointing at the
+// offending word by its 1-based column (in characters) within the line.
+type ParseError struct {
+	Col  int    // 1-based column of Word in the command line
+	Word string // the offending word ("" when the line is empty)
+	Msg  string // what is wrong, for a person
+}
+
+func (e *ParseError) Error() string { return fmt.Sprintf("col %d: %s", e.Col, e.Msg) }
+
+// token is one word of a command line with the column it starts at.
+type token struct {
+	s   string
+	col int
+}
+
+func errAt(t token, format string, a ...any) *ParseError {
+	return &ParseError{Col: t.col, Word: t.s, Msg: fmt.Sprintf(format, a...)}
+}
+
+// shellOps are the shell operators netlab refuses: no shell ever runs, so a
+// line that needs one is not a command netlab can execute.
+var shellOps = []struct{ op, what string }{
+	{"&&", "command chaining (&&)"},
+	{"||", "command chaining (||)"},
+	{"$(", "command substitution $(...)"},
+	{"`", "command substitution `...`"},
+	{"|", "a pipe (|)"},
+	{";", "command chaining (;)"},
+	{"&", "background jobs (&)"},
+	{">", "a redirection (>)"},
+	{"<", "a redirection (<)"},
+	{"$", "shell variables ($)"},
+	{"*", "globbing (*)"},
+	{"?", "globbing (?)"},
+	{"[", "globbing ([)"},
+	{"~", "home expansion (~)"},
+}
+
+// tokenize splits a line into words. Single and double quotes group words
+// (for iptables comments); every shell operator outside quotes is an error
+// naming the operator and its column. A trailing "# comment" is dropped.
+func tokenize(line string) ([]token, error) { return tokenizeAt(line, 0) }
+
+// tokenizeAt is tokenize for a part of a line that starts after colOffset
+// characters, so columns still count from the start of the whole line.
+func tokenizeAt(line string, colOffset int) ([]token, error) {
+	var toks []token
+	var cur strings.Builder
+	start, col := 0, colOffset
+	inWord := false
+	var quote rune
+	flush := func() {
+		if inWord {
+			toks = append(toks, token{s: cur.String(), col: start})
+			cur.Reset()
+			inWord = false
+		}
+	}
+	for i := 0; i < len(line); {
+		r, size := utf8.DecodeRuneInString(line[i:])
+		col++
+		if quote != 0 {
+			if r == quote {
+				quote = 0
+			} else {
+				cur.WriteRune(r)
+			}
+			i += size
+			continue
+		}
+		switch {
+		case r == ' ' || r == '\t':
+			flush()
+		case r == '\'' || r == '"':
+			if !inWord {
+				inWord, start = true, col
+			}
+			quote = r
+		case r == '#' && !inWord:
+			flush()
+			return toks, nil
+		case r == '\\':
+			return nil, &ParseError{Col: col, Word: `\`, Msg: `a backslash (\) is shell syntax; write the command on one line without escapes`}
+		default:
+			for _, op := range shellOps {
+				if strings.HasPrefix(line[i:], op.op) {
+					return nil, &ParseError{Col: col, Word: op.op, Msg: fmt.Sprintf("%s is shell syntax: netlab runs each command itself, without a shell; write one command per line", op.what)}
+				}
+			}
+			if !inWord {
+				inWord, start = true, col
+			}
+			cur.WriteRune(r)
+		}
+		i += size
+	}
+	if quote != 0 {
+		return nil, &ParseError{Col: start, Word: cur.String(), Msg: fmt.Sprintf("unterminated quote %c", quote)}
+	}
+	flush()
+	return toks, nil
+}
+
+// words is a cursor over a command's tokens.
+type words struct {
+	toks []token
+	i    int
+	end  token // a virtual token just past the line, for "missing X" errors
+}
+
+func newWords(toks []token, line string) *words {
+	return &words{toks: toks, end: token{s: "", col: utf8.RuneCountInString(line) + 1}}
+}
+
+func (w *words) more() bool { return w.i < len(w.toks) }
+
+func (w *words) peek() token {
+	if w.i < len(w.toks) {
+		return w.toks[w.i]
+	}
+	return w.end
+}
+
+func (w *words) next() token {
+	t := w.peek()
+	if w.i < len(w.toks) {
+		w.i++
+	}
+	return t
+}
+
+// need takes the next word or fails naming what was expected after prev.
+func (w *words) need(what string) (token, error) {
+	if !w.more() {
+		return w.end, &ParseError{Col: w.end.col, Msg: fmt.Sprintf("missing %s", what)}
+	}
+	return w.next(), nil
+}
+
+// matches reports whether word is an abbreviation (at least min
+// characters) of full, the way ip(8) accepts "a" for "address".
+func matches(word, full string, min int) bool {
+	return len(word) >= min && len(word) <= len(full) && strings.HasPrefix(full, word)
+}
