@@ -276,6 +276,9 @@ func (a *iptablesAction) check(x *execCtx) error {
 			}
 		case "-F":
 			chains := []string{a.chain}
+			if ok, _ := h.ChainExists(a.table, a.chain); a.chain != "" && !ok {
+				return nil // no chain, no rules
+			}
 			if a.chain == "" {
 				chains, _ = h.ListChains(a.table)
 			}

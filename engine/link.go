@@ -209,6 +209,43 @@ func (a *linkSet) run(x *execCtx) (string, error) {
 	return "", nil
 }
 
+// fields lists which attributes the action sets, as facet names.
+func (a *linkSet) fields() []string {
+	var fs []string
+	if a.up != nil {
+		fs = append(fs, "up")
+	}
+	if a.master != nil {
+		fs = append(fs, "master")
+	}
+	if a.promisc != nil {
+		fs = append(fs, "promisc")
+	}
+	if a.mtu != 0 {
+		fs = append(fs, "mtu")
+	}
+	if a.mac != nil {
+		fs = append(fs, "mac")
+	}
+	return fs
+}
+
+// clear forgets one attribute, so a check no longer asks for it.
+func (a *linkSet) clear(field string) {
+	switch field {
+	case "up":
+		a.up = nil
+	case "master":
+		a.master = nil
+	case "promisc":
+		a.promisc = nil
+	case "mtu":
+		a.mtu = 0
+	case "mac":
+		a.mac = nil
+	}
+}
+
 func (x *execCtx) requireBridge(name string) error {
 	br, err := x.h.LinkByName(name)
 	if err != nil || br.Type() != "bridge" {

@@ -119,6 +119,9 @@ func parseIptables(cmd *Command, w *words) error {
 				i++
 				a.chain = toks[i].s
 			} else if spec.chain == 1 {
+				if i+1 < len(toks) {
+					return errAt(toks[i+1], "missing a chain after %s (found %q)", t.s, toks[i+1].s)
+				}
 				_, err := arg("a chain")
 				return err
 			}
@@ -135,6 +138,9 @@ func parseIptables(cmd *Command, w *words) error {
 					}
 					a.pos = n
 				} else if t.s == "-R" {
+					if i+1 < len(toks) {
+						return errAt(toks[i+1], "iptables -R needs a rule number before the rule")
+					}
 					_, err := arg("a rule number")
 					return err
 				}

@@ -47,6 +47,9 @@ func (s *Session) reconcile(want *Snapshot) error {
 			if err := x.restoreIptables(w.Iptables); err != nil {
 				errs = append(errs, err)
 			}
+			if len(w.Iptables) > 0 {
+				s.st.IptDirty[name] = true
+			}
 		}
 	}
 	if len(errs) > 0 {

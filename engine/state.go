@@ -37,12 +37,12 @@ type Node struct {
 
 // AppliedStep is a step that has run, with what undo needs.
 type AppliedStep struct {
-	Index  int       `json:"index"`         // the lab's step index
-	Title  string    `json:"title"`         // for status output
-	ByHand bool      `json:"by_hand"`       // done by the student in a shell
-	Before *Snapshot `json:"before"`        // the lab before the step
-	At     time.Time `json:"at"`            // when it was applied
-	Output []string  `json:"-"`             // not persisted
+	Index  int       `json:"index"`   // the lab's step index
+	Title  string    `json:"title"`   // for status output
+	ByHand bool      `json:"by_hand"` // done by the student in a shell
+	Before *Snapshot `json:"before"`  // the lab before the step
+	At     time.Time `json:"at"`      // when it was applied
+	Output []string  `json:"-"`       // not persisted
 }
 
 // RunningStep is the journal entry of a step in progress. If netlab dies

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -137,14 +138,15 @@ type CheckResult struct {
 
 // Check tells, for each mutating command of a step, whether its effect is
 // present in the kernel now. An effect that a later command of the same
-// step removes on purpose (the cleanup's "ifconfig br01 down" before
-// "brctl delbr br01") is not asked for.
+// step decides again on purpose (the cleanup's "ifconfig br01 down" before
+// "brctl delbr br01") is not asked for: only the last word on each facet
+// of the lab counts.
 func (s *Session) Check(st Step) []CheckResult {
 	if err := s.Refresh(); err != nil {
 		return []CheckResult{{Err: err}}
 	}
 	results := make([]CheckResult, len(st.Commands))
-	gone := map[string]bool{} // node/link and ns:NAME removed later in the step
+	later := map[string]bool{} // facets a later action decides
 	for i := len(st.Commands) - 1; i >= 0; i-- {
 		c := st.Commands[i]
 		results[i].Command = c
@@ -155,7 +157,7 @@ func (s *Session) Check(st Step) []CheckResult {
 		if c.Netns != "" {
 			node = c.Netns
 		}
-		if gone["ns:"+node] {
+		if later["ns:"+node] {
 			continue
 		}
 		x, err := s.ctx(node)
@@ -163,38 +165,79 @@ func (s *Session) Check(st Step) []CheckResult {
 			results[i].Err = fmt.Errorf("namespace %s does not exist", node)
 			continue
 		}
-		for _, a := range c.Actions {
-			if subj := subject(a); subj != "" && gone[node+"/"+subj] {
-				continue
+		for j := len(c.Actions) - 1; j >= 0; j-- {
+			if a := pendingPart(c.Actions[j], node, later); a != nil && results[i].Err == nil {
+				results[i].Err = a.check(x)
 			}
-			if err := a.check(x); err != nil {
-				results[i].Err = err
-				break
-			}
-		}
-		for _, a := range c.Actions {
-			switch d := a.(type) {
-			case *linkDel:
-				gone[node+"/"+d.dev] = true
-			case *netnsDel:
-				gone["ns:"+d.name] = true
+			for _, f := range facets(c.Actions[j], node) {
+				later[f] = true
 			}
 		}
 	}
 	return results
 }
 
-// subject is the link an action's check looks at, if any.
-func subject(a Action) string {
+// facets names what an action decides about the lab. Deleting a link or a
+// namespace decides everything about it ("node/link" and "ns:NAME").
+func facets(a Action, node string) []string {
 	switch v := a.(type) {
-	case *linkSet:
-		return v.dev
+	case *netnsDel:
+		return []string{"ns:" + v.name}
+	case *netnsAdd:
+		return []string{"ns:" + v.name + ":exists"}
+	case *linkDel:
+		return []string{node + "/" + v.dev}
 	case *linkAdd:
-		return v.name
+		return []string{node + "/" + v.name + ":exists"}
+	case *linkSet:
+		var fs []string
+		for _, f := range v.fields() {
+			fs = append(fs, node+"/"+v.dev+":"+f)
+		}
+		return fs
 	case *addrOp:
-		return v.dev
+		return []string{node + "/" + v.dev + ":addr " + v.cidr.IP.String()}
+	case *routeOp:
+		return []string{node + ":route " + v.dstText()}
+	case *sysctlSet:
+		return []string{node + ":sysctl " + v.key}
+	case *iptablesAction:
+		if v.verb == "-X" || v.verb == "-N" || v.verb == "-F" {
+			return []string{node + ":chain " + v.table + " " + v.chain}
+		}
 	}
-	return ""
+	return nil
+}
+
+// pendingPart returns the part of an action whose effect no later action
+// decides, or nil when nothing is left to check.
+func pendingPart(a Action, node string, later map[string]bool) Action {
+	decided := func(f string) bool {
+		dev, _, _ := strings.Cut(f, ":")
+		return later[f] || later[dev]
+	}
+	ls, isSet := a.(*linkSet)
+	if !isSet {
+		for _, f := range facets(a, node) {
+			if decided(f) {
+				return nil
+			}
+		}
+		return a
+	}
+	if decided(node + "/" + ls.dev + ":") {
+		return nil
+	}
+	rest := *ls
+	for _, f := range ls.fields() {
+		if decided(node + "/" + ls.dev + ":" + f) {
+			rest.clear(f)
+		}
+	}
+	if len(rest.fields()) == 0 && rest.netns == "" && rest.newName == "" {
+		return nil
+	}
+	return &rest
 }
 
 // RecordByHand records a step the student did in a shell as applied, with

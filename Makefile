@@ -1,0 +1,56 @@
+# netlab: make run starts the TUI, make test runs everything CI runs.
+GO      ?= go
+BIN     := bin/netlab
+PKGS    := ./...
+# Packages whose tests run goroutines against the kernel or the UI.
+RACE    := ./engine/... ./capture/... ./tui/...
+SUDO    := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: all build run test deps vet fuzz bench clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) .
+
+run: build
+	$(SUDO) ./$(BIN)
+
+# Tools the tests compare against or drive. Installed with apt-get when
+# root and missing, so a fresh machine passes.
+deps:
+	@missing=""; \
+	for t in ip:iproute2 iptables:iptables iptables-save:iptables tcpdump:tcpdump tmux:tmux ping:iputils-ping brctl:bridge-utils; do \
+		cmd=$${t%%:*}; pkg=$${t##*:}; \
+		command -v $$cmd >/dev/null 2>&1 || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "missing tools:$$missing (install them, or run as root to have them installed)"; exit 1; \
+		fi; \
+	fi
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt needed"; exit 1; }
+	$(GO) vet $(PKGS)
+
+fuzz:
+	@for f in $$(grep -ho 'func Fuzz[A-Za-z0-9_]*' -r --include=*_test.go engine labs capture | sed 's/func //'); do \
+		pkg=$$(grep -l "func $$f" -r --include=*_test.go engine labs capture | head -1 | xargs dirname); \
+		echo "fuzz $$f in $$pkg"; \
+		$(GO) test ./$$pkg -run '^$$' -fuzz "^$$f$$" -fuzztime 8s || exit 1; \
+	done
+
+test: deps vet
+	$(GO) test -count=1 -p 1 $(PKGS)
+	$(GO) test -count=1 -p 1 -race $(RACE)
+	$(MAKE) --no-print-directory fuzz
+
+bench: deps build
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./engine/ ./capture/
+
+clean:
+	rm -rf bin

@@ -1,0 +1,170 @@
+package engine
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseAccepts(t *testing.T) {
+	tests := []struct {
+		name, line string
+		program    string
+		netns      string
+		mutating   bool
+		actions    int
+	}{
+		{"netns add", "ip netns add ns01", "ip", "", true, 1},
+		{"netns delete", "sudo ip netns delete ns01", "ip", "", true, 1},
+		{"netns list", "ip netns list", "ip", "", false, 1},
+		{"netns exec", "ip netns exec ns01 ip link set dev veth01 up", "ip", "ns01", true, 1},
+		{"bridge", "ip link add br0 type bridge", "ip", "", true, 1},
+		{"veth", "ip link add veth01 type veth peer name br-veth01", "ip", "", true, 1},
+		{"veth peer netns", "ip link add eth0 type veth peer name wan0 netns internet", "ip", "", true, 1},
+		{"vxlan", "ip link add vxlan0 type vxlan id 256 dstport 4789 remote 198.51.100.2 dev eth0", "ip", "", true, 1},
+		{"vxlan group", "ip link add vxlan0 type vxlan id 42 group 239.1.1.1 dev eth0", "ip", "", true, 1},
+		{"macvlan", "ip link add link eth0 name mac1 type macvlan mode bridge", "ip", "", true, 1},
+		{"link set many", "ip link set dev veth01 mtu 1400 address 02:00:00:00:00:01 promisc on up", "ip", "", true, 1},
+		{"link set master", "ip link set veth01 master br01", "ip", "", true, 1},
+		{"link set nomaster", "ip link set veth01 nomaster", "ip", "", true, 1},
+		{"link set netns", "ip link set veth01 netns ns01", "ip", "", true, 1},
+		{"link set name", "ip link set veth01 name eth1", "ip", "", true, 1},
+		{"link del", "ip link del dev veth01", "ip", "", true, 1},
+		{"addr add", "ip addr add 192.168.88.1/24 dev br01", "ip", "", true, 1},
+		{"addr abbrev", "ip a add 192.168.88.1/24 dev br01", "ip", "", true, 1},
+		{"addr del", "ip address del 192.168.88.1/24 dev br01", "ip", "", true, 1},
+		{"route default", "ip route add default via 192.168.88.1", "ip", "", true, 1},
+		{"route prefix via", "ip route add 10.1.0.0/16 via 192.168.88.1", "ip", "", true, 1},
+		{"route prefix dev", "ip r add 10.1.0.0/16 dev br01", "ip", "", true, 1},
+		{"route del", "ip route del default", "ip", "", true, 1},
+		{"show addr brief", "ip -br addr", "ip", "", false, 1},
+		{"show link dev", "ip link show dev br01", "ip", "", false, 1},
+		{"show route", "ip route show", "ip", "", false, 1},
+		{"show neigh", "ip neigh", "ip", "", false, 1},
+		{"brctl addbr", "sudo brctl addbr br01", "brctl", "", true, 1},
+		{"brctl addif", "brctl addif br01 br-veth01", "brctl", "", true, 1},
+		{"brctl delif", "brctl delif br01 br-veth01", "brctl", "", true, 1},
+		{"brctl delbr", "brctl delbr br01", "brctl", "", true, 1},
+		{"brctl show", "brctl show br01", "brctl", "", false, 1},
+		{"ifconfig addr up", "ifconfig br01 192.168.88.1/24 up", "ifconfig", "", true, 2},
+		{"ifconfig netmask", "ifconfig br01 192.168.88.1 netmask 255.255.255.0", "ifconfig", "", true, 1},
+		{"ifconfig down", "ifconfig br01 down", "ifconfig", "", true, 1},
+		{"ifconfig show", "ifconfig veth01", "ifconfig", "", false, 1},
+		{"sysctl set", "sysctl -w net.ipv4.conf.all.forwarding=1", "sysctl", "", true, 1},
+		{"sysctl get", "sysctl net.ipv4.ip_forward", "sysctl", "", false, 1},
+		{"echo sysctl", "echo 1 > /proc/sys/net/ipv4/ip_forward", "echo", "", true, 1},
+		{"sudo echo", "sudo echo 1 >/proc/sys/net/ipv4/ip_forward", "echo", "", true, 1},
+		{"iptables append", "iptables -t nat -A POSTROUTING -s 192.168.88.0/24 -j MASQUERADE", "iptables", "", true, 1},
+		{"iptables insert", "iptables -I FORWARD 1 -i br01 -o br01 -j DROP", "iptables", "", true, 1},
+		{"iptables delete num", "iptables -D FORWARD 1", "iptables", "", true, 1},
+		{"iptables replace", "iptables -R FORWARD 1 -s 192.168.88.11 -j ACCEPT", "iptables", "", true, 1},
+		{"iptables dnat", "iptables -t nat -A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 192.168.88.11:80", "iptables", "", true, 1},
+		{"iptables comment", `iptables -A FORWARD -j ACCEPT -m comment --comment "allow all"`, "iptables", "", true, 1},
+		{"iptables new chain", "iptables -N DOCKER", "iptables", "", true, 1},
+		{"iptables flush", "iptables -F", "iptables", "", true, 1},
+		{"iptables policy", "iptables -P FORWARD DROP", "iptables", "", true, 1},
+		{"iptables list combined", "iptables -t nat -nL --line-number", "iptables", "", false, 1},
+		{"iptables list rules", "iptables -S", "iptables", "", false, 1},
+		{"ping options after", "ping 192.168.88.12 -c 1", "ping", "", false, 1},
+		{"ping attached", "ping -c1 -W 2 192.168.88.12", "ping", "", false, 1},
+		{"arp", "arp -n", "arp", "", false, 1},
+		{"tcpdump", "sudo tcpdump -i br01 -nn", "tcpdump", "", false, 1},
+		{"trailing comment", "ip netns add ns01 # first container", "ip", "", true, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse(tt.line)
+			if err != nil {
+				t.Fatalf("Parse(%q): %v", tt.line, err)
+			}
+			if c.Program != tt.program || c.Netns != tt.netns || c.Mutating() != tt.mutating || len(c.Actions) != tt.actions {
+				t.Errorf("Parse(%q) = program %q netns %q mutating %v actions %d; want %q %q %v %d",
+					tt.line, c.Program, c.Netns, c.Mutating(), len(c.Actions), tt.program, tt.netns, tt.mutating, tt.actions)
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, line string
+		col        int
+		word       string
+		msg        string
+	}{
+		{"typo in peer", "ip link add veth01 type veth peer nme br-veth01", 35, "nme", `expected "name"`},
+		{"bad octet", "ip addr add 192.168.88.300/24 dev br01", 13, "192.168.88.300/24", "not a valid IP address"},
+		{"bad prefix", "ip addr add 192.168.88.1/33 dev br01", 13, "192.168.88.1/33", "invalid prefix length"},
+		{"unsupported program", "rm -rf /", 1, "rm", "unsupported command"},
+		{"bash", "bash -c 'ip link'", 1, "bash", "unsupported command"},
+		{"pipe", "ip link | grep br01", 9, "|", "pipe"},
+		{"chain", "ip netns add a; ip netns add b", 15, ";", "chaining"},
+		{"and", "ip netns add a && ip netns add b", 16, "&&", "chaining"},
+		{"substitution", "ip netns add $(whoami)", 14, "$(", "substitution"},
+		{"backtick", "ip netns add `x`", 14, "`", "substitution"},
+		{"glob", "ip link del veth*", 17, "*", "globbing"},
+		{"redirect", "ip link > out.txt", 9, ">", "redirection"},
+		{"echo elsewhere", "echo 1 > /etc/passwd", 10, "/etc/passwd", "not under /proc/sys"},
+		{"sysctl outside net", "sysctl -w kernel.panic=1", 11, "kernel.panic", "not a network sysctl"},
+		{"missing dev", "ip addr add 192.168.88.1/24", 28, "", `missing "dev NAME"`},
+		{"unknown object", "ip lnk show", 4, "lnk", "unknown ip object"},
+		{"unknown link type", "ip link add x type dummy", 20, "dummy", "unsupported link type"},
+		{"bad table", "iptables -t nta -L", 13, "nta", "unknown iptables table"},
+		{"bad policy", "iptables -P FORWARD REJECT", 21, "REJECT", "ACCEPT or DROP"},
+		{"no iptables command", "iptables -t nat", 16, "", "missing an iptables command"},
+		{"ping name", "ping example.org", 6, "example.org", "does not resolve names"},
+		{"ping zero", "ping -c 0 192.0.2.1", 9, "0", "at least 1"},
+		{"macvlan mode", "ip link add link eth0 name m type macvlan mode fast", 48, "fast", "unknown macvlan mode"},
+		{"vxlan no id", "ip link add vx type vxlan dstport 4789", 21, "vxlan", `needs "id N"`},
+		{"link set unknown", "ip link set br01 upp", 18, "upp", "unknown ip link set option"},
+		{"nested exec", "ip netns exec a ip netns exec b ip link", 26, "exec", "cannot be nested"},
+		{"long ifname", "ip link add abcdefghijklmnopq type bridge", 13, "abcdefghijklmnopq", "not a valid interface name"},
+		{"empty", "   ", 4, "", "empty command"},
+		{"host bits", "ip route add 10.1.2.3/16 dev x", 14, "10.1.2.3/16", "host bits set"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(tt.line)
+			pe, ok := err.(*ParseError)
+			if !ok {
+				t.Fatalf("Parse(%q) error = %v (%T), want *ParseError", tt.line, err, err)
+			}
+			if pe.Col != tt.col || pe.Word != tt.word || !strings.Contains(pe.Msg, tt.msg) {
+				t.Errorf("Parse(%q) = col %d word %q msg %q; want col %d word %q msg containing %q",
+					tt.line, pe.Col, pe.Word, pe.Msg, tt.col, tt.word, tt.msg)
+			}
+		})
+	}
+}
+
+func TestIptablesAbbreviations(t *testing.T) {
+	c := mustParse(t, "iptables --table nat --list --numeric --line-number")
+	a := c.Actions[0].(*iptablesAction)
+	if a.table != "nat" || a.verb != "-L" || !a.numeric || !a.lineNumbers {
+		t.Errorf("got %+v", a)
+	}
+	c = mustParse(t, "iptables -t nat -A PREROUTING -p tcp --dport 8080 -j DNAT --to-dest 192.168.88.11:80")
+	got := strings.Join(c.Actions[0].(*iptablesAction).rule, " ")
+	if want := "-p tcp --dport 8080 -j DNAT --to-destination 192.168.88.11:80"; got != want {
+		t.Errorf("rule = %q, want %q", got, want)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"ip link add veth01 type veth peer name br-veth01", "iptables -t nat -nL --line-number",
+		"echo 1 > /proc/sys/net/ipv4/ip_forward", "ping 192.168.88.12 -c 1", `iptables -A X -m comment --comment "a b"`,
+		"ifconfig br01 192.168.88.1 netmask 255.255.255.0 up", "ip netns exec ns01 ip -br a"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		c, err := Parse(line)
+		if err != nil {
+			if _, ok := err.(*ParseError); !ok {
+				t.Fatalf("non-ParseError %T: %v", err, err)
+			}
+			return
+		}
+		if len(c.Actions) == 0 {
+			t.Fatalf("%q parsed to no action", line)
+		}
+	})
+}
