@@ -214,6 +214,9 @@ func TestCommandForms(t *testing.T) {
 					t.Errorf("check %q: %v", c.Command.Text, c.Err)
 				}
 			}
+			if err := s.Settle(); err != nil {
+				t.Fatal(err)
+			}
 			tc.verify(t, s)
 			mid, _ := s.Snapshot()
 			if before.Equal(mid) {

@@ -81,11 +81,13 @@ func createNS(path string) error {
 	return nil
 }
 
-// removeNS deletes the links in a namespace (so that veth peers elsewhere
-// disappear at once rather than when the kernel reaps the namespace), then
-// unmounts and removes its file. A missing file is not an error.
-func removeNS(path string) error {
-	if h, err := netns.GetFromPath(path); err == nil {
+// removeNS unmounts and removes a namespace file, as "ip netns del" does;
+// the kernel then destroys the namespace and its links in the background.
+// With sync, the links are deleted first so that veth peers elsewhere are
+// gone when it returns (reset and the benchmark's cleanup use that). A
+// missing file is not an error.
+func removeNS(path string, sync bool) error {
+	if h, err := netns.GetFromPath(path); err == nil && sync {
 		if nh, err := netlink.NewHandleAt(h); err == nil {
 			if links, err := nh.LinkList(); err == nil {
 				for _, l := range links {
@@ -96,6 +98,8 @@ func removeNS(path string) error {
 			}
 			nh.Close()
 		}
+		h.Close()
+	} else if err == nil {
 		h.Close()
 	}
 	if err := unix.Unmount(path, unix.MNT_DETACH); err != nil && !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOENT) {

@@ -66,7 +66,6 @@ func (l ipLink) has(cidr string) bool {
 	return false
 }
 
-
 // ipLinks returns "ip -j -d addr" of a node by interface name.
 func ipLinks(t testing.TB, s *Session, node string) map[string]ipLink {
 	t.Helper()

@@ -216,9 +216,14 @@ func (s *Session) dropNode(name string) error {
 		h.Close()
 		delete(s.handles, name)
 	}
-	if err := removeNS(n.Path); err != nil {
+	dying, err := s.peersOf(n)
+	if err != nil {
 		return err
 	}
+	if err := removeNS(n.Path, false); err != nil {
+		return err
+	}
+	s.st.Dying = append(s.st.Dying, dying...)
 	for i := range s.st.Nodes {
 		if s.st.Nodes[i].Name == name {
 			s.st.Nodes = append(s.st.Nodes[:i], s.st.Nodes[i+1:]...)
@@ -236,7 +241,7 @@ func (s *Session) removeAll() error {
 	nodes := append([]Node(nil), s.st.Nodes...)
 	sort.SliceStable(nodes, func(i, j int) bool { return nodes[i].Kind == KindNetns && nodes[j].Kind != KindNetns })
 	for _, n := range nodes {
-		if err := removeNS(n.Path); err != nil {
+		if err := removeNS(n.Path, true); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -244,6 +249,7 @@ func (s *Session) removeAll() error {
 		return errors.Join(errs...)
 	}
 	os.Remove(filepath.Join(s.dir, "netns"))
+	os.Remove(journalPath(s.dir))
 	if err := os.Remove(statePath(s.dir)); err != nil && !os.IsNotExist(err) {
 		return err
 	}

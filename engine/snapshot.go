@@ -95,6 +95,9 @@ func (s *Session) Snapshot() (*Snapshot, error) { return s.snapshot(true) }
 // snapshot dumps the lab; iptables are read only for nodes whose rules a
 // command may have changed unless full is set (the others are known empty).
 func (s *Session) snapshot(full bool) (*Snapshot, error) {
+	if err := s.awaitDying(); err != nil {
+		return nil, err
+	}
 	snap := &Snapshot{Nodes: map[string]*NodeSnap{}}
 	nsids := map[string]map[int]string{} // node -> netnsid -> node name
 	for _, n := range s.st.Nodes {
@@ -149,10 +152,8 @@ func (s *Session) snapshot(full bool) (*Snapshot, error) {
 			ns.Routes = append(ns.Routes, routeSnap(x.h, r))
 		}
 		sort.Slice(ns.Routes, func(i, j int) bool { return ns.Routes[i].Text < ns.Routes[j].Text })
-		for _, k := range s.sysctlKeys() {
-			if v, err := x.readSysctl(k); err == nil {
-				ns.Sysctls[k] = v
-			}
+		if ns.Sysctls, err = x.readSysctls(s.sysctlKeys()); err != nil {
+			return nil, err
 		}
 		if full || s.st.IptDirty[n.Name] {
 			if ns.Iptables, err = x.iptablesSave(); err != nil {

@@ -45,6 +45,14 @@ type AppliedStep struct {
 	Output []string  `json:"-"`       // not persisted
 }
 
+// DyingLink is a veth whose peer's namespace was deleted: the kernel
+// removes it in the background, and snapshots wait until it has.
+type DyingLink struct {
+	Node  string `json:"node"`
+	Index int    `json:"index"`
+	Name  string `json:"name"`
+}
+
 // RunningStep is the journal entry of a step in progress. If netlab dies
 // while it is set, the session is "interrupted" at Command.
 type RunningStep struct {
@@ -67,6 +75,7 @@ type State struct {
 	Running  *RunningStep      `json:"running,omitempty"`
 	IptDirty map[string]bool   `json:"iptables_touched,omitempty"` // nodes whose iptables may be non-empty
 	Sysctls  []string          `json:"sysctls,omitempty"`          // keys commands wrote
+	Dying    []DyingLink       `json:"dying,omitempty"`            // veth peers of deleted namespaces, until the kernel reaps them
 	Created  time.Time         `json:"created"`
 }
 
@@ -95,15 +104,20 @@ func readState(dir string) (*State, error) {
 	if st.IptDirty == nil {
 		st.IptDirty = map[string]bool{}
 	}
+	st.applyJournal(dir)
 	return &st, nil
 }
 
-// writeState replaces the state file atomically (write, fsync, rename).
+// writeState replaces the state file atomically (write, rename). The
+// rename is what protects against a netlab process killed mid-write; an
+// fsync would only guard against power loss, after which /run and the
+// namespaces are gone anyway, so it is left out (it costs milliseconds per
+// command on a disk-backed /run).
 func writeState(dir string, st *State) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	b, err := json.MarshalIndent(st, "", " ")
+	b, err := json.Marshal(st)
 	if err != nil {
 		return err
 	}
@@ -116,13 +130,43 @@ func writeState(dir string, st *State) error {
 		os.Remove(tmp.Name())
 		return err
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
 	tmp.Close()
 	return os.Rename(tmp.Name(), statePath(dir))
+}
+
+// journal is the small record of which command of the running step is in
+// progress, rewritten before each command instead of the whole state.
+type journal struct {
+	Started time.Time `json:"started"`
+	Command int       `json:"command"`
+	Text    string    `json:"text"`
+}
+
+func journalPath(dir string) string { return filepath.Join(dir, "journal.json") }
+
+func writeJournal(dir string, j journal) error {
+	b, _ := json.Marshal(j)
+	tmp := journalPath(dir) + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, journalPath(dir))
+}
+
+// applyJournal fills the running step's current command from the journal
+// when the journal belongs to it.
+func (st *State) applyJournal(dir string) {
+	if st.Running == nil {
+		return
+	}
+	b, err := os.ReadFile(journalPath(dir))
+	if err != nil {
+		return
+	}
+	var j journal
+	if json.Unmarshal(b, &j) == nil && j.Started.Equal(st.Running.Started) {
+		st.Running.Command, st.Running.Text = j.Command, j.Text
+	}
 }
 
 func (st *State) node(name string) *Node {

@@ -59,11 +59,14 @@ func (s *Session) ApplyStep(st Step) ([]Result, error) {
 		if err != nil {
 			return err
 		}
-		s.st.Running = &RunningStep{Index: st.Index, Title: st.Title, Before: before, Started: time.Now()}
+		s.st.Running = &RunningStep{Index: st.Index, Title: st.Title, Before: before, Started: time.Now().UTC()}
+		if err := writeState(s.dir, s.st); err != nil {
+			return err
+		}
 		for i, c := range st.Commands {
 			s.st.Running.Command, s.st.Running.Text = i, c.Text
-			if c.Mutating() {
-				if err := writeState(s.dir, s.st); err != nil {
+			if c.Mutating() || c.Program == "ping" { // journal what changes or takes time
+				if err := writeJournal(s.dir, journal{Started: s.st.Running.Started, Command: i, Text: c.Text}); err != nil {
 					return err
 				}
 			}
@@ -143,6 +146,9 @@ type CheckResult struct {
 // of the lab counts.
 func (s *Session) Check(st Step) []CheckResult {
 	if err := s.Refresh(); err != nil {
+		return []CheckResult{{Err: err}}
+	}
+	if err := s.awaitDying(); err != nil {
 		return []CheckResult{{Err: err}}
 	}
 	results := make([]CheckResult, len(st.Commands))

@@ -23,6 +23,21 @@ func (x *execCtx) readSysctl(key string) (string, error) {
 	return v, err
 }
 
+// readSysctls reads several keys in one visit to the namespace; keys that
+// do not exist there are left out.
+func (x *execCtx) readSysctls(keys []string) (map[string]string, error) {
+	vals := map[string]string{}
+	err := x.do(func() error {
+		for _, k := range keys {
+			if b, err := os.ReadFile(sysctlFile(k)); err == nil {
+				vals[k] = strings.Join(strings.Fields(string(b)), "\t")
+			}
+		}
+		return nil
+	})
+	return vals, err
+}
+
 func (x *execCtx) writeSysctl(key, value string) error {
 	return x.do(func() error {
 		path := sysctlFile(key)

@@ -1,0 +1,135 @@
+package engine
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// seedScript is the same seed-001 sequence for the real tools: ip, brctl,
+// ifconfig, sysctl, iptables and ping, run by bash in a fresh lab host with
+// a private mount namespace, so its "ip netns add" never reaches the
+// machine's /run/netns.
+func seedScript() string {
+	var b strings.Builder
+	b.WriteString("set -e\nmount -t tmpfs netlab-bench /run\nmkdir -p /run/netns\n")
+	for _, lines := range seedSteps {
+		for _, l := range lines {
+			l = strings.TrimPrefix(l, "sudo ")
+			if l == "ip netns exec ns01 arp" {
+				l += " -n" // plain arp would wait on reverse DNS; netlab's never resolves
+			}
+			b.WriteString(l + " >/dev/null\n")
+		}
+	}
+	return b.String()
+}
+
+// runScript runs the script with bash inside a lab host namespace and
+// returns the wall time and the children's peak RSS in KiB.
+func runScript(b *testing.B, path, script string) (time.Duration, int64) {
+	var out bytes.Buffer
+	var ru *syscall.Rusage
+	start := time.Now()
+	err := inNS(path, func() error {
+		c := exec.Command("unshare", "--mount", "--propagation", "private", "bash", "-c", script)
+		c.Stdout, c.Stderr = &out, &out
+		err := c.Run()
+		if c.ProcessState != nil {
+			ru, _ = c.ProcessState.SysUsage().(*syscall.Rusage)
+		}
+		return err
+	})
+	d := time.Since(start)
+	if err != nil {
+		b.Fatalf("shell script: %v\n%s", err, out.String())
+	}
+	return d, ru.Maxrss
+}
+
+func median(ds []time.Duration) time.Duration {
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	return ds[len(ds)/2]
+}
+
+// BenchmarkSeedEngineVsShell replays the seed-001 sequence through the
+// engine and through the real tools, alternating in one run, and reports
+// both medians, their ratio and memory.
+func BenchmarkSeedEngineVsShell(b *testing.B) {
+	needRoot(b)
+	for _, tool := range []string{"ip", "brctl", "ifconfig", "sysctl", "iptables", "ping", "unshare", "bash"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			b.Fatalf("the reference needs %s: run 'make deps'", tool)
+		}
+	}
+	var steps []Step
+	for i, lines := range seedSteps {
+		st := step(b, "seed", lines...)
+		st.Index = i
+		steps = append(steps, st)
+	}
+	script := seedScript()
+	var engineTimes, shellTimes []time.Duration
+	var engineAlloc uint64
+	var shellRSS int64
+	root := b.TempDir()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		// engine
+		b.StopTimer()
+		dir := filepath.Join(root, fmt.Sprint("e", i))
+		s, err := Create(dir, Spec{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		b.StartTimer()
+		start := time.Now()
+		for _, st := range steps {
+			if _, err := s.ApplyStep(st); err != nil {
+				b.Fatal(err)
+			}
+		}
+		engineTimes = append(engineTimes, time.Since(start))
+		b.StopTimer()
+		runtime.ReadMemStats(&m1)
+		engineAlloc += m1.TotalAlloc - m0.TotalAlloc
+		s.Close()
+		Reset(dir)
+
+		// the real tools, in a fresh lab host of their own
+		host := filepath.Join(root, fmt.Sprint("s", i))
+		if err := createNS(host); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		d, rss := runScript(b, host, script)
+		b.StopTimer()
+		shellTimes = append(shellTimes, d)
+		shellRSS = max(shellRSS, rss)
+		removeNS(host, true)
+		b.StartTimer()
+	}
+	b.StopTimer()
+	em, sm := median(engineTimes), median(shellTimes)
+	b.ReportMetric(float64(em.Microseconds())/1000, "engine-ms")
+	b.ReportMetric(float64(sm.Microseconds())/1000, "shell-ms")
+	b.ReportMetric(float64(sm)/float64(em), "speedup")
+	b.ReportMetric(float64(engineAlloc)/float64(b.N)/1024, "engine-alloc-KiB")
+	b.ReportMetric(float64(shellRSS), "shell-peak-RSS-KiB")
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.Sys)/1024, "engine-sys-KiB")
+	if os.Getenv("NETLAB_BENCH_VERBOSE") != "" {
+		b.Logf("engine runs: %v\nshell runs: %v", engineTimes, shellTimes)
+	}
+}
