@@ -1,0 +1,40 @@
+package capture
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Target names one interface of one lab node: the node's label, the file
+// its network namespace is bound to (e.g. /run/netlab/netns/ns01; empty
+// for the caller's own namespace) and the interface inside it.
+type Target struct {
+	Node   string
+	NSPath string
+	Iface  string
+}
+
+// String is the node:iface label capture lines carry.
+func (t Target) String() string { return t.Node + ":" + t.Iface }
+
+// ParseTarget splits what a student types, "ns01:veth01" or "br01", into
+// node and interface; a bare interface belongs to defaultNode.
+func ParseTarget(s string, defaultNode string) (node, iface string, err error) {
+	node, iface = defaultNode, s
+	if i := strings.IndexByte(s, ':'); i >= 0 {
+		node, iface = s[:i], s[i+1:]
+		if node == "" {
+			return "", "", fmt.Errorf("capture target %q: empty node before \":\"", s)
+		}
+	}
+	if iface == "" {
+		return "", "", fmt.Errorf("capture target %q: no interface (want NODE:IFACE or IFACE)", s)
+	}
+	if strings.ContainsAny(iface, ":/ ") || len(iface) > 15 {
+		return "", "", fmt.Errorf("capture target %q: bad interface name %q", s, iface)
+	}
+	if node == "" {
+		return "", "", fmt.Errorf("capture target %q: no node given and no default", s)
+	}
+	return node, iface, nil
+}

@@ -1,0 +1,60 @@
+package labs
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden .err files of testdata/broken")
+
+// TestBroken loads every lab in testdata/broken (a directory is linted as
+// a whole) and compares its errors with the golden NAME.err file.
+func TestBroken(t *testing.T) {
+	entries, err := os.ReadDir("testdata/broken")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".err") {
+			continue
+		}
+		name := e.Name()
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join("testdata/broken", name)
+			var got string
+			if e.IsDir() {
+				errs, _ := Lint([]string{path})
+				if len(errs) == 0 {
+					t.Fatalf("Lint(%s) found no errors", path)
+				}
+				got = errs.Error()
+			} else {
+				_, err := LoadFile(path)
+				if err == nil {
+					t.Fatalf("LoadFile(%s) succeeded, want errors", path)
+				}
+				if _, ok := err.(Errors); !ok {
+					t.Fatalf("LoadFile(%s) error is %T, want Errors", path, err)
+				}
+				got = err.Error()
+			}
+			golden := strings.TrimSuffix(path, filepath.Ext(path)) + ".err"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got+"\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./labs -run TestBroken -update)", err)
+			}
+			if got+"\n" != string(want) {
+				t.Errorf("errors of %s differ from %s\n--- got\n%s\n--- want\n%s", path, golden, got, want)
+			}
+		})
+	}
+}

@@ -1,0 +1,58 @@
+package labs
+
+import (
+	"os"
+	"path/filepath"
+)
+
+// Lint loads every file in paths (a directory stands for the lab files in
+// it) and reports every problem, including ids shared by two files. ok
+// lists the files that loaded cleanly, for "FILE: ok" lines; errs is empty
+// when all did.
+func Lint(paths []string) (errs Errors, ok []string) {
+	var labs []*Lab
+	for _, p := range expand(paths) {
+		lab, err := LoadFile(p)
+		if err != nil {
+			errs = appendErr(errs, p, err)
+			continue
+		}
+		labs = append(labs, lab)
+	}
+	dups := duplicateIDs(labs)
+	bad := map[string]bool{}
+	for _, e := range dups {
+		bad[e.File] = true
+	}
+	errs = append(errs, dups...)
+	for _, l := range labs {
+		if !bad[l.File] {
+			ok = append(ok, l.File)
+		}
+	}
+	errs.sort()
+	return errs, ok
+}
+
+// expand replaces each directory in paths by the lab files in it.
+func expand(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil || !st.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		entries, err := os.ReadDir(p)
+		if err != nil {
+			out = append(out, p) // LoadFile reports the read error
+			continue
+		}
+		for _, e := range entries {
+			if !e.IsDir() && isLabFile(e.Name()) {
+				out = append(out, filepath.Join(p, e.Name()))
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,161 @@
+package labs
+
+import "github.com/netlab/netlab/engine"
+
+// Lab is one lesson: the hosts it runs on, the setup that builds its
+// starting point, and the steps a student walks through.
+type Lab struct {
+	ID          string   // short name used on the command line ("bridge")
+	Title       string   // one line shown in lists and headings
+	Summary     string   // one or two sentences shown in lists
+	Description string   // optional markdown shown before the first step
+	Nodes       []string // the lab hosts; the first is the default node
+	Setup       []Setup  // run once when the session is created; not undoable
+	Steps       []Step
+	File        string // where the lab was read from (a path, or assets/labs/NAME for built-ins)
+	BuiltIn     bool   // embedded in netlab rather than read from disk
+
+	idPos pos // where the id was given, for duplicate-id errors
+}
+
+// DefaultNode is the node commands run on when a step names none.
+func (l *Lab) DefaultNode() string {
+	if len(l.Nodes) == 0 {
+		return DefaultHost
+	}
+	return l.Nodes[0]
+}
+
+// Source says where the lab comes from: "built-in" or its file path.
+func (l *Lab) Source() string {
+	if l.BuiltIn {
+		return "built-in"
+	}
+	return l.File
+}
+
+// DefaultHost is the single host of a lab that declares no nodes.
+const DefaultHost = "host"
+
+// Setup is a group of commands run on one node when the session is
+// created, before the first step. Setup builds what the lab takes as given
+// (the outside network, for example), so it is never undone step by step.
+type Setup struct {
+	Node     string
+	Commands []Command
+	Line     int // line of the setup entry in the file
+
+	nodePos pos
+}
+
+// Step is one idea of the lab: text explaining it, the commands that
+// apply it, and what the student should observe.
+type Step struct {
+	Title    string
+	Text     string          // markdown: the why before the how
+	Node     string          // where the commands run; set to the lab's default node when the file names none
+	Commands []Command       // shown exactly as written and run in order
+	Capture  []CaptureTarget // interfaces to capture on while the step runs
+	Expect   []Expect        // what must be true once the commands have run
+	Question *Question       // asked before the step runs; nil when none
+	Hint     string          // shown when the student asks for help
+	Line     int             // line where the step starts in the file
+
+	nodePos pos
+}
+
+// Command is one command line of a step or of the setup.
+type Command struct {
+	Text   string          // the line exactly as written
+	Parsed *engine.Command // the engine's parse of Text
+	Line   int             // position of the command's first character in the file
+	Col    int
+
+	// at maps a 1-based column within Text to a position in the file.
+	at func(col int) (line, fileCol int)
+}
+
+// pos maps a column within the command's text to a position in the file.
+func (c *Command) pos(col int) (int, int) {
+	if c.at == nil {
+		return c.Line, c.Col + col - 1
+	}
+	return c.at(col)
+}
+
+// CaptureTarget is an interface to capture packets on during a step.
+type CaptureTarget struct {
+	Node   string // the node owning the interface; the step's node when the file names none
+	Iface  string
+	Filter string // tcpdump filter words, from a "tcpdump -i IFACE FILTER" line; "" for all packets
+	Line   int
+	Col    int
+}
+
+// String renders the target as "node:iface".
+func (c CaptureTarget) String() string { return c.Node + ":" + c.Iface }
+
+// ExpectKind names what an Expect checks.
+type ExpectKind string
+
+// The kinds of expectation a step can state.
+const (
+	ExpectPing    ExpectKind = "ping"     // pings succeed or fail
+	ExpectSeen    ExpectKind = "seen"     // a captured packet's summary contains Text
+	ExpectNotSeen ExpectKind = "not_seen" // no captured packet's summary contains Text
+	ExpectState   ExpectKind = "state"    // a read-only command's output contains Text
+)
+
+// Expect is one thing a step says must be true after its commands ran.
+type Expect struct {
+	Kind ExpectKind
+
+	// For ExpectPing: whether the pings must succeed, and which command
+	// (1-based index into the step's Commands) or 0 for every ping.
+	PingOK  bool
+	Command int
+
+	// For ExpectSeen and ExpectNotSeen: the text a tcpdump -nn style
+	// summary contains, and the captured interface it is looked for on.
+	// For ExpectState: the text the command's output contains.
+	Text string
+	On   CaptureTarget
+
+	// For ExpectState: the read-only command and the node it runs on
+	// (the step's node when the file names none).
+	State *Command
+	Node  string
+
+	Line int
+	Col  int
+
+	onGiven    bool // On was written in the file
+	nodePos    pos
+	commandPos pos
+}
+
+// Question is a prediction the student makes before a step runs.
+type Question struct {
+	Ask     string
+	Choices []string
+	Answer  int    // index into Choices of the right answer
+	Explain string // shown after the student answers
+	Line    int
+}
+
+// Summary is a lab as "netlab list" shows it.
+type Summary struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Summary string `json:"summary"`
+	Source  string `json:"source"` // "built-in" or the file's path
+	Steps   int    `json:"steps"`
+}
+
+// Summarize returns the lab's list entry.
+func (l *Lab) Summarize() Summary {
+	return Summary{ID: l.ID, Title: l.Title, Summary: l.Summary, Source: l.Source(), Steps: len(l.Steps)}
+}
+
+// pos is a position in a lab file.
+type pos struct{ line, col int }

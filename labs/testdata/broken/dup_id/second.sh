@@ -1,0 +1,2 @@
+# Second
+ip link

@@ -1,0 +1,554 @@
+package labs
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// The keys each YAML mapping accepts. They are listed in errors about
+// unknown keys and kept in step with docs/lab.schema.json by a test.
+var (
+	labKeys      = []string{"id", "title", "summary", "description", "nodes", "setup", "steps"}
+	setupKeys    = []string{"node", "commands"}
+	stepKeys     = []string{"title", "text", "node", "commands", "capture", "expect", "question", "hint"}
+	questionKeys = []string{"ask", "choices", "answer", "explain"}
+	expectKeys   = map[ExpectKind][]string{
+		ExpectPing:    {"ping", "command"},
+		ExpectSeen:    {"seen", "on"},
+		ExpectNotSeen: {"not_seen", "on"},
+		ExpectState:   {"state", "node", "contains"},
+	}
+	expectKinds = []ExpectKind{ExpectPing, ExpectSeen, ExpectNotSeen, ExpectState}
+)
+
+var (
+	idPattern   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	nodePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+)
+
+// yamlLoader turns one YAML document into a Lab, collecting every error.
+type yamlLoader struct {
+	el    *errList
+	lines [][]rune // the source, for mapping columns inside quoted scalars
+}
+
+// loadYAML reads a YAML lab. Every error carries the line and column of
+// the node it is about.
+func loadYAML(name string, data []byte) (*Lab, error) {
+	el := &errList{file: name}
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			el.add(1, 1, "the file is empty: a lab needs at least id, title, summary and steps")
+		} else {
+			addYAMLSyntaxError(el, err)
+		}
+		return nil, el.err()
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		el.add(extra.Line, extra.Column, "a lab file holds one YAML document; remove this second one")
+	} else if !errors.Is(err, io.EOF) {
+		addYAMLSyntaxError(el, err)
+	}
+	y := &yamlLoader{el: el}
+	for _, l := range strings.Split(string(data), "\n") {
+		y.lines = append(y.lines, []rune(strings.TrimSuffix(l, "\r")))
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+		root = root.Content[0]
+	}
+	lab := y.lab(root)
+	lab.File = name
+	validate(lab, el)
+	if err := el.err(); err != nil {
+		return nil, err
+	}
+	return lab, nil
+}
+
+// addYAMLSyntaxError reports an error from the YAML parser itself, which
+// gives a line but no column.
+func addYAMLSyntaxError(el *errList, err error) {
+	msg := err.Error()
+	if m := yamlLineErr.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		el.add(n, 1, "YAML syntax: %s", m[2])
+		return
+	}
+	el.add(1, 1, "YAML syntax: %s", strings.TrimPrefix(msg, "yaml: "))
+}
+
+func (y *yamlLoader) lab(n *yaml.Node) *Lab {
+	lab := &Lab{}
+	m := y.mapping(n, "the lab", labKeys, []string{"id", "title", "summary", "steps"})
+	if m == nil {
+		return lab
+	}
+	if v := m["id"]; v != nil {
+		lab.ID, _ = y.str(v, "id")
+		lab.idPos = pos{v.Line, v.Column}
+		if lab.ID != "" && !idPattern.MatchString(lab.ID) {
+			y.el.add(v.Line, v.Column, "id %q may use only letters, digits, '.', '-' and '_', starting with a letter or digit", lab.ID)
+		}
+	}
+	lab.Title = y.optStr(m, "title")
+	lab.Summary = y.optStr(m, "summary")
+	lab.Description = y.optStr(m, "description")
+	lab.Nodes = []string{DefaultHost}
+	if v := m["nodes"]; v != nil {
+		lab.Nodes = nil
+		seen := map[string]bool{}
+		for _, item := range y.list(v, "nodes") {
+			name, ok := y.str(item, "a node")
+			if !ok {
+				continue
+			}
+			switch {
+			case !nodePattern.MatchString(name) || len(name) > 64:
+				y.el.add(item.Line, item.Column, "node name %q may use only letters, digits, '.', '-' and '_'", name)
+			case seen[name]:
+				y.el.add(item.Line, item.Column, "node %q is declared twice", name)
+			default:
+				seen[name] = true
+				lab.Nodes = append(lab.Nodes, name)
+			}
+		}
+		if len(lab.Nodes) == 0 && len(y.el.errs) == 0 {
+			y.el.add(v.Line, v.Column, "nodes must name at least one host (or leave nodes out for a single %q)", DefaultHost)
+		}
+	}
+	if v := m["setup"]; v != nil {
+		for _, item := range y.list(v, "setup") {
+			lab.Setup = append(lab.Setup, y.setup(item))
+		}
+	}
+	if v := m["steps"]; v != nil {
+		items := y.list(v, "steps")
+		for _, item := range items {
+			lab.Steps = append(lab.Steps, y.step(item))
+		}
+		if v.Kind == yaml.SequenceNode && len(items) == 0 {
+			y.el.add(v.Line, v.Column, "steps is empty: a lab needs at least one step")
+		}
+	}
+	return lab
+}
+
+func (y *yamlLoader) setup(n *yaml.Node) Setup {
+	s := Setup{Line: n.Line}
+	m := y.mapping(n, "a setup entry", setupKeys, []string{"commands"})
+	if m == nil {
+		return s
+	}
+	if v := m["node"]; v != nil {
+		s.Node, _ = y.str(v, "node")
+		s.nodePos = pos{v.Line, v.Column}
+	}
+	s.Commands = y.commands(m["commands"])
+	return s
+}
+
+func (y *yamlLoader) step(n *yaml.Node) Step {
+	s := Step{Line: n.Line}
+	m := y.mapping(n, "a step", stepKeys, []string{"title", "text", "commands"})
+	if m == nil {
+		return s
+	}
+	s.Title = y.optStr(m, "title")
+	s.Text = y.optStr(m, "text")
+	s.Hint = y.optStr(m, "hint")
+	if v := m["node"]; v != nil {
+		s.Node, _ = y.str(v, "node")
+		s.nodePos = pos{v.Line, v.Column}
+	}
+	s.Commands = y.commands(m["commands"])
+	if v := m["commands"]; v != nil && v.Kind == yaml.SequenceNode && len(v.Content) == 0 {
+		y.el.add(v.Line, v.Column, "commands is empty: a step needs at least one command")
+	}
+	if v := m["capture"]; v != nil {
+		for _, item := range y.list(v, "capture") {
+			if text, ok := y.str(item, "a capture target"); ok {
+				s.Capture = append(s.Capture, captureTarget(text, item.Line, item.Column))
+			}
+		}
+	}
+	if v := m["expect"]; v != nil {
+		for _, item := range y.list(v, "expect") {
+			if e, ok := y.expect(item); ok {
+				s.Expect = append(s.Expect, e)
+			}
+		}
+	}
+	if v := m["question"]; v != nil {
+		s.Question = y.question(v)
+	}
+	return s
+}
+
+// captureTarget splits "node:iface" (or a bare "iface", on the step's node,
+// filled in by validate).
+func captureTarget(text string, line, col int) CaptureTarget {
+	t := CaptureTarget{Iface: text, Line: line, Col: col}
+	if node, iface, ok := strings.Cut(text, ":"); ok {
+		t.Node, t.Iface = node, iface
+	}
+	return t
+}
+
+func (y *yamlLoader) commands(n *yaml.Node) []Command {
+	if n == nil {
+		return nil
+	}
+	var cmds []Command
+	for _, item := range y.list(n, "commands") {
+		text, ok := y.str(item, "a command")
+		if !ok {
+			continue
+		}
+		if c, ok := y.command(item, text); ok {
+			cmds = append(cmds, c)
+		}
+	}
+	return cmds
+}
+
+// command parses one command scalar, mapping the parser's column into the
+// file (see scalarPos).
+func (y *yamlLoader) command(n *yaml.Node, text string) (Command, bool) {
+	if n.Style == yaml.LiteralStyle || n.Style == yaml.FoldedStyle {
+		text = strings.TrimRight(text, "\n")
+	}
+	line, col := y.scalarPos(n, 1)
+	c := Command{Text: text, Line: line, Col: col}
+	c.at = func(col int) (int, int) { return y.scalarPos(n, col) }
+	if strings.ContainsAny(text, "\n\r") {
+		y.el.add(line, col, "a command must be a single line; write one command per list item")
+		return c, false
+	}
+	parsed, err := parseCommand(text)
+	if err != nil {
+		l, cc := c.pos(err.Col)
+		y.el.add(l, cc, "%s", err.Msg)
+		return c, false
+	}
+	c.Parsed = parsed
+	return c, true
+}
+
+func (y *yamlLoader) expect(n *yaml.Node) (Expect, bool) {
+	e := Expect{Line: n.Line, Col: n.Column}
+	n = resolve(n)
+	if n.Kind != yaml.MappingNode {
+		y.el.add(n.Line, n.Column, "an expect entry must be a mapping like {ping: ok}, not %s", kindName(n))
+		return e, false
+	}
+	var kinds []ExpectKind
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		for _, k := range expectKinds {
+			if n.Content[i].Value == string(k) {
+				kinds = append(kinds, k)
+			}
+		}
+	}
+	switch len(kinds) {
+	case 0:
+		y.el.add(n.Line, n.Column, "an expect entry needs one of: ping, seen, not_seen, state")
+		return e, false
+	case 1:
+	default:
+		y.el.add(n.Line, n.Column, "an expect entry checks one thing: use separate entries for %s and %s", kinds[0], kinds[1])
+		return e, false
+	}
+	e.Kind = kinds[0]
+	m := y.mapping(n, "a "+string(e.Kind)+" expectation", expectKeys[e.Kind], expectKeys[e.Kind][:1])
+	if m == nil {
+		return e, false
+	}
+	ok := true
+	switch e.Kind {
+	case ExpectPing:
+		v := m["ping"]
+		s, good := y.str(v, "ping")
+		if !good {
+			return e, false
+		}
+		switch s {
+		case "ok":
+			e.PingOK = true
+		case "fail":
+		default:
+			y.el.add(v.Line, v.Column, "ping must be ok or fail, not %q", s)
+			ok = false
+		}
+		if c := m["command"]; c != nil {
+			e.commandPos = pos{c.Line, c.Column}
+			s, _ := y.str(c, "command")
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 1 {
+				y.el.add(c.Line, c.Column, "command must be the number of one of the step's commands, counting from 1, not %q", s)
+				ok = false
+			}
+			e.Command = n
+		}
+	case ExpectSeen, ExpectNotSeen:
+		v := m[string(e.Kind)]
+		text, good := y.str(v, string(e.Kind))
+		e.Text = text
+		if good && strings.TrimSpace(text) == "" {
+			y.el.add(v.Line, v.Column, "%s needs the text of a packet summary, like \"ICMP echo request\"", e.Kind)
+			ok = false
+		}
+		e.On = CaptureTarget{Line: n.Line, Col: n.Column}
+		if on := m["on"]; on != nil {
+			if s, good := y.str(on, "on"); good {
+				e.On = captureTarget(s, on.Line, on.Column)
+				e.onGiven = true
+			}
+		}
+	case ExpectState:
+		v := m["state"]
+		text, good := y.str(v, "state")
+		if good {
+			if c, parsed := y.command(v, text); parsed {
+				e.State = &c
+			} else {
+				ok = false
+			}
+		}
+		if nd := m["node"]; nd != nil {
+			e.Node, _ = y.str(nd, "node")
+			e.nodePos = pos{nd.Line, nd.Column}
+		}
+		if c := m["contains"]; c != nil {
+			e.Text, _ = y.str(c, "contains")
+		} else {
+			y.el.add(n.Line, n.Column, "a state expectation is missing \"contains\": the text the command's output must contain")
+			ok = false
+		}
+	}
+	return e, ok
+}
+
+func (y *yamlLoader) question(n *yaml.Node) *Question {
+	q := &Question{Line: n.Line}
+	m := y.mapping(n, "the question", questionKeys, []string{"ask", "choices", "answer"})
+	if m == nil {
+		return q
+	}
+	q.Ask = y.optStr(m, "ask")
+	q.Explain = y.optStr(m, "explain")
+	if v := m["choices"]; v != nil {
+		for _, item := range y.list(v, "choices") {
+			if s, ok := y.str(item, "a choice"); ok {
+				q.Choices = append(q.Choices, s)
+			}
+		}
+		if v.Kind == yaml.SequenceNode && len(v.Content) < 2 {
+			y.el.add(v.Line, v.Column, "a question needs at least two choices")
+		}
+	}
+	v := m["answer"]
+	if v == nil {
+		return q
+	}
+	s, ok := y.str(v, "answer")
+	if !ok {
+		return q
+	}
+	q.Answer = -1
+	if v.Tag == "!!int" {
+		if i, err := strconv.Atoi(s); err == nil {
+			if i < 0 || i >= len(q.Choices) {
+				y.el.add(v.Line, v.Column, "answer %d is out of range: it counts the choices from 0, so it must be 0 to %d", i, len(q.Choices)-1)
+			}
+			q.Answer = i
+			return q
+		}
+	}
+	for i, c := range q.Choices {
+		if c == s {
+			q.Answer = i
+		}
+	}
+	if q.Answer < 0 {
+		y.el.add(v.Line, v.Column, "answer %q is not one of the choices: give the index of the right choice (from 0) or its exact text", s)
+	}
+	return q
+}
+
+// mapping checks that n is a mapping with only allowed keys, each once,
+// and every required key present; it returns the values by key, or nil
+// when n is not a mapping.
+func (y *yamlLoader) mapping(n *yaml.Node, what string, allowed, required []string) map[string]*yaml.Node {
+	n = resolve(n)
+	if n.Kind != yaml.MappingNode {
+		y.el.add(n.Line, n.Column, "%s must be a mapping of keys (%s), not %s", what, strings.Join(allowed, ", "), kindName(n))
+		return nil
+	}
+	m := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := resolve(n.Content[i]), n.Content[i+1]
+		switch {
+		case k.Kind != yaml.ScalarNode:
+			y.el.add(k.Line, k.Column, "a key in %s must be a plain word, not %s", what, kindName(k))
+		case !contains(allowed, k.Value):
+			y.el.add(k.Line, k.Column, "unknown key %q in %s (allowed: %s)", k.Value, what, strings.Join(allowed, ", "))
+		case m[k.Value] != nil:
+			y.el.add(k.Line, k.Column, "key %q is given twice in %s", k.Value, what)
+		default:
+			m[k.Value] = resolve(v)
+		}
+	}
+	for _, r := range required {
+		if m[r] == nil {
+			y.el.add(n.Line, n.Column, "%s is missing %q", what, r)
+		}
+	}
+	return m
+}
+
+// list returns the items of a sequence, reporting anything else.
+func (y *yamlLoader) list(n *yaml.Node, what string) []*yaml.Node {
+	n = resolve(n)
+	if n.Kind != yaml.SequenceNode {
+		y.el.add(n.Line, n.Column, "%s must be a list, not %s", what, kindName(n))
+		return nil
+	}
+	items := make([]*yaml.Node, len(n.Content))
+	for i, c := range n.Content {
+		items[i] = resolve(c)
+	}
+	return items
+}
+
+// str returns a scalar's text; numbers and booleans are taken as written.
+func (y *yamlLoader) str(n *yaml.Node, what string) (string, bool) {
+	if n == nil {
+		return "", false // already reported as missing
+	}
+	n = resolve(n)
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		y.el.add(n.Line, n.Column, "%s must be text, not %s", what, kindName(n))
+		return "", false
+	}
+	return n.Value, true
+}
+
+// optStr returns the text of an optional key, "" when absent.
+func (y *yamlLoader) optStr(m map[string]*yaml.Node, key string) string {
+	v := m[key]
+	if v == nil {
+		return ""
+	}
+	s, _ := y.str(v, key)
+	return s
+}
+
+// scalarPos maps the 1-based character column col inside a scalar's value
+// to a line and column in the file. Plain scalars map exactly. Quoted
+// scalars on one line are decoded character by character from the source,
+// so escapes (” and \x) are accounted for. Block scalars (| and >) map to
+// their first content line, at its indentation. A quoted scalar folded
+// over several lines maps to its opening quote.
+func (y *yamlLoader) scalarPos(n *yaml.Node, col int) (int, int) {
+	switch n.Style {
+	case yaml.LiteralStyle, yaml.FoldedStyle:
+		for l := n.Line; l < len(y.lines); l++ { // y.lines[l] is line l+1
+			text := y.lines[l]
+			indent := 0
+			for indent < len(text) && (text[indent] == ' ' || text[indent] == '\t') {
+				indent++
+			}
+			if indent < len(text) {
+				return l + 1, indent + col
+			}
+		}
+		return n.Line, n.Column
+	case yaml.SingleQuotedStyle, yaml.DoubleQuotedStyle:
+		if n.Line-1 >= len(y.lines) {
+			return n.Line, n.Column
+		}
+		src := y.lines[n.Line-1]
+		i := n.Column // index just past the opening quote
+		for want := col - 1; want > 0; want-- {
+			if i >= len(src) {
+				return n.Line, n.Column
+			}
+			i += escapeLen(src[i:], n.Style == yaml.DoubleQuotedStyle)
+		}
+		return n.Line, i + 1
+	}
+	return n.Line, n.Column + col - 1
+}
+
+// escapeLen is how many source characters the next character of a quoted
+// scalar takes.
+func escapeLen(src []rune, double bool) int {
+	if !double {
+		if len(src) > 1 && src[0] == '\'' && src[1] == '\'' {
+			return 2
+		}
+		return 1
+	}
+	if src[0] != '\\' || len(src) < 2 {
+		return 1
+	}
+	switch src[1] {
+	case 'x':
+		return 4
+	case 'u':
+		return 6
+	case 'U':
+		return 10
+	}
+	return 2
+}
+
+// resolve follows an alias to the node it names.
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 16; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// kindName says what a node is, for wrong-type errors.
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!null":
+			return "empty"
+		case "!!int", "!!float":
+			return "the number " + n.Value
+		case "!!bool":
+			return n.Value
+		}
+		return fmt.Sprintf("the text %q", n.Value)
+	}
+	return "nothing"
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
