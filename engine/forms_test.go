@@ -2,9 +2,11 @@ package engine
 
 import (
 	"errors"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A form case applies setup steps, then the command form under test, and
@@ -295,5 +297,43 @@ func TestCommandErrors(t *testing.T) {
 				t.Errorf("%q: err = %v, want %q", tt.line, res.Err, tt.want)
 			}
 		})
+	}
+}
+
+// A capture's packet socket makes an interface promiscuous without the
+// user asking; snapshots must not see it, or undo would switch it on.
+func TestCapturePromiscIsNotState(t *testing.T) {
+	s := newLab(t, Spec{})
+	if _, err := s.ApplyStep(step(t, "br", "brctl addbr br01", "ip link set br01 up")); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := s.Snapshot()
+	path, _ := s.NodePath("host")
+	done := make(chan struct{})
+	ready := make(chan error)
+	go func() {
+		ready <- inNS(path, func() error {
+			c := exec.Command("tcpdump", "-i", "br01", "-c", "1000")
+			if err := c.Start(); err != nil {
+				return err
+			}
+			go func() { <-done; c.Process.Kill(); c.Wait() }()
+			return nil
+		})
+	}()
+	if err := <-ready; err != nil {
+		t.Fatal(err)
+	}
+	defer close(done)
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(realTool(t, s, "host", "ip", "-d", "link", "show", "br01"), "promiscuity 1") {
+		if time.Now().After(deadline) {
+			t.Fatal("tcpdump never made br01 promiscuous")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	during, _ := s.Snapshot()
+	if d := before.Diff(during); len(d) > 0 {
+		t.Fatalf("a capture changed the snapshot: %v", d)
 	}
 }

@@ -294,7 +294,7 @@ func (a *linkSet) check(x *execCtx) error {
 			return fmt.Errorf("interface %s on %s is not attached to bridge %s", name, where, *a.master)
 		}
 	}
-	if a.promisc != nil && (at.Promisc != 0) != *a.promisc {
+	if a.promisc != nil && userPromisc(at) != *a.promisc {
 		return fmt.Errorf("promiscuous mode of %s on %s is not %s", name, where, map[bool]string{true: "on", false: "off"}[*a.promisc])
 	}
 	if a.mtu != 0 && at.MTU != a.mtu {
@@ -357,3 +357,8 @@ func openNS(path string) (int, error) {
 	}
 	return fd, nil
 }
+
+// userPromisc reports promiscuous mode as set by "ip link set promisc on":
+// the kernel's interface flags carry that one, while the promiscuity
+// counter also counts packet sockets such as a running capture.
+func userPromisc(at *netlink.LinkAttrs) bool { return at.RawFlags&unix.IFF_PROMISC != 0 }

@@ -243,7 +243,7 @@ func setLinkAttrs(x *execCtx, w *NodeSnap) error {
 				return fmt.Errorf("MTU of %s: %w", l.Name, err)
 			}
 		}
-		if (at.Promisc != 0) != l.Promisc {
+		if userPromisc(at) != l.Promisc {
 			f := x.h.SetPromiscOff
 			if l.Promisc {
 				f = x.h.SetPromiscOn

@@ -305,6 +305,22 @@ func (s *Session) unlock() {
 	}
 }
 
+// Busy reports whether another netlab process is in the middle of an
+// operation on this session (it holds the lock). A journalled step that is
+// not busy was interrupted.
+func (s *Session) Busy() bool {
+	f, err := os.OpenFile(filepath.Join(s.dir, "lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		return true
+	}
+	unix.Flock(int(f.Fd()), unix.LOCK_UN)
+	return false
+}
+
 // locked runs fn holding the lock with freshly read state, then saves it.
 func (s *Session) locked(fn func() error) error {
 	if err := s.lock(); err != nil {

@@ -182,7 +182,7 @@ func (s *Session) sysctlKeys() []string {
 func linkSnap(x *execCtx, l netlink.Link, node string, nsids map[int]string, names map[string]map[int]string) LinkSnap {
 	at := l.Attrs()
 	ls := LinkSnap{Name: at.Name, Kind: l.Type(), Up: at.Flags&net.FlagUp != 0, MTU: at.MTU,
-		MAC: at.HardwareAddr.String(), Master: masterName(x.h, l), Promisc: at.Promisc != 0}
+		MAC: at.HardwareAddr.String(), Master: masterName(x.h, l), Promisc: userPromisc(at)}
 	switch v := l.(type) {
 	case *netlink.Veth:
 		peerNode := node
@@ -391,10 +391,32 @@ func (sn *Snapshot) Diff(after *Snapshot) []Change {
 			changes = append(changes, Change{Node: key.node, Kind: key.kind, Op: "-", Old: old[key]})
 		}
 	}
+	changes = foldNodes(changes)
 	if len(changes) == 0 && strings.Join(sn.Order, ",") != strings.Join(after.Order, ",") {
 		changes = append(changes, Change{Kind: "node", Op: "~", Old: strings.Join(sn.Order, ","), New: strings.Join(after.Order, ",")})
 	}
 	return changes
+}
+
+// foldNodes leaves out the details of a namespace that appeared or went
+// as a whole (its sysctls and loopback): the node line says it all.
+// Equality is unaffected, since the node line itself is a change.
+func foldNodes(changes []Change) []Change {
+	whole := map[string]bool{}
+	for _, c := range changes {
+		if c.Kind == "node" && c.Op != "~" {
+			whole[c.Node] = true
+		}
+	}
+	out := changes[:0]
+	for _, c := range changes {
+		text := c.Old + c.New
+		if whole[c.Node] && (c.Kind == "sysctl" || strings.HasPrefix(text, "lo ") || strings.HasSuffix(text, " dev lo")) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // Equal reports whether two snapshots describe the same lab state.

@@ -1,0 +1,119 @@
+package runner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/netlab/netlab/engine"
+)
+
+// CommandReport is one command's outcome.
+type CommandReport struct {
+	Text     string `json:"text"`
+	Node     string `json:"node"`
+	Output   string `json:"output,omitempty"`
+	ExitCode int    `json:"exit_code"`
+	Error    string `json:"error,omitempty"`
+}
+
+// CheckReport is a derived check of one mutating command.
+type CheckReport struct {
+	Command string `json:"command"`
+	OK      bool   `json:"ok"`
+	Problem string `json:"problem,omitempty"`
+}
+
+// ExpectReport is one of the step's expectations, judged.
+type ExpectReport struct {
+	What string `json:"what"`           // the expectation in words
+	OK   bool   `json:"ok"`             // it held
+	Seen string `json:"seen,omitempty"` // what was observed instead, when it did not
+}
+
+// PacketLine is a captured packet as the reports show it.
+type PacketLine struct {
+	Label   string `json:"on"`      // node:iface
+	Dir     string `json:"dir"`     // In, Out, P, B, M
+	Time    string `json:"time"`    // 15:04:05.000000
+	Summary string `json:"summary"` // tcpdump -nn words
+}
+
+// StepReport is what running (or checking) a step produced.
+type StepReport struct {
+	Index    int             `json:"step"` // 1-based, as people count
+	Title    string          `json:"title"`
+	OK       bool            `json:"ok"`
+	ByHand   bool            `json:"by_hand,omitempty"`
+	Error    string          `json:"error,omitempty"` // the failed command, rolled back
+	Commands []CommandReport `json:"commands,omitempty"`
+	Checks   []CheckReport   `json:"checks,omitempty"`
+	Expects  []ExpectReport  `json:"expects,omitempty"`
+	Packets  []PacketLine    `json:"packets,omitempty"`
+	Changes  []engine.Change `json:"changes,omitempty"`
+}
+
+// Failures lists what went wrong, in words; empty when the step passed.
+func (r *StepReport) Failures() []string {
+	var f []string
+	if r.Error != "" {
+		f = append(f, r.Error)
+	}
+	for _, c := range r.Checks {
+		if !c.OK {
+			f = append(f, fmt.Sprintf("check of %q: %s", c.Command, c.Problem))
+		}
+	}
+	for _, e := range r.Expects {
+		if !e.OK {
+			f = append(f, fmt.Sprintf("expected %s; %s", e.What, e.Seen))
+		}
+	}
+	return f
+}
+
+// Text renders the report for a terminal, as the TUI shows a step.
+func (r *StepReport) Text(verbose bool) string {
+	var b strings.Builder
+	mark := "ok"
+	if !r.OK {
+		mark = "FAIL"
+	}
+	fmt.Fprintf(&b, "step %d: %s  [%s]\n", r.Index, r.Title, mark)
+	for _, c := range r.Commands {
+		fmt.Fprintf(&b, "  %s$ %s\n", promptFor(c.Node), c.Text)
+		if c.Error != "" {
+			fmt.Fprintf(&b, "    error: %s\n", c.Error)
+		}
+		if verbose && c.Output != "" {
+			for _, line := range strings.Split(strings.TrimRight(c.Output, "\n"), "\n") {
+				fmt.Fprintf(&b, "    %s\n", line)
+			}
+		}
+	}
+	for _, c := range r.Checks {
+		if !c.OK {
+			fmt.Fprintf(&b, "  check failed: %s: %s\n", c.Command, c.Problem)
+		}
+	}
+	for _, e := range r.Expects {
+		if e.OK {
+			fmt.Fprintf(&b, "  expect ok: %s\n", e.What)
+		} else {
+			fmt.Fprintf(&b, "  expect FAILED: %s; %s\n", e.What, e.Seen)
+		}
+	}
+	if verbose {
+		for _, p := range r.Packets {
+			fmt.Fprintf(&b, "  %s %s %-3s %s\n", p.Time, p.Label, p.Dir, strings.ReplaceAll(p.Summary, "\n", " "))
+		}
+		for _, c := range r.Changes {
+			fmt.Fprintf(&b, "  %s\n", c)
+		}
+	}
+	if r.Error != "" {
+		fmt.Fprintf(&b, "  rolled back: %s\n", r.Error)
+	}
+	return b.String()
+}
+
+func promptFor(node string) string { return node }

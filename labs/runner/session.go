@@ -1,0 +1,87 @@
+package runner
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/netlab/netlab/engine"
+	"github.com/netlab/netlab/labs"
+)
+
+// Session is a running lab: the engine session and the lab it plays.
+type Session struct {
+	Eng *engine.Session
+	Lab *labs.Lab
+}
+
+// Meta keys stored with the engine session.
+const (
+	metaLab   = "lab"
+	metaFile  = "file"
+	metaTitle = "title"
+)
+
+// Spec turns a lab's hosts and setup into the engine's session spec.
+func Spec(lab *labs.Lab) engine.Spec {
+	spec := engine.Spec{Hosts: lab.Nodes, Meta: map[string]string{metaLab: lab.ID, metaTitle: lab.Title}}
+	if !lab.BuiltIn {
+		spec.Meta[metaFile] = lab.File
+	}
+	for _, su := range lab.Setup {
+		for _, c := range su.Commands {
+			spec.Setup = append(spec.Setup, engine.NodeCommand{Node: su.Node, Command: c.Parsed})
+		}
+	}
+	return spec
+}
+
+// Start creates the lab's session in dir (engine.RunDir() when empty): its
+// hosts and setup, no step applied yet.
+func Start(lab *labs.Lab, dir string) (*Session, error) {
+	eng, err := engine.Create(dir, Spec(lab))
+	if err != nil {
+		return nil, err
+	}
+	return &Session{Eng: eng, Lab: lab}, nil
+}
+
+// Open attaches to the running session in dir and reloads its lab (from
+// its file, or the built-in of that id; labsDir is the instructor's).
+func Open(dir, labsDir string) (*Session, error) {
+	eng, err := engine.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	meta := eng.State().Meta
+	ref := meta[metaFile]
+	if ref == "" {
+		ref = meta[metaLab]
+	}
+	lab, err := labs.Find(ref, labsDir)
+	if err != nil {
+		return nil, fmt.Errorf("the running session plays lab %q, which cannot be loaded: %w", ref, err)
+	}
+	return &Session{Eng: eng, Lab: lab}, nil
+}
+
+// Close releases the session's handles; the lab keeps running.
+func (s *Session) Close() { s.Eng.Close() }
+
+// Applied is the number of steps applied: the index of the next step.
+func (s *Session) Applied() int { return len(s.Eng.State().Applied) }
+
+// Done reports whether every step has been applied.
+func (s *Session) Done() bool { return s.Applied() >= len(s.Lab.Steps) }
+
+// EngineStep turns lab step i into an engine step.
+func (s *Session) EngineStep(i int) engine.Step {
+	st := s.Lab.Steps[i]
+	es := engine.Step{Index: i, Title: st.Title, Node: st.Node}
+	for _, c := range st.Commands {
+		es.Commands = append(es.Commands, c.Parsed)
+	}
+	return es
+}
+
+// ErrAllDone is returned by Step when every step is applied.
+var ErrAllDone = errors.New("every step of the lab is applied; 'netlab undo' goes back, 'netlab reset' ends the lab")

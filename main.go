@@ -1,0 +1,540 @@
+// Command netlab is a terminal teaching lab for Linux container networking.
+// This file holds the command line only: flags and subcommands, each
+// handing off to a package (engine, labs, labs/runner, capture, tui).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/netlab/netlab/capture"
+	"github.com/netlab/netlab/engine"
+	"github.com/netlab/netlab/labs"
+	"github.com/netlab/netlab/labs/runner"
+	"github.com/netlab/netlab/tui"
+)
+
+// Exit codes, documented in the README.
+const (
+	exitOK        = 0
+	exitFailed    = 1 // a step, check, test or lint failed; or not root
+	exitUsage     = 2
+	exitNoSession = 3 // no session, or one is already running
+)
+
+// exitError carries an exit code up to main.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+
+func fail(code int, format string, a ...any) error {
+	return &exitError{code: code, err: fmt.Errorf(format, a...)}
+}
+
+// quiet is an exit code with nothing more to print.
+type quiet int
+
+func (q quiet) Error() string { return "" }
+
+var (
+	labsDir  string
+	jsonOut  bool
+	stdout   io.Writer = os.Stdout
+	warnings io.Writer = os.Stderr
+)
+
+func main() {
+	root := rootCmd()
+	err := root.Execute()
+	if err == nil {
+		return
+	}
+	var q quiet
+	var ee *exitError
+	switch {
+	case errors.As(err, &q):
+		os.Exit(int(q))
+	case errors.As(err, &ee):
+		fmt.Fprintln(os.Stderr, "netlab:", ee.err)
+		os.Exit(ee.code)
+	default:
+		fmt.Fprintln(os.Stderr, "netlab:", err)
+		os.Exit(exitUsage)
+	}
+}
+
+func rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "netlab",
+		Short: "A terminal lab for Linux container networking, on the real kernel",
+		Long: "netlab walks you through Linux container networking step by step: network namespaces, veth pairs,\n" +
+			"a bridge, ip_forward, MASQUERADE and more, applied to the real kernel inside namespaces netlab\n" +
+			"creates, with live packet captures. Run it with no arguments to pick a lab.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := needRoot("netlab"); err != nil {
+				return err
+			}
+			return tui.Run(tui.Options{LabsDir: labs.Dir(labsDir), RunDir: engine.RunDir(), Self: self()})
+		},
+	}
+	root.PersistentFlags().StringVar(&labsDir, "labs", "", "directory of the instructor's own labs (default $"+labs.EnvDir+")")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return fail(exitUsage, "%v (see '%s --help')", err, c.CommandPath()) })
+	root.AddCommand(openCmd(), listCmd(), lintCmd(), testCmd(), startCmd(), stepCmd(), undoCmd(), statusCmd(),
+		resetCmd(), execCmd(), shellCmd(), captureCmd())
+	return root
+}
+
+// self is the path of this program, for the TUI to run "netlab shell".
+func self() string {
+	if p, err := os.Executable(); err == nil {
+		return p
+	}
+	return os.Args[0]
+}
+
+// needRoot refuses early, before anything is created, when not root.
+func needRoot(verb string) error {
+	if os.Geteuid() == 0 {
+		return nil
+	}
+	return fail(exitFailed, "%s needs root: it creates network namespaces, links and firewall rules (only inside the lab, never on your machine). Run: sudo %s", verb, cmdLine())
+}
+
+// needTools refuses early when a program the lab's commands rely on is
+// missing, naming the package that provides it.
+func needTools() error {
+	if _, err := exec.LookPath("iptables"); err != nil {
+		return fail(exitFailed, "%v", engine.ErrNoIptables)
+	}
+	return nil
+}
+
+func cmdLine() string {
+	s := "netlab"
+	for _, a := range os.Args[1:] {
+		s += " " + a
+	}
+	return s
+}
+
+func args(n int, usage string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, a []string) error {
+		if len(a) < n {
+			return fail(exitUsage, "usage: netlab %s", usage)
+		}
+		return nil
+	}
+}
+
+func printJSON(v any) error {
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func findLab(ref string) (*labs.Lab, error) {
+	lab, err := labs.Find(ref, labs.Dir(labsDir))
+	if err != nil {
+		return nil, fail(exitFailed, "%v", err)
+	}
+	return lab, nil
+}
+
+// openSession attaches to the running session, with exit code 3 if none.
+func openSession() (*runner.Session, error) {
+	s, err := runner.Open(engine.RunDir(), labs.Dir(labsDir))
+	if errors.Is(err, engine.ErrNoSession) {
+		return nil, fail(exitNoSession, "no lab is running: start one with 'netlab start LAB' (see 'netlab list')")
+	}
+	if err != nil {
+		return nil, fail(exitFailed, "%v", err)
+	}
+	return s, nil
+}
+
+func openCmd() *cobra.Command {
+	return &cobra.Command{
+		Use: "open LAB|FILE", Short: "Open the TUI on one lab", Args: args(1, "open LAB|FILE"),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			if err := needRoot("netlab open"); err != nil {
+				return err
+			}
+			lab, err := findLab(a[0])
+			if err != nil {
+				return err
+			}
+			return tui.Run(tui.Options{LabsDir: labs.Dir(labsDir), RunDir: engine.RunDir(), Lab: lab, Self: self()})
+		},
+	}
+}
+
+func listCmd() *cobra.Command {
+	c := &cobra.Command{
+		Use: "list", Short: "List the built-in labs and the instructor's own", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, a []string) error {
+			list, err := labs.List(labs.Dir(labsDir))
+			if err != nil {
+				fmt.Fprintln(warnings, "netlab: some lab files have errors (see 'netlab lint'):\n"+err.Error())
+			}
+			if jsonOut {
+				return printJSON(list)
+			}
+			for _, l := range list {
+				fmt.Fprintf(stdout, "%-14s %2d steps  %s\n%14s           %s (%s)\n", l.ID, l.Steps, l.Title, "", l.Summary, l.Source)
+			}
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&jsonOut, "json", false, "print JSON")
+	return c
+}
+
+func lintCmd() *cobra.Command {
+	return &cobra.Command{
+		Use: "lint FILE...", Short: "Check lab files; errors as file:line:col: message", Args: args(1, "lint FILE..."),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			errs, ok := labs.Lint(a)
+			for _, f := range ok {
+				fmt.Fprintf(stdout, "%s: ok\n", f)
+			}
+			if len(errs) > 0 {
+				fmt.Fprintln(stdout, errs.Error())
+				return quiet(exitFailed)
+			}
+			return nil
+		},
+	}
+}
+
+func testCmd() *cobra.Command {
+	c := &cobra.Command{
+		Use: "test LAB|FILE...", Short: "Run labs headless: every step and its checks, then undo all and verify", Args: args(1, "test LAB|FILE..."),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			if err := needRoot("netlab test"); err != nil {
+				return err
+			}
+			if err := needTools(); err != nil {
+				return err
+			}
+			allOK := true
+			for _, ref := range a {
+				lab, err := findLab(ref)
+				if err != nil {
+					return err
+				}
+				res := runner.Test(lab, func(r *runner.StepReport) {
+					if jsonOut {
+						printJSON(r)
+						return
+					}
+					verdict := "pass"
+					if !r.OK {
+						verdict = "FAIL"
+					}
+					fmt.Fprintf(stdout, "%s  %s step %d: %s\n", verdict, lab.ID, r.Index, r.Title)
+					for _, f := range r.Failures() {
+						fmt.Fprintf(stdout, "      %s\n", f)
+					}
+				})
+				if jsonOut {
+					printJSON(res)
+				} else {
+					fmt.Fprint(stdout, res.Text())
+				}
+				allOK = allOK && res.OK
+			}
+			if !allOK {
+				return quiet(exitFailed)
+			}
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&jsonOut, "json", false, "print one JSON object per step, then one per lab")
+	return c
+}
+
+func startCmd() *cobra.Command {
+	return &cobra.Command{
+		Use: "start LAB|FILE", Short: "Create the lab session (no step applied yet)", Args: args(1, "start LAB|FILE"),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			if err := needRoot("netlab start"); err != nil {
+				return err
+			}
+			if err := needTools(); err != nil {
+				return err
+			}
+			lab, err := findLab(a[0])
+			if err != nil {
+				return err
+			}
+			s, err := runner.Start(lab, engine.RunDir())
+			var exists *engine.ErrSessionExists
+			if errors.As(err, &exists) {
+				st := exists.State
+				return fail(exitNoSession, "lab %q is already running (%d step(s) applied). Continue it with 'netlab step' or 'netlab', or end it with 'netlab reset'",
+					st.Meta["lab"], len(st.Applied))
+			}
+			if err != nil {
+				return fail(exitFailed, "%v", err)
+			}
+			defer s.Close()
+			fmt.Fprintf(stdout, "started lab %s: %s (%d steps). Next: 'netlab step' or 'netlab'\n", lab.ID, lab.Title, len(lab.Steps))
+			return nil
+		},
+	}
+}
+
+// count reads -n/--all into how many steps to take.
+func count(n int, all bool) int {
+	if all {
+		return 1 << 30
+	}
+	return max(n, 1)
+}
+
+func stepCmd() *cobra.Command {
+	var n int
+	var all bool
+	c := &cobra.Command{
+		Use: "step [-n N|--all]", Short: "Apply the next step(s), with their checks", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, a []string) error {
+			if err := needRoot("netlab step"); err != nil {
+				return err
+			}
+			if err := needTools(); err != nil {
+				return err
+			}
+			s, err := openSession()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			var reports []*runner.StepReport
+			failed := false
+			for i := 0; i < count(n, all) && !s.Done(); i++ {
+				rep, err := s.Step()
+				if err != nil {
+					return fail(exitFailed, "%v", err)
+				}
+				reports = append(reports, rep)
+				if !jsonOut {
+					fmt.Fprint(stdout, rep.Text(true))
+				}
+				if !rep.OK {
+					failed = true
+					break
+				}
+			}
+			if len(reports) == 0 {
+				return fail(exitFailed, "%v", runner.ErrAllDone)
+			}
+			if jsonOut {
+				printJSON(reports)
+			}
+			if failed {
+				return quiet(exitFailed)
+			}
+			return nil
+		},
+	}
+	c.Flags().IntVarP(&n, "number", "n", 1, "how many steps")
+	c.Flags().BoolVar(&all, "all", false, "every remaining step")
+	c.Flags().BoolVar(&jsonOut, "json", false, "print JSON")
+	return c
+}
+
+func undoCmd() *cobra.Command {
+	var n int
+	var all bool
+	c := &cobra.Command{
+		Use: "undo [-n N|--all]", Short: "Undo the last applied step(s)", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, a []string) error {
+			if err := needRoot("netlab undo"); err != nil {
+				return err
+			}
+			s, err := openSession()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			var reports []*runner.UndoReport
+			for i := 0; i < count(n, all); i++ {
+				rep, err := s.Undo()
+				if errors.Is(err, engine.ErrNothingToUndo) {
+					if i == 0 {
+						return fail(exitFailed, "%v", err)
+					}
+					break
+				}
+				if err != nil {
+					return fail(exitFailed, "%v", err)
+				}
+				reports = append(reports, rep)
+				if !jsonOut {
+					fmt.Fprintf(stdout, "undone step %d: %s\n", rep.Index, rep.Title)
+					for _, c := range rep.Changes {
+						fmt.Fprintf(stdout, "  %s\n", c)
+					}
+				}
+			}
+			if jsonOut {
+				return printJSON(reports)
+			}
+			return nil
+		},
+	}
+	c.Flags().IntVarP(&n, "number", "n", 1, "how many steps")
+	c.Flags().BoolVar(&all, "all", false, "every applied step")
+	c.Flags().BoolVar(&jsonOut, "json", false, "print JSON")
+	return c
+}
+
+func statusCmd() *cobra.Command {
+	c := &cobra.Command{
+		Use: "status", Short: "Show the running lab, its current step and what exists", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, a []string) error {
+			if err := needRoot("netlab status"); err != nil {
+				return err
+			}
+			s, err := openSession()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			st, err := s.Status()
+			if err != nil {
+				return fail(exitFailed, "%v", err)
+			}
+			if jsonOut {
+				return printJSON(st)
+			}
+			fmt.Fprint(stdout, st.Text())
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&jsonOut, "json", false, "print JSON")
+	return c
+}
+
+func resetCmd() *cobra.Command {
+	return &cobra.Command{
+		Use: "reset", Short: "Remove everything netlab created (safe after a crash)", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, a []string) error {
+			if err := needRoot("netlab reset"); err != nil {
+				return err
+			}
+			if err := engine.Reset(engine.RunDir()); err != nil {
+				return fail(exitFailed, "%v", err)
+			}
+			fmt.Fprintln(stdout, "reset: no lab is running")
+			return nil
+		},
+	}
+}
+
+// enter runs a program in a lab node (exec and shell).
+func enter(node string, argv []string, env []string) error {
+	if err := needRoot("netlab"); err != nil {
+		return err
+	}
+	s, err := openSession()
+	if err != nil {
+		return err
+	}
+	if node == "" {
+		node = s.Eng.DefaultNode()
+	}
+	err = s.Eng.Enter(node, argv, env)
+	var unknown *engine.UnknownNodeError
+	if errors.As(err, &unknown) {
+		return fail(exitUsage, "%v", err)
+	}
+	return fail(exitFailed, "%v", err)
+}
+
+func execCmd() *cobra.Command {
+	return &cobra.Command{
+		Use: "exec NODE -- CMD...", Short: "Run a real program inside a lab node", Args: args(2, "exec NODE -- CMD..."),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			return enter(a[0], a[1:], os.Environ())
+		},
+	}
+}
+
+func shellCmd() *cobra.Command {
+	return &cobra.Command{
+		Use: "shell [NODE]", Short: "An interactive shell inside a lab node", Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			node := ""
+			if len(a) == 1 {
+				node = a[0]
+			}
+			label := node
+			if label == "" {
+				label = "host"
+			}
+			env := append(os.Environ(), "PS1=[netlab "+label+"] \\w # ", "NETLAB_NODE="+label)
+			sh := "bash"
+			if _, err := exec.LookPath(sh); err != nil {
+				sh = "sh"
+			}
+			return enter(node, []string{sh, "--norc", "--noprofile", "-i"}, env)
+		},
+	}
+}
+
+func captureCmd() *cobra.Command {
+	var opts capture.Options
+	c := &cobra.Command{
+		Use: "capture [NODE:]IFACE...", Short: "Print live packets from lab interfaces, like tcpdump -nn", Args: args(1, "capture [NODE:]IFACE..."),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			if err := needRoot("netlab capture"); err != nil {
+				return err
+			}
+			s, err := openSession()
+			if err != nil {
+				return err
+			}
+			var targets []capture.Target
+			for _, arg := range a {
+				node, iface, err := capture.ParseTarget(arg, s.Eng.DefaultNode())
+				if err != nil {
+					return fail(exitUsage, "%v", err)
+				}
+				path, err := s.Eng.NodePath(node)
+				if err != nil {
+					return fail(exitUsage, "%v", err)
+				}
+				targets = append(targets, capture.Target{Node: node, NSPath: path, Iface: iface})
+			}
+			s.Close()
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			if err := capture.Run(ctx, stdout, targets, opts); err != nil {
+				return fail(exitFailed, "%v", err)
+			}
+			return nil
+		},
+	}
+	c.Flags().IntVarP(&opts.Count, "count", "c", 0, "stop after N packets")
+	c.Flags().StringVarP(&opts.WriteFile, "write", "w", "", "also write the packets to a pcap file")
+	c.Flags().BoolVarP(&opts.LinkLevel, "link", "e", false, "print link-level (MAC) addresses")
+	c.Flags().StringVar(&opts.Filter, "filter", "", "filter: arp, icmp, ip, udp, tcp, vxlan, host ADDR, port N, not/and/or, ( )")
+	c.Flags().BoolVar(&opts.ShowBackground, "background", false, "also show IPv6 background noise (MLD, neighbour discovery)")
+	return c
+}

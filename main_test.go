@@ -1,0 +1,297 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// These tests drive the built binary the way an instructor's script does,
+// each with its own run directory (NETLAB_RUN), as root in real namespaces.
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "netlab-bin-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "netlab")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		panic(string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func needRootT(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() == 0 {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("this test needs root and CI runs as root: refusing to skip")
+	}
+	t.Skip("needs root")
+}
+
+// cli runs netlab with the test's run directory and returns output and exit code.
+type cli struct {
+	t   *testing.T
+	dir string
+}
+
+func newCLI(t *testing.T) *cli {
+	needRootT(t)
+	c := &cli{t: t, dir: t.TempDir()}
+	t.Cleanup(func() { c.run("reset") })
+	return c
+}
+
+func (c *cli) cmd(args ...string) *exec.Cmd {
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), "NETLAB_RUN="+c.dir)
+	return cmd
+}
+
+func (c *cli) run(args ...string) (string, int) {
+	c.t.Helper()
+	out, err := c.cmd(args...).CombinedOutput()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		c.t.Fatal(err)
+	}
+	return string(out), code
+}
+
+func (c *cli) must(code int, args ...string) string {
+	c.t.Helper()
+	out, got := c.run(args...)
+	if got != code {
+		c.t.Fatalf("netlab %s: exit %d, want %d\n%s", strings.Join(args, " "), got, code, out)
+	}
+	return out
+}
+
+type status struct {
+	Lab         string `json:"lab"`
+	Steps       int    `json:"steps"`
+	Applied     int    `json:"applied"`
+	Next        string `json:"next"`
+	Interrupted *struct {
+		Step    int    `json:"step"`
+		Command int    `json:"command"`
+		Text    string `json:"text"`
+	} `json:"interrupted"`
+	Nodes []struct {
+		Name string `json:"name"`
+	} `json:"nodes"`
+}
+
+func (c *cli) status() status {
+	c.t.Helper()
+	var st status
+	out := c.must(0, "status", "--json")
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		c.t.Fatalf("status --json: %v\n%s", err, out)
+	}
+	return st
+}
+
+// machine dumps the machine's own network state, counters aside.
+func machine(t *testing.T) string {
+	var b strings.Builder
+	counters := regexp.MustCompile(`\[\d+:\d+\]|(?m)^#.*$`)
+	for _, args := range [][]string{{"ip", "-j", "link"}, {"ip", "-j", "addr"}, {"ip", "-j", "route", "show", "table", "all"},
+		{"ip", "netns", "list"}, {"iptables-save"}, {"sysctl", "net.ipv4.ip_forward", "net.ipv4.conf.all.forwarding"}} {
+		out, err := exec.Command(args[0], args[1:]...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		b.WriteString(counters.ReplaceAllString(string(out), "") + "\n")
+	}
+	return b.String()
+}
+
+func TestScriptedLesson(t *testing.T) {
+	c := newCLI(t)
+	before := machine(t)
+	c.must(3, "status")
+	c.must(0, "start", "bridge")
+	out := c.must(3, "start", "bridge")
+	if !strings.Contains(out, `lab "bridge" is already running`) || !strings.Contains(out, "netlab reset") {
+		t.Errorf("second start: %s", out)
+	}
+	c.must(0, "step", "-n", "5")
+	c.must(0, "undo", "-n", "2")
+	st := c.status()
+	if st.Lab != "bridge" || st.Applied != 3 || st.Next != "Create two veth pairs" || len(st.Nodes) != 4 {
+		t.Fatalf("status after step 5, undo 2: %+v", st)
+	}
+	out = c.must(0, "exec", "ns01", "--", "ping", "-c", "1", "127.0.0.1")
+	if !strings.Contains(out, "1 received") {
+		t.Errorf("exec ping in ns01: %s", out)
+	}
+	out = c.must(0, "exec", "host", "--", "ip", "netns", "list")
+	if !strings.Contains(out, "ns01") || !strings.Contains(out, "ns02") {
+		t.Errorf("ip netns list inside the lab host: %s", out)
+	}
+	var steps []struct {
+		Step int  `json:"step"`
+		OK   bool `json:"ok"`
+	}
+	if err := json.Unmarshal([]byte(c.must(0, "step", "--all", "--json")), &steps); err != nil || len(steps) != 11 {
+		t.Fatalf("step --all --json: %v %+v", err, steps)
+	}
+	for _, s := range steps {
+		if !s.OK {
+			t.Errorf("step %d failed", s.Step)
+		}
+	}
+	if st := c.status(); st.Applied != 14 || st.Next != "" {
+		t.Errorf("status at the end: %+v", st)
+	}
+	c.must(1, "step")
+	if after := machine(t); after != before {
+		t.Errorf("the machine's network state changed during the lesson")
+	}
+	c.must(0, "reset")
+	c.must(0, "reset")
+	c.must(3, "status")
+	if after := machine(t); after != before {
+		t.Errorf("the machine's network state changed:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
+func TestKilledDuringStep(t *testing.T) {
+	c := newCLI(t)
+	c.must(0, "start", "testdata/slow.yaml")
+	c.must(0, "step")
+	cmd := c.cmd("step")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st, _ := os.ReadFile(filepath.Join(c.dir, "journal.json"))
+		if strings.Contains(string(st), "ping -c 40") {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("netlab step never reached the ping")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	st := c.status()
+	if st.Interrupted == nil || st.Interrupted.Step != 2 || st.Interrupted.Command != 3 || st.Interrupted.Text != "ping -c 40 -i 0.1 127.0.0.1" {
+		t.Fatalf("status after kill -9: %+v", st.Interrupted)
+	}
+	out := c.must(0, "status")
+	if !strings.Contains(out, "INTERRUPTED in step 2") {
+		t.Errorf("status text: %s", out)
+	}
+	c.must(1, "step") // refuses until recovered
+	c.must(0, "undo")
+	st = c.status()
+	if st.Interrupted != nil || st.Applied != 1 || len(st.Nodes) != 1 {
+		t.Fatalf("status after undo: %+v", st)
+	}
+	out = c.must(0, "exec", "host", "--", "ip", "-br", "link", "show", "br01")
+	if !strings.Contains(out, "DOWN") {
+		t.Errorf("br01 should be back down: %s", out)
+	}
+}
+
+func TestKilledThenReset(t *testing.T) {
+	c := newCLI(t)
+	c.must(0, "start", "testdata/slow.yaml")
+	c.must(0, "step")
+	cmd := c.cmd("step")
+	cmd.Start()
+	time.Sleep(700 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	c.must(0, "reset")
+	c.must(3, "status")
+	if mounts, _ := os.ReadFile("/proc/self/mountinfo"); strings.Contains(string(mounts), c.dir) {
+		t.Errorf("namespace mounts remain under %s", c.dir)
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	c := newCLI(t)
+	out := c.must(2, "step", "--bogus")
+	if !strings.Contains(out, "unknown flag") {
+		t.Errorf("bad flag: %s", out)
+	}
+	c.must(2, "start")
+	out = c.must(1, "start", "no-such-lab")
+	if !strings.Contains(out, "no-such-lab") {
+		t.Errorf("unknown lab: %s", out)
+	}
+	c.must(0, "start", "bridge")
+	out = c.must(2, "exec", "ns07", "--", "true")
+	if !strings.Contains(out, "nodes: host, internet") {
+		t.Errorf("unknown node: %s", out)
+	}
+	// not root: refused before anything is created, with the sudo line
+	cmd := exec.Command("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", binary, "start", "bridge")
+	cmd.Env = append(os.Environ(), "NETLAB_RUN="+t.TempDir())
+	out2, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out2), "sudo netlab start bridge") {
+		t.Errorf("as nobody: %v %s", err, out2)
+	}
+	// iptables missing: the package to install
+	cmd = c.cmd("step")
+	cmd.Env = append(cmd.Env, "PATH=/nonexistent")
+	out2, _ = cmd.CombinedOutput()
+	if !strings.Contains(string(out2), "install the 'iptables' package") {
+		t.Errorf("without iptables: %s", out2)
+	}
+}
+
+func TestLintAndList(t *testing.T) {
+	c := &cli{t: t, dir: t.TempDir()}
+	out := c.must(0, "lint", "assets/labs/bridge.yaml", "labs/testdata/seed001.sh")
+	if !strings.Contains(out, "assets/labs/bridge.yaml: ok") {
+		t.Errorf("lint: %s", out)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.sh")
+	os.WriteFile(bad, []byte("# Broken\nip link add veth01 type veth peer nme br-veth01\nip link | grep x\n"), 0o644)
+	out = c.must(1, "lint", bad)
+	for _, want := range []string{bad + ":2:35:", bad + ":3:9:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lint output lacks %q:\n%s", want, out)
+		}
+	}
+	var list []struct {
+		ID    string `json:"id"`
+		Steps int    `json:"steps"`
+	}
+	if err := json.Unmarshal([]byte(c.must(0, "list", "--json")), &list); err != nil || len(list) == 0 || list[0].ID != "bridge" {
+		t.Errorf("list --json: %v %+v", err, list)
+	}
+}
+
+func TestHeadlessTest(t *testing.T) {
+	c := newCLI(t)
+	out := c.must(0, "test", "bridge", "labs/testdata/seed001.sh")
+	if !strings.Contains(out, "PASS bridge") || !strings.Contains(out, "PASS seed001") {
+		t.Errorf("netlab test:\n%s", out)
+	}
+	if _, err := os.Stat(filepath.Join(c.dir, "session.json")); err == nil {
+		t.Error("netlab test left a session behind")
+	}
+}

@@ -1,0 +1,18 @@
+// Package tui is netlab's terminal interface, built with bubbletea.
+//
+// Run opens a lab picker (or, for "netlab open", one lab directly) and then
+// the lab view: the steps with their state, the current step's text and
+// commands, and three more panes cycled with tab: the live topology read
+// from the kernel, what the last step or undo changed, and the packets
+// captured on the step's interfaces.
+//
+// One root Model holds small sub-models (picker, step view, topology,
+// changes, capture, follow, dialogs), each with its own Update and View,
+// sharing a context of size, styles and keys. Everything slow (the engine,
+// the capture, the shell) runs in a tea.Cmd that returns a typed message;
+// the packet stream is read one batch per message, and packet-driven redraws
+// are coalesced by a 20 frames/s tick so a ping flood never delays a key.
+//
+// The model talks to the lab through the Backend and Session interfaces
+// (backend.go): production uses labs/runner and engine, tests use fakes.
+package tui
