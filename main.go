@@ -93,7 +93,9 @@ func rootCmd() *cobra.Command {
 		},
 	}
 	root.PersistentFlags().StringVar(&labsDir, "labs", "", "directory of the instructor's own labs (default $"+labs.EnvDir+")")
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return fail(exitUsage, "%v (see '%s --help')", err, c.CommandPath()) })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return fail(exitUsage, "%v (see '%s --help')", err, c.CommandPath())
+	})
 	root.AddCommand(openCmd(), listCmd(), lintCmd(), testCmd(), startCmd(), stepCmd(), undoCmd(), statusCmd(),
 		resetCmd(), execCmd(), shellCmd(), captureCmd())
 	return root
