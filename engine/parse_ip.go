@@ -235,9 +235,6 @@ func parseVethPeer(a *linkAdd, w *words) error {
 	if a.peer, err = parseIfName(t); err != nil {
 		return err
 	}
-	if a.peer == a.name {
-		return errAt(t, "the peer needs a name different from %q", a.name)
-	}
 	if w.more() && w.peek().s == "netns" {
 		w.next()
 		n, err := w.need("a namespace after \"netns\"")
@@ -247,6 +244,9 @@ func parseVethPeer(a *linkAdd, w *words) error {
 		if a.peerNetns, err = parseNsName(n); err != nil {
 			return err
 		}
+	}
+	if a.peer == a.name && a.peerNetns == "" {
+		return errAt(t, "the peer needs a name different from %q (or \"netns NS\" to put it in another namespace)", a.name)
 	}
 	return nil
 }

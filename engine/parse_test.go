@@ -20,6 +20,7 @@ func TestParseAccepts(t *testing.T) {
 		{"bridge", "ip link add br0 type bridge", "ip", "", true, 1},
 		{"veth", "ip link add veth01 type veth peer name br-veth01", "ip", "", true, 1},
 		{"veth peer netns", "ip link add eth0 type veth peer name wan0 netns internet", "ip", "", true, 1},
+		{"veth same name across namespaces", "ip link add eth0 type veth peer name eth0 netns peer", "ip", "", true, 1},
 		{"vxlan", "ip link add vxlan0 type vxlan id 256 dstport 4789 remote 198.51.100.2 dev eth0", "ip", "", true, 1},
 		{"vxlan group", "ip link add vxlan0 type vxlan id 42 group 239.1.1.1 dev eth0", "ip", "", true, 1},
 		{"macvlan", "ip link add link eth0 name mac1 type macvlan mode bridge", "ip", "", true, 1},
@@ -119,6 +120,7 @@ func TestParseErrors(t *testing.T) {
 		{"nested exec", "ip netns exec a ip netns exec b ip link", 26, "exec", "cannot be nested"},
 		{"long ifname", "ip link add abcdefghijklmnopq type bridge", 13, "abcdefghijklmnopq", "not a valid interface name"},
 		{"empty", "   ", 4, "", "empty command"},
+		{"veth same name", "ip link add eth0 type veth peer name eth0", 38, "eth0", "different from"},
 		{"host bits", "ip route add 10.1.2.3/16 dev x", 14, "10.1.2.3/16", "host bits set"},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,5 @@
+package runner
+
+import "github.com/netlab/netlab/engine"
+
+func resetDir(dir string) error { return engine.Reset(dir) }
