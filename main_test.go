@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/netlab/netlab/engine/privtest"
 )
 
 // These tests drive the built binary the way an instructor's script does,
@@ -31,16 +33,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func needRootT(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() == 0 {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("this test needs root and CI runs as root: refusing to skip")
-	}
-	t.Skip("needs root")
-}
+func needRootT(t *testing.T) { t.Helper(); privtest.Need(t) }
 
 // cli runs netlab with the test's run directory and returns output and exit code.
 type cli struct {

@@ -17,20 +17,13 @@ import (
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
+
+	"github.com/netlab/netlab/engine/privtest"
 )
 
 // requirePrivileged skips a test that needs root, except in CI where a
 // privileged test must run.
-func requirePrivileged(t testing.TB) {
-	t.Helper()
-	if os.Geteuid() == 0 {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("privileged test: must run as root in CI")
-	}
-	t.Skip("privileged test: needs root to create network namespaces")
-}
+func requirePrivileged(t testing.TB) { t.Helper(); privtest.Need(t) }
 
 // testNode is one throwaway network namespace of a test lab.
 type testNode struct {

@@ -1,22 +1,13 @@
 package engine
 
 import (
-	"os"
 	"testing"
+
+	"github.com/netlab/netlab/engine/privtest"
 )
 
-// needRoot skips a privileged test when not root, except in CI, where a
-// privileged test that cannot run is a failure.
-func needRoot(t testing.TB) {
-	t.Helper()
-	if os.Geteuid() == 0 {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("this test needs root and CI runs as root: refusing to skip")
-	}
-	t.Skip("needs root: run 'sudo make test'")
-}
+// needRoot applies the privileged-test rule (skip, or fail in CI).
+func needRoot(t testing.TB) { t.Helper(); privtest.Need(t) }
 
 // mustParse parses a command or fails the test.
 func mustParse(t testing.TB, line string) *Command {

@@ -1,24 +1,15 @@
 package runner
 
 import (
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
 
+	"github.com/netlab/netlab/engine/privtest"
 	"github.com/netlab/netlab/labs"
 )
 
-func needRoot(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() == 0 {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("this test needs root and CI runs as root: refusing to skip")
-	}
-	t.Skip("needs root")
-}
+func needRoot(t *testing.T) { t.Helper(); privtest.Need(t) }
 
 func load(t *testing.T, yaml string) *labs.Lab {
 	t.Helper()
