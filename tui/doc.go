@@ -14,5 +14,5 @@
 // are coalesced by a 20 frames/s tick so a ping flood never delays a key.
 //
 // The model talks to the lab through the Backend and Session interfaces
-// (backend.go): production uses labs/runner and engine, tests use fakes.
+// (session.go): production uses labs/runner and engine, tests use fakes.
 package tui

@@ -1,0 +1,34 @@
+package tui
+
+import (
+	"github.com/netlab/netlab/engine"
+)
+
+// changeSet is what the last step, undo or shell session changed.
+type changeSet struct {
+	title   string
+	changes []engine.Change
+	set     bool
+}
+
+// changeLines renders the changes: + added, - removed, ~ changed.
+func changeLines(st *styles, cs changeSet) []string {
+	if !cs.set {
+		return []string{st.Subtle.Render("Nothing has run yet. After a step or an undo, this lists what it changed in the kernel.")}
+	}
+	out := []string{st.Bold.Render(cs.title), ""}
+	if len(cs.changes) == 0 {
+		return append(out, st.Subtle.Render("no change to the lab's interfaces, addresses, routes, rules or sysctls"))
+	}
+	for _, c := range cs.changes {
+		s := st.Changed
+		switch c.Op {
+		case "+":
+			s = st.Added
+		case "-":
+			s = st.Removed
+		}
+		out = append(out, s.Render(c.String()))
+	}
+	return out
+}

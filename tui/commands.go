@@ -1,0 +1,236 @@
+package tui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/netlab/netlab/capture"
+	"github.com/netlab/netlab/engine"
+	"github.com/netlab/netlab/labs"
+)
+
+// This file holds the tea.Cmds: every call into the engine, the capture
+// or the file system runs here, off the UI goroutine.
+
+// readState reads what the TUI shows of a session.
+func readState(s Session) labState {
+	var st labState
+	st.applied, st.snapErr = s.Progress()
+	if st.snapErr == nil {
+		st.snap, st.snapErr = s.Snapshot()
+	}
+	st.nodes = s.Nodes()
+	st.targets = s.Targets(captureFor(s.Lab(), len(st.applied)))
+	return st
+}
+
+// captureFor picks the interfaces to watch while step cur is current: its
+// own, or the last run step's when it captures nothing.
+func captureFor(lab *labs.Lab, cur int) []labs.CaptureTarget {
+	for i := cur; i >= 0 && i >= cur-1; i-- {
+		if i < len(lab.Steps) && len(lab.Steps[i].Capture) > 0 {
+			return lab.Steps[i].Capture
+		}
+	}
+	return nil
+}
+
+func loadPickerCmd(be Backend) tea.Cmd {
+	return func() tea.Msg {
+		msg := pickerLoadedMsg{}
+		msg.labs, msg.labsErr = be.Labs()
+		s, err := be.Open()
+		switch {
+		case err == nil:
+			msg.running = s
+			if a, err := s.Progress(); err == nil {
+				msg.runningApplied = len(a)
+			}
+		case !isNoSession(err):
+			msg.openErr = err
+		}
+		return msg
+	}
+}
+
+// openLabCmd starts lab, or reopens the running session when it plays the
+// same lab; another lab running is a conflict for the student to settle.
+func openLabCmd(be Backend, lab *labs.Lab) tea.Cmd {
+	return func() tea.Msg {
+		s, err := be.Open()
+		switch {
+		case err == nil && s.Lab().ID == lab.ID:
+			return sessionMsg{sess: s, state: readState(s), note: "reopened the running session of " + lab.ID}
+		case err == nil:
+			return conflictMsg{want: lab, running: s}
+		case !isNoSession(err):
+			return conflictMsg{want: lab, err: err}
+		}
+		s, err = be.Start(lab)
+		if err != nil {
+			return sessionMsg{err: fmt.Errorf("start lab %q: %w", lab.ID, err)}
+		}
+		return sessionMsg{sess: s, state: readState(s), note: "started lab " + lab.ID}
+	}
+}
+
+func reopenCmd(s Session) tea.Cmd {
+	return func() tea.Msg {
+		return sessionMsg{sess: s, state: readState(s), note: "reopened the running session of " + s.Lab().ID}
+	}
+}
+
+// resetCmd tears the running session down and starts lab afresh (lab nil:
+// only tear down, then show the picker).
+func resetCmd(be Backend, old Session, lab *labs.Lab) tea.Cmd {
+	return func() tea.Msg {
+		if old != nil {
+			old.Close()
+		}
+		if err := be.Reset(); err != nil {
+			return sessionMsg{err: fmt.Errorf("reset: %w", err)}
+		}
+		if lab == nil {
+			return pickerReloadMsg{}
+		}
+		s, err := be.Start(lab)
+		if err != nil {
+			return sessionMsg{err: fmt.Errorf("start lab %q: %w", lab.ID, err)}
+		}
+		return sessionMsg{sess: s, state: readState(s), note: "the lab was reset: everything it created is gone, step 1 is next"}
+	}
+}
+
+// pickerReloadMsg asks for the picker again.
+type pickerReloadMsg struct{}
+
+func stepCmd(s Session, index int, all bool) tea.Cmd {
+	return func() tea.Msg {
+		rep, err := s.Step()
+		return stepDoneMsg{index: index, rep: rep, err: err, state: readState(s), all: all}
+	}
+}
+
+func undoCmd(s Session) tea.Cmd {
+	return func() tea.Msg {
+		rep, err := s.Undo()
+		return undoDoneMsg{rep: rep, err: err, state: readState(s)}
+	}
+}
+
+func shellReadyCmd(s Session, node string) tea.Cmd {
+	return func() tea.Msg {
+		before, err := s.Snapshot()
+		return shellReadyMsg{node: node, before: before, err: err}
+	}
+}
+
+func byHandCmd(s Session, index int, before *engine.Snapshot) tea.Cmd {
+	return func() tea.Msg {
+		rep, err := s.CheckByHand(before)
+		return byHandMsg{index: index, rep: rep, err: err, state: readState(s)}
+	}
+}
+
+func refreshCmd(s Session) tea.Cmd {
+	return func() tea.Msg { return sessionMsg{sess: s, state: readState(s)} }
+}
+
+func openCaptureCmd(be Backend, gen int, targets []capture.Target) tea.Cmd {
+	return func() tea.Msg {
+		if len(targets) == 0 {
+			return captureOpenedMsg{gen: gen}
+		}
+		src, err := be.Capture(targets)
+		return captureOpenedMsg{gen: gen, src: src, targets: targets, err: err}
+	}
+}
+
+// maxBatch bounds one packetsMsg, so a flood arrives in few large messages.
+const maxBatch = 512
+
+// readPacketsCmd waits for the next packets and returns them in one batch:
+// everything already queued, up to maxBatch. Update re-arms it.
+func readPacketsCmd(gen int, ch <-chan capture.Packet) tea.Cmd {
+	return func() tea.Msg {
+		p, ok := <-ch
+		if !ok {
+			return packetsMsg{gen: gen, closed: true}
+		}
+		batch := make([]capture.Packet, 1, 64)
+		batch[0] = p
+		for len(batch) < maxBatch {
+			select {
+			case p, ok := <-ch:
+				if !ok {
+					return packetsMsg{gen: gen, pkts: batch, closed: true}
+				}
+				batch = append(batch, p)
+			default:
+				return packetsMsg{gen: gen, pkts: batch}
+			}
+		}
+		return packetsMsg{gen: gen, pkts: batch}
+	}
+}
+
+// frameInterval caps packet-driven redraws at 20 frames a second.
+const frameInterval = 50 * time.Millisecond
+
+func frameCmd() tea.Cmd {
+	return tea.Tick(frameInterval, func(time.Time) tea.Msg { return frameMsg{} })
+}
+
+func closeCaptureCmd(src PacketSource) tea.Cmd {
+	return func() tea.Msg {
+		src.Close()
+		return nil
+	}
+}
+
+func savePcapCmd(pkts []capture.Packet, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		name := "netlab-" + now.Format("20060102-150405") + ".pcap"
+		path, err := filepath.Abs(name)
+		if err != nil {
+			path = name
+		}
+		f, err := os.Create(path)
+		if err != nil {
+			return savedMsg{err: err}
+		}
+		if err := capture.WritePcap(f, pkts); err != nil {
+			f.Close()
+			return savedMsg{err: err}
+		}
+		return savedMsg{path: path, n: len(pkts), err: f.Close()}
+	}
+}
+
+func tearDownCmd(be Backend, s Session, src PacketSource) tea.Cmd {
+	return func() tea.Msg {
+		if src != nil {
+			src.Close()
+		}
+		if s != nil {
+			s.Close()
+		}
+		return tornDownMsg{err: be.Reset()}
+	}
+}
+
+func keepCmd(s Session, src PacketSource) tea.Cmd {
+	return func() tea.Msg {
+		if src != nil {
+			src.Close()
+		}
+		if s != nil {
+			s.Close()
+		}
+		return tea.Quit()
+	}
+}

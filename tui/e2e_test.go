@@ -1,0 +1,125 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/netlab/netlab/engine"
+)
+
+// TestEndToEndTmux walks the whole bridge lab in the real binary, in a
+// tmux pane of 100x30, on the real kernel (inside the lab's namespaces,
+// with a throwaway run directory): one undo, one question answered, one
+// step done by hand in the shell, then quits tearing the lab down.
+func TestEndToEndTmux(t *testing.T) {
+	ci := os.Getenv("CI") == "true"
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if ci {
+			t.Fatal("tmux is required in CI")
+		}
+		t.Skip("tmux not installed")
+	}
+	if os.Geteuid() != 0 {
+		if ci {
+			t.Fatal("the end-to-end test needs root in CI")
+		}
+		t.Skip("needs root: the lab creates network namespaces")
+	}
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	tmp := t.TempDir()
+	bin := filepath.Join(tmp, "netlab")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = ".."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	run := filepath.Join(tmp, "run")
+	t.Cleanup(func() {
+		if err := engine.Reset(run); err != nil {
+			t.Errorf("reset: %v", err)
+		}
+	})
+	sock := fmt.Sprintf("netlab-test-%d", os.Getpid())
+	tmux := func(args ...string) string {
+		out, err := exec.Command("tmux", append([]string{"-L", sock}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	start := time.Now()
+	tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30",
+		fmt.Sprintf("env NETLAB_RUN=%s TERM=xterm-256color %s; echo NETLAB-EXITED $?; sleep 60", run, bin))
+	t.Cleanup(func() { exec.Command("tmux", "-L", sock, "kill-server").Run() })
+
+	screen := func() string { return tmux("capture-pane", "-p", "-t", "e2e") }
+	wait := func(what string, parts ...string) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			s := screen()
+			ok := true
+			for _, p := range parts {
+				ok = ok && strings.Contains(s, p)
+			}
+			if ok {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: screen lacks %q:\n%s", what, parts, s)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	keys := func(k ...string) { tmux(append([]string{"send-keys", "-t", "e2e"}, k...)...) }
+
+	wait("picker", "pick a lab", "Build Docker's bridge network by hand")
+	t.Logf("time to the picker's first frame (process start included): %v", time.Since(start))
+	keys("Enter")
+	wait("start", "Step 1 of 14", "started lab bridge")
+	for i := 1; i <= 8; i++ {
+		keys("Enter")
+		wait(fmt.Sprintf("step %d", i), fmt.Sprintf("step %d done", i), fmt.Sprintf("%d/14 done", i))
+	}
+	keys("u")
+	wait("undo", "undid step 8", "7/14 done")
+	keys("Enter")
+	wait("step 8 again", "step 8 done", "8/14 done")
+	keys("Enter")
+	wait("question", "Predict first", "1. An ARP request")
+	keys("1")
+	wait("step 9", "step 9 done", "Your prediction", "right")
+	keys("Tab", "Tab", "Tab")
+	wait("capture", "Capture on host:br01", "ARP, Request who-has 192.168.88.12 tell 192.168.88.11", "ICMP echo reply")
+	keys("BTab", "BTab", "BTab")
+	for i := 10; i <= 11; i++ {
+		keys("Enter")
+		wait(fmt.Sprintf("step %d", i), fmt.Sprintf("step %d done", i))
+	}
+	keys("Enter")
+	wait("question 12", "Predict first")
+	keys("2")
+	wait("step 12", "step 12 done", "you said 2.")
+	keys("s")
+	wait("shell", "[netlab host]")
+	keys("iptables -t nat -A POSTROUTING -s 192.168.88.0/24 -j MASQUERADE", "Enter")
+	keys("exit", "Enter")
+	wait("by hand", "step 13 done by hand", "13/14 done")
+	keys("Enter")
+	wait("step 14", "that was the last step", "14/14 done")
+	keys("q")
+	wait("quit dialog", "Quit netlab", "tear it down")
+	keys("t")
+	wait("exit", "NETLAB-EXITED 0")
+	if _, err := engine.Open(run); !errors.Is(err, engine.ErrNoSession) {
+		t.Fatalf("a session is left in %s after tearing down: %v", run, err)
+	}
+}

@@ -1,0 +1,98 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/netlab/netlab/engine"
+	"github.com/netlab/netlab/labs"
+)
+
+// ifaceChooser lets the student pick the interfaces to capture on, from
+// the live topology.
+type ifaceChooser struct {
+	open    bool
+	items   []labs.CaptureTarget
+	checked map[string]bool
+	cursor  int
+}
+
+// start fills the chooser from the snapshot, checking current.
+func (ch *ifaceChooser) start(snap *engine.Snapshot, current []string) {
+	ch.open, ch.cursor, ch.items = true, 0, nil
+	ch.checked = map[string]bool{}
+	for _, c := range current {
+		ch.checked[c] = true
+	}
+	if snap == nil {
+		return
+	}
+	for _, node := range snap.Order {
+		for _, l := range snap.Nodes[node].Links {
+			if l.Name == "lo" {
+				continue
+			}
+			ch.items = append(ch.items, labs.CaptureTarget{Node: node, Iface: l.Name})
+		}
+	}
+}
+
+// update handles a key; done is true when the student closes the chooser.
+func (ch *ifaceChooser) update(msg tea.KeyMsg, k KeyMap) (done bool) {
+	switch {
+	case key.Matches(msg, k.Up):
+		ch.cursor = max(0, ch.cursor-1)
+	case key.Matches(msg, k.Down):
+		ch.cursor = min(len(ch.items)-1, ch.cursor+1)
+	case key.Matches(msg, k.Pause), key.Matches(msg, k.Choose):
+		if ch.cursor < len(ch.items) {
+			t := ch.items[ch.cursor].String()
+			ch.checked[t] = !ch.checked[t]
+		}
+	case key.Matches(msg, k.Back), key.Matches(msg, k.Ifaces):
+		ch.open = false
+		return true
+	}
+	return false
+}
+
+// chosen lists the checked interfaces in topology order.
+func (ch *ifaceChooser) chosen() []labs.CaptureTarget {
+	var out []labs.CaptureTarget
+	for _, it := range ch.items {
+		if ch.checked[it.String()] {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+func (ch *ifaceChooser) view(ctx *shared, w, h int) string {
+	st := ctx.st
+	lines := []string{st.Bold.Render("Capture on which interfaces?"),
+		st.Subtle.Render("space/enter toggles, esc or i applies")}
+	if len(ch.items) == 0 {
+		lines = append(lines, "no interfaces in the lab yet")
+	}
+	rows := h - 4
+	start := 0
+	if ch.cursor >= rows {
+		start = ch.cursor - rows + 1
+	}
+	for i := start; i < len(ch.items) && i < start+rows; i++ {
+		it := ch.items[i].String()
+		box := "[ ]"
+		if ch.checked[it] {
+			box = "[x]"
+		}
+		line := fmt.Sprintf("%s %s", box, it)
+		if i == ch.cursor {
+			line = st.PktSelected.Render(line)
+		}
+		lines = append(lines, line)
+	}
+	return st.Dialog.Render(strings.Join(lines, "\n"))
+}

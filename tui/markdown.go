@@ -1,0 +1,52 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/glamour"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// markdown renders lab text with glamour in a fixed style (never asking
+// the terminal for its background), caching by text and width.
+type markdown struct {
+	style     string
+	renderers map[int]*glamour.TermRenderer
+	cache     map[mdKey]string
+}
+
+type mdKey struct {
+	text  string
+	width int
+}
+
+func newMarkdown(style string) *markdown {
+	return &markdown{style: style, renderers: map[int]*glamour.TermRenderer{}, cache: map[mdKey]string{}}
+}
+
+func (m *markdown) render(text string, width int) string {
+	if width < 20 {
+		width = 20
+	}
+	k := mdKey{text, width}
+	if s, ok := m.cache[k]; ok {
+		return s
+	}
+	r := m.renderers[width]
+	if r == nil {
+		var err error
+		r, err = glamour.NewTermRenderer(glamour.WithStandardStyle(m.style), glamour.WithWordWrap(width-4),
+			glamour.WithColorProfile(lipgloss.ColorProfile()))
+		if err != nil {
+			return text
+		}
+		m.renderers[width] = r
+	}
+	out, err := r.Render(text)
+	if err != nil {
+		out = text
+	}
+	out = strings.Trim(out, "\n")
+	m.cache[k] = out
+	return out
+}

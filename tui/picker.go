@@ -1,0 +1,126 @@
+package tui
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/list"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/netlab/netlab/labs"
+)
+
+// pickerItem is a lab in the picker, or the running session to reopen.
+type pickerItem struct {
+	sum    labs.Summary
+	resume bool // reopen the running session
+	at     string
+}
+
+func (i pickerItem) FilterValue() string { return i.sum.ID + " " + i.sum.Title }
+
+// pickerDelegate draws an item: the title, then its summary and source.
+type pickerDelegate struct{ st *styles }
+
+func (d pickerDelegate) Height() int                         { return 3 }
+func (d pickerDelegate) Spacing() int                        { return 1 }
+func (d pickerDelegate) Update(tea.Msg, *list.Model) tea.Cmd { return nil }
+
+func (d pickerDelegate) Render(w io.Writer, m list.Model, index int, it list.Item) {
+	item := it.(pickerItem)
+	width := m.Width() - 3
+	title := fmt.Sprintf("%s  (%s, %d steps)", item.sum.Title, item.sum.ID, item.sum.Steps)
+	desc := item.sum.Summary
+	if item.resume {
+		title = "Continue " + item.sum.Title
+		desc = "A session is running: " + item.at + ". Reopen it where it is."
+	}
+	src := item.sum.Source
+	lines := strings.Split(ansi.Wrap(desc, width, " "), "\n")
+	if len(lines) > 1 {
+		lines = lines[:1]
+		lines[0] = ansi.Truncate(lines[0]+" …", width, "…")
+	}
+	if !item.resume {
+		lines = append(lines, ansi.Truncate(src, width, "…"))
+	} else {
+		lines = append(lines, "")
+	}
+	titleS, descS := d.st.ItemTitle, d.st.ItemDesc
+	if index == m.Index() {
+		titleS, descS = d.st.ItemTitleSel, d.st.ItemDescSel
+	}
+	fmt.Fprintf(w, "%s\n%s\n%s", titleS.Render(ansi.Truncate(title, width, "…")),
+		descS.Render(lines[0]), descS.Render(lines[1]))
+}
+
+// pickerModel chooses a lab, or reopens the running session.
+type pickerModel struct {
+	list    list.Model
+	running Session
+	err     string
+	ready   bool
+}
+
+func newPicker(ctx *shared, msg pickerLoadedMsg) pickerModel {
+	var items []list.Item
+	p := pickerModel{running: msg.running}
+	if s := msg.running; s != nil {
+		lab := s.Lab()
+		items = append(items, pickerItem{sum: lab.Summarize(), resume: true, at: runningAt(lab, msg.runningApplied)})
+	}
+	for _, l := range msg.labs {
+		items = append(items, pickerItem{sum: l})
+	}
+	var errs []string
+	if msg.labsErr != nil {
+		errs = append(errs, "some lab files have errors (see 'netlab lint'): "+firstLine(msg.labsErr.Error()))
+	}
+	if msg.openErr != nil {
+		errs = append(errs, "a session is running but cannot be reopened: "+msg.openErr.Error()+" (R resets it)")
+	}
+	p.err = strings.Join(errs, "\n")
+	l := list.New(items, pickerDelegate{st: ctx.st}, ctx.width, ctx.height-2)
+	l.Title = "netlab: pick a lab"
+	l.Styles.Title = ctx.st.Title
+	l.SetShowHelp(false)
+	l.SetShowStatusBar(false)
+	l.KeyMap.Quit.SetEnabled(false)
+	l.KeyMap.ForceQuit.SetEnabled(false)
+	l.DisableQuitKeybindings()
+	p.list, p.ready = l, true
+	return p
+}
+
+// runningAt says where the running session stands.
+func runningAt(lab *labs.Lab, applied int) string {
+	if applied >= len(lab.Steps) {
+		return fmt.Sprintf("all %d steps are done", len(lab.Steps))
+	}
+	return fmt.Sprintf("step %d of %d is next", applied+1, len(lab.Steps))
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i] + " …"
+	}
+	return s
+}
+
+func (p *pickerModel) setSize(w, h int) {
+	if p.ready {
+		p.list.SetSize(w, h)
+	}
+}
+
+func (p *pickerModel) view(ctx *shared, h int) string {
+	out := p.list.View()
+	if p.err != "" {
+		out = lipglossJoin(out, ctx.st.Error.Render(ansi.Wrap(p.err, ctx.width, " ")))
+	}
+	return out
+}
+
+func lipglossJoin(a, b string) string { return a + "\n" + b }

@@ -1,0 +1,144 @@
+package tui
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+
+	"github.com/netlab/netlab/capture"
+	"github.com/netlab/netlab/engine"
+	"github.com/netlab/netlab/labs"
+	"github.com/netlab/netlab/labs/runner"
+)
+
+// Session is what the TUI needs from a running lab. runnerSession wraps
+// labs/runner for production; tests use a fake. Its methods are called
+// from tea.Cmds, one at a time, never from Update or View.
+type Session interface {
+	Lab() *labs.Lab
+	Step() (*runner.StepReport, error)
+	Undo() (*runner.UndoReport, error)
+	CheckByHand(before *engine.Snapshot) (*runner.StepReport, error)
+	Snapshot() (*engine.Snapshot, error)
+	// Progress re-reads the persisted state: the applied steps, in order.
+	Progress() ([]runner.StepState, error)
+	Nodes() []string
+	DefaultNode() string
+	// Targets resolves capture targets to the namespaces they live in,
+	// skipping nodes that do not exist (yet).
+	Targets(ts []labs.CaptureTarget) []capture.Target
+	Close()
+}
+
+// Backend creates and finds sessions, captures packets and builds the
+// shell command. Production is NewBackend; tests substitute fakes.
+type Backend interface {
+	Labs() ([]labs.Summary, error)
+	Find(id string) (*labs.Lab, error)
+	// Open reopens the running session; the error wraps engine.ErrNoSession
+	// when there is none.
+	Open() (Session, error)
+	Start(lab *labs.Lab) (Session, error)
+	Reset() error
+	Capture(targets []capture.Target) (PacketSource, error)
+	Shell(node string) *exec.Cmd
+}
+
+// PacketSource is a live capture: *capture.Capture in production.
+type PacketSource interface {
+	Packets() <-chan capture.Packet
+	Close() error
+}
+
+// NewBackend is the production backend on the engine's run directory.
+func NewBackend(opts Options) Backend { return &realBackend{opts: opts} }
+
+type realBackend struct{ opts Options }
+
+func (b *realBackend) Labs() ([]labs.Summary, error) { return labs.List(b.opts.LabsDir) }
+
+func (b *realBackend) Find(id string) (*labs.Lab, error) { return labs.Find(id, b.opts.LabsDir) }
+
+func (b *realBackend) Open() (Session, error) {
+	s, err := runner.Open(b.opts.RunDir, b.opts.LabsDir)
+	if err != nil {
+		return nil, err
+	}
+	return &runnerSession{s}, nil
+}
+
+func (b *realBackend) Start(lab *labs.Lab) (Session, error) {
+	s, err := runner.Start(lab, b.opts.RunDir)
+	if err != nil {
+		return nil, err
+	}
+	return &runnerSession{s}, nil
+}
+
+func (b *realBackend) Reset() error { return engine.Reset(b.opts.RunDir) }
+
+func (b *realBackend) Capture(targets []capture.Target) (PacketSource, error) {
+	return capture.Open(targets, capture.Options{RingSize: 16})
+}
+
+// Shell runs "netlab shell NODE" on the same run directory as the TUI.
+func (b *realBackend) Shell(node string) *exec.Cmd {
+	self := b.opts.Self
+	if self == "" {
+		self = "netlab"
+	}
+	cmd := exec.Command(self, "shell", node)
+	cmd.Env = append(os.Environ(), "NETLAB_RUN="+b.opts.RunDir)
+	if b.opts.LabsDir != "" {
+		cmd.Env = append(cmd.Env, labs.EnvDir+"="+b.opts.LabsDir)
+	}
+	return cmd
+}
+
+// runnerSession is a Session backed by labs/runner.
+type runnerSession struct{ s *runner.Session }
+
+func (r *runnerSession) Lab() *labs.Lab                      { return r.s.Lab }
+func (r *runnerSession) Step() (*runner.StepReport, error)   { return r.s.Step() }
+func (r *runnerSession) Undo() (*runner.UndoReport, error)   { return r.s.Undo() }
+func (r *runnerSession) Snapshot() (*engine.Snapshot, error) { return r.s.Eng.Snapshot() }
+func (r *runnerSession) DefaultNode() string                 { return r.s.Eng.DefaultNode() }
+func (r *runnerSession) Close()                              { r.s.Close() }
+
+func (r *runnerSession) CheckByHand(before *engine.Snapshot) (*runner.StepReport, error) {
+	return r.s.CheckByHand(before)
+}
+
+func (r *runnerSession) Progress() ([]runner.StepState, error) {
+	if err := r.s.Eng.Refresh(); err != nil {
+		return nil, err
+	}
+	var out []runner.StepState
+	for _, a := range r.s.Eng.State().Applied {
+		out = append(out, runner.StepState{Index: a.Index + 1, Title: a.Title, ByHand: a.ByHand})
+	}
+	return out, nil
+}
+
+func (r *runnerSession) Nodes() []string {
+	var out []string
+	for _, n := range r.s.Eng.Nodes() {
+		out = append(out, n.Name)
+	}
+	return out
+}
+
+func (r *runnerSession) Targets(ts []labs.CaptureTarget) []capture.Target {
+	var out []capture.Target
+	for _, t := range ts {
+		path, err := r.s.Eng.NodePath(t.Node)
+		if err != nil {
+			continue
+		}
+		out = append(out, capture.Target{Node: t.Node, NSPath: path, Iface: t.Iface})
+	}
+	return out
+}
+
+// isNoSession reports whether err says no session runs.
+func isNoSession(err error) bool { return errors.Is(err, engine.ErrNoSession) }
