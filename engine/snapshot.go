@@ -328,21 +328,29 @@ func (sn *Snapshot) facts() []fact {
 }
 
 func (l LinkSnap) describe() string {
-	parts := []string{l.Name, l.Kind, upDown(l.Up), fmt.Sprintf("mtu %d", l.MTU), "mac " + l.MAC}
+	parts := []string{l.Name, l.Kind, upDown(l.Up), fmt.Sprintf("mtu=%d", l.MTU)}
+	if l.MAC != "" {
+		parts = append(parts, "mac="+l.MAC)
+	}
 	if l.Master != "" {
-		parts = append(parts, "master "+l.Master)
+		parts = append(parts, "master="+l.Master)
 	}
 	if l.Promisc {
 		parts = append(parts, "promisc")
 	}
 	if l.Peer != "" {
-		parts = append(parts, "peer "+l.Peer)
+		parts = append(parts, "peer="+l.Peer)
 	}
 	if v := l.VXLAN; v != nil {
-		parts = append(parts, fmt.Sprintf("vxlan id %d dstport %d local %s group %s dev %s", v.ID, v.Port, v.Local, v.Group, v.Dev))
+		parts = append(parts, fmt.Sprintf("vxlan-id=%d", v.ID), fmt.Sprintf("dstport=%d", v.Port))
+		for _, kv := range [][2]string{{"local", v.Local}, {"group", v.Group}, {"dev", v.Dev}} {
+			if kv[1] != "" {
+				parts = append(parts, kv[0]+"="+kv[1])
+			}
+		}
 	}
 	if l.Parent != "" {
-		parts = append(parts, "parent "+l.Parent+" mode "+l.Mode)
+		parts = append(parts, "parent="+l.Parent, "mode="+l.Mode)
 	}
 	return strings.Join(parts, " ")
 }
@@ -363,7 +371,50 @@ func (c Change) String() string {
 	case "-":
 		return fmt.Sprintf("- %s %s: %s", c.Node, c.Kind, c.Old)
 	}
+	if c.Kind == "link" {
+		return fmt.Sprintf("~ %s link %s", c.Node, wordDiff(c.Old, c.New))
+	}
 	return fmt.Sprintf("~ %s %s: %s -> %s", c.Node, c.Kind, c.Old, c.New)
+}
+
+// wordDiff shows what changed between two descriptions of the same link:
+// "br01: down -> up, +master=br0". The first word (the name) is shared.
+func wordDiff(old, new string) string {
+	ow, nw := strings.Fields(old), strings.Fields(new)
+	if len(ow) == 0 || len(nw) == 0 {
+		return old + " -> " + new
+	}
+	key := func(w string) string {
+		if k, _, ok := strings.Cut(w, "="); ok {
+			return k
+		}
+		if w == "up" || w == "down" {
+			return "state"
+		}
+		return w
+	}
+	oldBy := map[string]string{}
+	for _, w := range ow[1:] {
+		oldBy[key(w)] = w
+	}
+	var parts []string
+	seen := map[string]bool{}
+	for _, w := range nw[1:] {
+		k := key(w)
+		seen[k] = true
+		switch o, ok := oldBy[k]; {
+		case !ok:
+			parts = append(parts, "+"+w)
+		case o != w:
+			parts = append(parts, o+" -> "+w)
+		}
+	}
+	for _, w := range ow[1:] {
+		if !seen[key(w)] {
+			parts = append(parts, "-"+w)
+		}
+	}
+	return nw[0] + ": " + strings.Join(parts, ", ")
 }
 
 // Diff lists what changed from sn to after. Empty means equal.
