@@ -4,7 +4,8 @@
 # Uses its own run directory and tmux socket; the flood runs between lab
 # namespaces (ping -f -w 8 from ns01 to ns02) and stops by itself.
 set -u
-B="$(cd "$(dirname "$0")/.." && pwd)/bin/netlab"   # make build first; export NETLAB_RUN=/tmp/nl-lat; S=nl-lat
+B="$(cd "$(dirname "$0")/.." && pwd)/bin/netlab" # make build first
+export NETLAB_RUN=/tmp/nl-lat; S=nl-lat
 $B reset >/dev/null; $B start bridge >/dev/null; $B step -n 8 >/dev/null
 tmux -L $S new-session -d -x 100 -y 30 "env NETLAB_RUN=$NETLAB_RUN $B"
 sleep 1; tmux -L $S send-keys Enter; sleep 1          # continue the session
