@@ -49,8 +49,12 @@ test: deps vet
 	$(GO) test -count=1 -p 1 -race $(RACE)
 	$(MAKE) --no-print-directory fuzz
 
+# Each benchmark compares against its reference in the same run; the
+# figures are in the README.
 bench: deps build
-	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./engine/ ./capture/
+	$(GO) test -run '^$$' -bench SeedEngineVsShell -benchtime 15x ./engine/
+	$(GO) test -run '^$$' -bench CaptureVsTcpdump -benchtime 1x -count 3 ./capture/
+	$(GO) test -run '^$$' -bench 'KeyDuringFlood|PacketBatch|FirstFrame' ./tui/
 
 clean:
 	rm -rf bin
