@@ -20,7 +20,7 @@ run: build
 # root and missing, so a fresh machine passes.
 deps:
 	@missing=""; \
-	for t in ip:iproute2 iptables:iptables iptables-save:iptables tcpdump:tcpdump tmux:tmux ping:iputils-ping brctl:bridge-utils; do \
+	for t in ip:iproute2 iptables:iptables iptables-save:iptables tcpdump:tcpdump tmux:tmux ping:iputils-ping brctl:bridge-utils ifconfig:net-tools nsenter:util-linux setpriv:util-linux; do \
 		cmd=$${t%%:*}; pkg=$${t##*:}; \
 		command -v $$cmd >/dev/null 2>&1 || missing="$$missing $$pkg"; \
 	done; \
@@ -37,11 +37,22 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt needed"; exit 1; }
 	$(GO) vet $(PKGS)
 
+# Each fuzz target runs a fixed number of inputs (a count rather than a
+# duration: Go 1.26's fuzz coordinator can fail a timed run with a bare
+# "context deadline exceeded" and no reproducer, which is retried once; a
+# real finding writes a reproducer under testdata/fuzz and fails at once).
+FUZZN ?= 60000x
 fuzz:
 	@for f in $$(grep -ho 'func Fuzz[A-Za-z0-9_]*' -r --include=*_test.go engine labs capture | sed 's/func //'); do \
 		pkg=$$(grep -l "func $$f" -r --include=*_test.go engine labs capture | head -1 | xargs dirname); \
 		echo "fuzz $$f in $$pkg"; \
-		$(GO) test ./$$pkg -run '^$$' -fuzz "^$$f$$" -fuzztime 8s || exit 1; \
+		if ! $(GO) test ./$$pkg -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZN) > /tmp/netlab-fuzz.log 2>&1; then \
+			if ls $$pkg/testdata/fuzz/$$f/* >/dev/null 2>&1 && grep -q "Failing input written" /tmp/netlab-fuzz.log; then \
+				cat /tmp/netlab-fuzz.log; exit 1; \
+			fi; \
+			echo "  retrying $$f once (no reproducer was written)"; \
+			$(GO) test ./$$pkg -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZN) || exit 1; \
+		else tail -2 /tmp/netlab-fuzz.log; fi; \
 	done
 
 test: deps vet

@@ -302,11 +302,14 @@ func startCmd() *cobra.Command {
 }
 
 // count reads -n/--all into how many steps to take.
-func count(n int, all bool) int {
+func count(n int, all bool) (int, error) {
 	if all {
-		return 1 << 30
+		return 1 << 30, nil
 	}
-	return max(n, 1)
+	if n < 1 {
+		return 0, fail(exitUsage, "-n takes a number of steps, 1 or more (or --all)")
+	}
+	return n, nil
 }
 
 func stepCmd() *cobra.Command {
@@ -321,6 +324,10 @@ func stepCmd() *cobra.Command {
 			if err := needTools(); err != nil {
 				return err
 			}
+			steps, err := count(n, all)
+			if err != nil {
+				return err
+			}
 			s, err := openSession()
 			if err != nil {
 				return err
@@ -328,7 +335,7 @@ func stepCmd() *cobra.Command {
 			defer s.Close()
 			var reports []*runner.StepReport
 			failed := false
-			for i := 0; i < count(n, all) && !s.Done(); i++ {
+			for i := 0; i < steps && !s.Done(); i++ {
 				rep, err := s.Step()
 				if err != nil {
 					return fail(exitFailed, "%v", err)
@@ -369,13 +376,17 @@ func undoCmd() *cobra.Command {
 			if err := needRoot("netlab undo"); err != nil {
 				return err
 			}
+			steps, err := count(n, all)
+			if err != nil {
+				return err
+			}
 			s, err := openSession()
 			if err != nil {
 				return err
 			}
 			defer s.Close()
 			var reports []*runner.UndoReport
-			for i := 0; i < count(n, all); i++ {
+			for i := 0; i < steps; i++ {
 				rep, err := s.Undo()
 				if errors.Is(err, engine.ErrNothingToUndo) {
 					if i == 0 {
@@ -482,15 +493,17 @@ func shellCmd() *cobra.Command {
 	return &cobra.Command{
 		Use: "shell [NODE]", Short: "An interactive shell inside a lab node", Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, a []string) error {
+			if err := needRoot("netlab shell"); err != nil {
+				return err
+			}
 			node := ""
 			if len(a) == 1 {
 				node = a[0]
+			} else if s, err := openSession(); err == nil {
+				node = s.Eng.DefaultNode()
+				s.Close()
 			}
-			label := node
-			if label == "" {
-				label = "host"
-			}
-			env := append(os.Environ(), "PS1=[netlab "+label+"] \\w # ", "NETLAB_NODE="+label)
+			env := append(os.Environ(), "PS1=[netlab "+node+"] \\w # ", "NETLAB_NODE="+node)
 			sh := "bash"
 			if _, err := exec.LookPath(sh); err != nil {
 				sh = "sh"

@@ -130,9 +130,13 @@ func TestScriptedLesson(t *testing.T) {
 	if st.Lab != "bridge" || st.Applied != 3 || st.Next != "Create two veth pairs" || len(st.Nodes) != 4 {
 		t.Fatalf("status after step 5, undo 2: %+v", st)
 	}
-	out = c.must(0, "exec", "ns01", "--", "ping", "-c", "1", "127.0.0.1")
+	out = c.must(0, "exec", "ns01", "--", "ip", "-br", "link", "show", "lo")
+	if !strings.Contains(out, "DOWN") { // as "ip netns add" leaves it
+		t.Errorf("exec in ns01: %s", out)
+	}
+	out = c.must(0, "exec", "host", "--", "ping", "-c", "1", "192.168.88.1")
 	if !strings.Contains(out, "1 received") {
-		t.Errorf("exec ping in ns01: %s", out)
+		t.Errorf("exec ping on the lab host: %s", out)
 	}
 	out = c.must(0, "exec", "host", "--", "ip", "netns", "list")
 	if !strings.Contains(out, "ns01") || !strings.Contains(out, "ns02") {
@@ -253,6 +257,18 @@ func TestRefusals(t *testing.T) {
 	if !strings.Contains(string(out2), "install the 'iptables' package") {
 		t.Errorf("without iptables: %s", out2)
 	}
+}
+
+func TestRelativeLabFileFromAnotherDirectory(t *testing.T) {
+	c := newCLI(t)
+	c.must(0, "start", "testdata/slow.yaml") // relative to the repo
+	cmd := c.cmd("step")
+	cmd.Dir = "/"
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("step from /: %v\n%s", err, out)
+	}
+	c.must(2, "undo", "-n", "0")
+	c.must(0, "undo", "-n", "1")
 }
 
 func TestLintAndList(t *testing.T) {

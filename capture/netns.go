@@ -5,16 +5,22 @@ import (
 	"runtime"
 
 	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
 )
 
 // inNamespace runs fn on a locked OS thread switched into the network
 // namespace bound at path. Sockets fn opens stay in that namespace after the
-// thread switches back. An empty path means the caller's own namespace.
-// A thread that fails to switch back is never unlocked, so the runtime
-// retires it instead of reusing it in the wrong namespace.
+// thread switches back. The path must name a lab namespace: an empty path
+// or the machine's own namespace is refused, so a capture never puts one
+// of the machine's interfaces into promiscuous mode. A thread that fails
+// to switch back is never unlocked, so the runtime retires it instead of
+// reusing it in the wrong namespace.
 func inNamespace(path string, fn func() error) error {
 	if path == "" {
-		return fn()
+		return fmt.Errorf("no namespace given: netlab captures only inside lab namespaces")
+	}
+	if machine, err := sameNamespace(path, "/proc/1/ns/net"); err == nil && machine {
+		return fmt.Errorf("refusing to capture in the machine's own network namespace (%s)", path)
 	}
 	runtime.LockOSThread()
 	orig, err := netns.Get()
@@ -40,4 +46,16 @@ func inNamespace(path string, fn func() error) error {
 	}
 	runtime.UnlockOSThread()
 	return fnErr
+}
+
+// sameNamespace reports whether two namespace files name one namespace.
+func sameNamespace(a, b string) (bool, error) {
+	var sa, sb unix.Stat_t
+	if err := unix.Stat(a, &sa); err != nil {
+		return false, err
+	}
+	if err := unix.Stat(b, &sb); err != nil {
+		return false, err
+	}
+	return sa.Dev == sb.Dev && sa.Ino == sb.Ino, nil
 }

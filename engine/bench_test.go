@@ -95,7 +95,7 @@ func BenchmarkSeedEngineVsShell(b *testing.B) {
 		b.StartTimer()
 		start := time.Now()
 		for _, st := range steps {
-			if _, err := s.ApplyStep(st); err != nil {
+			if _, err := applyNext(s, st); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -108,7 +108,7 @@ func BenchmarkSeedEngineVsShell(b *testing.B) {
 
 		// the real tools, in a fresh lab host of their own
 		host := filepath.Join(root, fmt.Sprint("s", i))
-		if err := createNS(host); err != nil {
+		if err := createNS(host, true); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()

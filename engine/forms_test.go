@@ -199,7 +199,7 @@ func TestCommandForms(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newLab(t, Spec{})
 			for i, lines := range tc.setup {
-				if _, err := s.ApplyStep(step(t, "setup", lines...)); err != nil {
+				if _, err := applyNext(s, step(t, "setup", lines...)); err != nil {
 					t.Fatalf("setup %d: %v", i, err)
 				}
 			}
@@ -208,7 +208,7 @@ func TestCommandForms(t *testing.T) {
 				t.Fatal(err)
 			}
 			st := step(t, tc.name, tc.lines...)
-			if _, err := s.ApplyStep(st); err != nil {
+			if _, err := applyNext(s, st); err != nil {
 				t.Fatalf("apply: %v", err)
 			}
 			for _, c := range s.Check(st) {
@@ -243,7 +243,7 @@ func TestFailedStepRollsBack(t *testing.T) {
 	before, _ := s.Snapshot()
 	st := step(t, "broken", "brctl addbr br01", "ip link add veth01 type veth peer name br-veth01",
 		"iptables -t nat -A POSTROUTING -s 192.168.88.0/24 -j MASQUERADE", "ip link set veth99 up", "ip netns add never")
-	_, err := s.ApplyStep(st)
+	_, err := applyNext(s, st)
 	var se *StepError
 	if !errors.As(err, &se) || se.Command != 3 || !strings.Contains(se.Error(), `Cannot find device "veth99"`) {
 		t.Fatalf("err = %v", err)
@@ -264,7 +264,7 @@ func TestCheckReportsMissingEffects(t *testing.T) {
 	if got[0].Err == nil || !strings.Contains(got[0].Err.Error(), "br01 does not exist") {
 		t.Errorf("check before apply = %v", got[0].Err)
 	}
-	if _, err := s.ApplyStep(step(t, "half", "brctl addbr br01")); err != nil {
+	if _, err := applyNext(s, step(t, "half", "brctl addbr br01")); err != nil {
 		t.Fatal(err)
 	}
 	got = s.Check(st)
@@ -287,7 +287,7 @@ func TestCommandErrors(t *testing.T) {
 		{"bad gateway", "ip route add default via 10.99.0.1", "Nexthop has invalid gateway"},
 		{"iptables delete missing", "iptables -D FORWARD -s 192.0.2.9 -j DROP", "does a matching rule exist"},
 	}
-	if _, err := s.ApplyStep(step(t, "base", "brctl addbr br01", "ip link set br01 up")); err != nil {
+	if _, err := applyNext(s, step(t, "base", "brctl addbr br01", "ip link set br01 up")); err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range tests {
@@ -304,7 +304,7 @@ func TestCommandErrors(t *testing.T) {
 // user asking; snapshots must not see it, or undo would switch it on.
 func TestCapturePromiscIsNotState(t *testing.T) {
 	s := newLab(t, Spec{})
-	if _, err := s.ApplyStep(step(t, "br", "brctl addbr br01", "ip link set br01 up")); err != nil {
+	if _, err := applyNext(s, step(t, "br", "brctl addbr br01", "ip link set br01 up")); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := s.Snapshot()

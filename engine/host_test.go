@@ -65,7 +65,7 @@ func TestMachineUntouched(t *testing.T) {
 	s := newLab(t, Spec{})
 	for i, lines := range seedSteps[:len(seedSteps)-1] {
 		st := step(t, "seed", lines...)
-		if _, err := s.ApplyStep(st); err != nil {
+		if _, err := applyNext(s, st); err != nil {
 			t.Fatalf("step %d: %v", i, err)
 		}
 	}

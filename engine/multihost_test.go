@@ -30,7 +30,7 @@ func TestVxlanAcrossHosts(t *testing.T) {
 			"ip netns exec c"+h[4:]+" ip addr add "+addr+" dev ceth0",
 			"ip netns exec c"+h[4:]+" ip link set ceth0 up")
 		st.Node = h
-		if _, err := s.ApplyStep(st); err != nil {
+		if _, err := applyNext(s, st); err != nil {
 			t.Fatalf("%s: %v", h, err)
 		}
 	}

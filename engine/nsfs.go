@@ -24,8 +24,9 @@ var machineNS = func() uint64 {
 
 // createNS makes a new network namespace and pins it with a bind mount at
 // path, the way "ip netns add" does under /run/netns, but under netlab's
-// own directory. Loopback is brought up, as a container runtime would.
-func createNS(path string) error {
+// own directory. Like "ip netns add", the new namespace's loopback is down;
+// loUp brings it up (lab hosts, which stand for running machines).
+func createNS(path string, loUp bool) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -65,6 +66,9 @@ func createNS(path string) error {
 		os.Remove(path)
 		return fmt.Errorf("bind namespace to %q: %w", path, err)
 	}
+	if !loUp {
+		return nil
+	}
 	h, err := netns.GetFromPath(path)
 	if err != nil {
 		return err
@@ -87,6 +91,16 @@ func createNS(path string) error {
 // gone when it returns (reset and the benchmark's cleanup use that). A
 // missing file is not an error.
 func removeNS(path string, sync bool) error {
+	mounted, err := isNamespaceMount(path)
+	if err != nil {
+		return err
+	}
+	if !mounted { // a placeholder left by a crash before the bind mount
+		if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		return nil
+	}
 	if h, err := netns.GetFromPath(path); err == nil && sync {
 		if nh, err := netlink.NewHandleAt(h); err == nil {
 			if links, err := nh.LinkList(); err == nil {
@@ -109,6 +123,33 @@ func removeNS(path string, sync bool) error {
 		return err
 	}
 	return nil
+}
+
+// nsfsMagic is NSFS_MAGIC, the filesystem of a bound namespace file.
+const nsfsMagic = 0x6e736673
+
+// isNamespaceMount reports whether path is a bound network namespace that
+// is not the machine's own; it refuses the machine's own outright, so no
+// damaged state file can point netlab at it.
+func isNamespaceMount(path string) (bool, error) {
+	var fs unix.Statfs_t
+	if err := unix.Statfs(path, &fs); err != nil {
+		if os.IsNotExist(err) {
+			return false, nil
+		}
+		return false, err
+	}
+	if fs.Type != nsfsMagic {
+		return false, nil
+	}
+	var st unix.Stat_t
+	if err := unix.Stat(path, &st); err != nil {
+		return false, err
+	}
+	if st.Ino == machineNS {
+		return false, fmt.Errorf("refusing %s: it is the machine's own network namespace", path)
+	}
+	return true, nil
 }
 
 // inNS runs fn on a locked OS thread switched into the namespace at path

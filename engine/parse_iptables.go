@@ -192,6 +192,14 @@ func parseIptables(cmd *Command, w *words) error {
 func checkRuleSpec(rest []token) error {
 	for i := 0; i < len(rest); i++ {
 		t := rest[i]
+		name, _, _ := strings.Cut(t.s, "=")
+		if t.s == "-M" || (len(name) >= 5 && strings.HasPrefix("--modprobe", name)) {
+			// libxtables runs the named program as root to load modules.
+			return errAt(t, "%q is refused: it makes iptables run a program of your choice", t.s)
+		}
+		if (t.s == "-m" || t.s == "--match") && i+1 < len(rest) && rest[i+1].s == "physdev" {
+			return errAt(rest[i+1], "the physdev match is refused: it loads br_netfilter, which changes how the whole machine filters bridged traffic")
+		}
 		switch t.s {
 		case "-s", "-d":
 			if i+1 >= len(rest) {

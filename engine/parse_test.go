@@ -121,6 +121,9 @@ func TestParseErrors(t *testing.T) {
 		{"long ifname", "ip link add abcdefghijklmnopq type bridge", 13, "abcdefghijklmnopq", "not a valid interface name"},
 		{"empty", "   ", 4, "", "empty command"},
 		{"veth same name", "ip link add eth0 type veth peer name eth0", 38, "eth0", "different from"},
+		{"iptables modprobe", "iptables -A FORWARD -M /tmp/x -j ACCEPT", 21, "-M", "run a program"},
+		{"iptables modprobe long", "iptables -A FORWARD --modprobe=/tmp/x -j ACCEPT", 21, "--modprobe=/tmp/x", "run a program"},
+		{"iptables physdev", "iptables -A FORWARD -m physdev --physdev-in veth01 -j DROP", 24, "physdev", "br_netfilter"},
 		{"host bits", "ip route add 10.1.2.3/16 dev x", 14, "10.1.2.3/16", "host bits set"},
 	}
 	for _, tt := range tests {

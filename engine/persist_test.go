@@ -23,7 +23,7 @@ func TestMain(m *testing.M) {
 			c, _ := Parse(l)
 			cmds = append(cmds, c)
 		}
-		s.ApplyStep(Step{Index: 4, Title: "doomed", Commands: cmds})
+		applyNext(s, Step{Index: 4, Title: "doomed", Commands: cmds})
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
@@ -56,7 +56,7 @@ func crashMidStep(t *testing.T, s *Session) {
 
 func TestCrashThenUndo(t *testing.T) {
 	s := newLab(t, Spec{})
-	if _, err := s.ApplyStep(step(t, "first", "ip netns add ns09")); err != nil {
+	if _, err := applyNext(s, step(t, "first", "ip netns add ns09")); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := s.Snapshot()
@@ -71,7 +71,7 @@ func TestCrashThenUndo(t *testing.T) {
 	if st.Running == nil || st.Running.Title != "doomed" || st.Running.Text != "ping -c 50 -i 0.2 127.0.0.1" {
 		t.Fatalf("state after crash: running = %+v", st.Running)
 	}
-	if _, err := other.ApplyStep(step(t, "next", "ip netns add ns10")); err != ErrInterrupted {
+	if _, err := applyNext(other, step(t, "next", "ip netns add ns10")); err != ErrInterrupted {
 		t.Fatalf("stepping an interrupted session: %v", err)
 	}
 	if _, err := other.Undo(); err != nil {
@@ -114,7 +114,7 @@ func TestResetLeavesOthersAlone(t *testing.T) {
 	needRoot(t)
 	other := newLab(t, Spec{Hosts: []string{"bystander"}})
 	s := newLab(t, Spec{})
-	if _, err := s.ApplyStep(step(t, "ns", "ip netns add ns01")); err != nil {
+	if _, err := applyNext(s, step(t, "ns", "ip netns add ns01")); err != nil {
 		t.Fatal(err)
 	}
 	if err := Reset(s.Dir()); err != nil {
@@ -138,7 +138,7 @@ func TestSecondCreateRefused(t *testing.T) {
 
 func TestStepsSharedAcrossProcesses(t *testing.T) {
 	s := newLab(t, Spec{})
-	if _, err := s.ApplyStep(step(t, "one", "brctl addbr br01")); err != nil {
+	if _, err := applyNext(s, step(t, "one", "brctl addbr br01")); err != nil {
 		t.Fatal(err)
 	}
 	other, err := Open(s.Dir())
@@ -146,7 +146,7 @@ func TestStepsSharedAcrossProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	if _, err := other.ApplyStep(step(t, "two", "ip link set br01 up")); err != nil {
+	if _, err := applyNext(other, step(t, "two", "ip link set br01 up")); err != nil {
 		t.Fatal(err)
 	}
 	// The first handle sees the second's step and can undo it.

@@ -47,3 +47,12 @@ func step(t testing.TB, title string, lines ...string) Step {
 	}
 	return st
 }
+
+// applyNext applies st as the session's next step.
+func applyNext(s *Session, st Step) ([]Result, error) {
+	if err := s.Refresh(); err != nil {
+		return nil, err
+	}
+	st.Index = len(s.State().Applied)
+	return s.ApplyStep(st)
+}

@@ -36,7 +36,7 @@ func TestSeedSequenceApplyCheckUndo(t *testing.T) {
 		snaps = append(snaps, before)
 		st := step(t, "seed", lines...)
 		st.Index = i
-		res, err := s.ApplyStep(st)
+		res, err := applyNext(s, st)
 		if err != nil {
 			t.Fatalf("step %d: %v", i, err)
 		}

@@ -198,7 +198,7 @@ func (s *Session) addNode(name, kind, parent string) (*Node, error) {
 		return nil, err
 	}
 	n := s.st.node(name)
-	if err := createNS(n.Path); err != nil {
+	if err := createNS(n.Path, kind == KindHost); err != nil {
 		s.st.Nodes = s.st.Nodes[:len(s.st.Nodes)-1]
 		writeState(s.dir, s.st)
 		return nil, err
@@ -232,6 +232,38 @@ func (s *Session) dropNode(name string) error {
 	}
 	delete(s.st.IptDirty, name)
 	return writeState(s.dir, s.st)
+}
+
+// pruneMissing forgets nodes whose namespace file is not mounted: a crash
+// between recording a node and creating it (or between removing it and
+// forgetting it) leaves one. Their placeholder files are removed.
+func (s *Session) pruneMissing() error {
+	if s.lockFile == nil {
+		return nil // only under the lock: another process may be creating one
+	}
+	kept := s.st.Nodes[:0]
+	changed := false
+	for _, n := range s.st.Nodes {
+		ok, err := isNamespaceMount(n.Path)
+		if err != nil {
+			return err
+		}
+		if ok {
+			kept = append(kept, n)
+			continue
+		}
+		os.Remove(n.Path)
+		if h, ok := s.handles[n.Name]; ok {
+			h.Close()
+			delete(s.handles, n.Name)
+		}
+		changed = true
+	}
+	s.st.Nodes = kept
+	if changed {
+		return writeState(s.dir, s.st)
+	}
+	return nil
 }
 
 // removeAll deletes every recorded node (children first) and the state.
@@ -268,15 +300,54 @@ func Reset(dir string) error {
 		return err
 	}
 	defer s.unlock()
+	var errs []error
+	if err := resetScratch(dir); err != nil {
+		errs = append(errs, err)
+	}
 	st, err := readState(dir)
 	if errors.Is(err, ErrNoSession) {
-		return nil
+		return errors.Join(errs...)
 	}
 	if err != nil {
-		return err
+		return errors.Join(append(errs, err)...)
 	}
 	s.st = st
-	return s.removeAll()
+	return errors.Join(append(errs, s.removeAll())...)
+}
+
+// ScratchDir makes a private run directory for a throwaway session (the
+// headless "netlab test") under dir, so that "netlab reset" finds it even
+// if its process is killed.
+func ScratchDir(dir string) (string, error) {
+	if dir == "" {
+		dir = RunDir()
+	}
+	parent := filepath.Join(dir, "scratch")
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return "", err
+	}
+	return os.MkdirTemp(parent, "test-")
+}
+
+// resetScratch resets every throwaway session under dir/scratch, each from
+// its own recorded state, and removes their directories.
+func resetScratch(dir string) error {
+	entries, err := os.ReadDir(filepath.Join(dir, "scratch"))
+	if err != nil {
+		return nil
+	}
+	var errs []error
+	for _, e := range entries {
+		sub := filepath.Join(dir, "scratch", e.Name())
+		if err := Reset(sub); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		os.Remove(filepath.Join(sub, "lock"))
+		os.Remove(sub)
+	}
+	os.Remove(filepath.Join(dir, "scratch"))
+	return errors.Join(errs...)
 }
 
 // lock takes the machine-wide netlab lock (an flock on dir/lock), waiting

@@ -89,13 +89,25 @@ var baseSysctls = []string{
 // created or deleted.
 var recreatable = map[string]bool{"bridge": true, "veth": true, "vxlan": true, "macvlan": true}
 
-// Snapshot dumps the whole lab, including every node's iptables tables.
-func (s *Session) Snapshot() (*Snapshot, error) { return s.snapshot(true) }
+// Snapshot dumps the whole lab, including every node's iptables tables. It
+// waits for another netlab process's operation to finish first.
+func (s *Session) Snapshot() (*Snapshot, error) {
+	var snap *Snapshot
+	err := s.locked(func() error {
+		var err error
+		snap, err = s.snapshot(true)
+		return err
+	})
+	return snap, err
+}
 
 // snapshot dumps the lab; iptables are read only for nodes whose rules a
 // command may have changed unless full is set (the others are known empty).
 func (s *Session) snapshot(full bool) (*Snapshot, error) {
 	if err := s.awaitDying(); err != nil {
+		return nil, err
+	}
+	if err := s.pruneMissing(); err != nil {
 		return nil, err
 	}
 	snap := &Snapshot{Nodes: map[string]*NodeSnap{}}

@@ -58,9 +58,10 @@ type DyingLink struct {
 type RunningStep struct {
 	Index   int       `json:"index"`
 	Title   string    `json:"title"`
-	Command int       `json:"command"` // index of the command being run
-	Text    string    `json:"text"`    // its text
-	Undoing bool      `json:"undoing"` // an undo or rollback was in progress
+	Command int       `json:"command"`           // index of the command being run
+	Text    string    `json:"text"`              // its text
+	Undoing bool      `json:"undoing"`           // an undo or rollback was in progress
+	UndoOf  bool      `json:"undo_of,omitempty"` // the undo of the last applied step (not a rollback)
 	Before  *Snapshot `json:"before"`
 	Started time.Time `json:"started"`
 }
@@ -103,6 +104,11 @@ func readState(dir string) (*State, error) {
 	}
 	if st.IptDirty == nil {
 		st.IptDirty = map[string]bool{}
+	}
+	for _, n := range st.Nodes {
+		if n.Path != nsPath(dir, n.Name) {
+			return nil, fmt.Errorf("session state %s is damaged (node %s points at %s, outside %s); remove it by hand", statePath(dir), n.Name, n.Path, filepath.Join(dir, "netns"))
+		}
 	}
 	st.applyJournal(dir)
 	return &st, nil

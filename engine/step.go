@@ -33,6 +33,43 @@ func (e *StepError) Unwrap() error { return e.Err }
 // ErrNothingToUndo is returned by Undo when no step is applied.
 var ErrNothingToUndo = errors.New("nothing to undo: no step is applied")
 
+// ErrMovedOn is returned when another process applied or undid a step
+// between reading the session and acting on it: nothing was changed.
+var ErrMovedOn = errors.New("the session moved on meanwhile (another netlab process applied or undid a step); look again with 'netlab status'")
+
+// expectNext refuses to apply step index unless it is the next one.
+func (s *Session) expectNext(index int) error {
+	if index != len(s.st.Applied) {
+		return fmt.Errorf("%w: step %d is next, not step %d", ErrMovedOn, len(s.st.Applied)+1, index+1)
+	}
+	return nil
+}
+
+// track records the sysctl keys a step's commands write before the step's
+// snapshot is taken, so that undo restores keys outside the base set too.
+func (s *Session) track(st Step) {
+	for _, c := range st.Commands {
+		for _, a := range c.Actions {
+			if set, ok := a.(*sysctlSet); ok {
+				s.st.touchSysctl(set.key)
+			}
+		}
+	}
+}
+
+// SnapshotFor snapshots the lab before a step is done by hand in a shell,
+// tracking what the step's commands will touch first (see track).
+func (s *Session) SnapshotFor(st Step) (*Snapshot, error) {
+	var snap *Snapshot
+	err := s.locked(func() error {
+		s.track(st)
+		var err error
+		snap, err = s.snapshot(true)
+		return err
+	})
+	return snap, err
+}
+
 // ErrInterrupted is returned when a previous netlab process died in the
 // middle of a step; undo or reset recovers.
 var ErrInterrupted = errors.New("the session was interrupted in the middle of a step; run 'netlab undo' to roll it back or 'netlab reset'")
@@ -55,6 +92,10 @@ func (s *Session) ApplyStep(st Step) ([]Result, error) {
 		if s.st.Running != nil {
 			return ErrInterrupted
 		}
+		if err := s.expectNext(st.Index); err != nil {
+			return err
+		}
+		s.track(st)
 		before, err := s.snapshot(false)
 		if err != nil {
 			return err
@@ -113,6 +154,9 @@ func (s *Session) Undo() (*AppliedStep, error) {
 				return err
 			}
 			undone = &AppliedStep{Index: r.Index, Title: r.Title, Before: r.Before}
+			if r.UndoOf && len(s.st.Applied) > 0 {
+				s.st.Applied = s.st.Applied[:len(s.st.Applied)-1]
+			}
 			s.st.Running = nil
 			return nil
 		}
@@ -120,7 +164,7 @@ func (s *Session) Undo() (*AppliedStep, error) {
 			return ErrNothingToUndo
 		}
 		last := s.st.Applied[len(s.st.Applied)-1]
-		s.st.Running = &RunningStep{Index: last.Index, Title: last.Title, Undoing: true, Before: last.Before, Started: time.Now()}
+		s.st.Running = &RunningStep{Index: last.Index, Title: last.Title, Undoing: true, UndoOf: true, Before: last.Before, Started: time.Now().UTC()}
 		writeState(s.dir, s.st)
 		if err := s.reconcile(last.Before); err != nil {
 			return fmt.Errorf("undo %q: %w", last.Title, err)
@@ -197,6 +241,9 @@ func facets(a Action, node string) []string {
 		return []string{node + "/" + v.name + ":exists"}
 	case *linkSet:
 		var fs []string
+		if v.netns != "" || v.newName != "" {
+			fs = append(fs, node+"/"+v.dev) // it is no longer here under that name
+		}
 		for _, f := range v.fields() {
 			fs = append(fs, node+"/"+v.dev+":"+f)
 		}
@@ -251,6 +298,9 @@ func pendingPart(a Action, node string, later map[string]bool) Action {
 // other. Call it once Check passes.
 func (s *Session) RecordByHand(st Step, before *Snapshot) error {
 	return s.locked(func() error {
+		if err := s.expectNext(st.Index); err != nil {
+			return err
+		}
 		s.st.Applied = append(s.st.Applied, AppliedStep{Index: st.Index, Title: st.Title, ByHand: true, Before: before, At: time.Now()})
 		return nil
 	})

@@ -124,7 +124,7 @@ func undoCmd(s Session) tea.Cmd {
 
 func shellReadyCmd(s Session, node string) tea.Cmd {
 	return func() tea.Msg {
-		before, err := s.Snapshot()
+		before, err := s.SnapshotBeforeShell()
 		return shellReadyMsg{node: node, before: before, err: err}
 	}
 }

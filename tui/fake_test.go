@@ -99,6 +99,8 @@ func (f *fakeSession) CheckByHand(before *engine.Snapshot) (*runner.StepReport, 
 
 func (f *fakeSession) Snapshot() (*engine.Snapshot, error) { return fakeSnapshot(), nil }
 
+func (f *fakeSession) SnapshotBeforeShell() (*engine.Snapshot, error) { return fakeSnapshot(), nil }
+
 func (f *fakeSession) Progress() ([]runner.StepState, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -20,6 +20,9 @@ type Session interface {
 	Undo() (*runner.UndoReport, error)
 	CheckByHand(before *engine.Snapshot) (*runner.StepReport, error)
 	Snapshot() (*engine.Snapshot, error)
+	// SnapshotBeforeShell is the snapshot a step done by hand is undone to;
+	// it also tracks what the step's commands will touch.
+	SnapshotBeforeShell() (*engine.Snapshot, error)
 	// Progress re-reads the persisted state: the applied steps, in order.
 	Progress() ([]runner.StepState, error)
 	Nodes() []string
@@ -102,8 +105,12 @@ func (r *runnerSession) Lab() *labs.Lab                      { return r.s.Lab }
 func (r *runnerSession) Step() (*runner.StepReport, error)   { return r.s.Step() }
 func (r *runnerSession) Undo() (*runner.UndoReport, error)   { return r.s.Undo() }
 func (r *runnerSession) Snapshot() (*engine.Snapshot, error) { return r.s.Eng.Snapshot() }
-func (r *runnerSession) DefaultNode() string                 { return r.s.Eng.DefaultNode() }
-func (r *runnerSession) Close()                              { r.s.Close() }
+
+func (r *runnerSession) SnapshotBeforeShell() (*engine.Snapshot, error) {
+	return r.s.SnapshotBeforeShell()
+}
+func (r *runnerSession) DefaultNode() string { return r.s.Eng.DefaultNode() }
+func (r *runnerSession) Close()              { r.s.Close() }
 
 func (r *runnerSession) CheckByHand(before *engine.Snapshot) (*runner.StepReport, error) {
 	return r.s.CheckByHand(before)

@@ -3,6 +3,7 @@ package runner
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"github.com/netlab/netlab/engine"
 	"github.com/netlab/netlab/labs"
@@ -25,7 +26,12 @@ const (
 func Spec(lab *labs.Lab) engine.Spec {
 	spec := engine.Spec{Hosts: lab.Nodes, Meta: map[string]string{metaLab: lab.ID, metaTitle: lab.Title}}
 	if !lab.BuiltIn {
-		spec.Meta[metaFile] = lab.File
+		// Absolute, so the session reloads it from any directory.
+		file, err := filepath.Abs(lab.File)
+		if err != nil {
+			file = lab.File
+		}
+		spec.Meta[metaFile] = file
 	}
 	for _, su := range lab.Setup {
 		for _, c := range su.Commands {

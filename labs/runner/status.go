@@ -55,13 +55,17 @@ func (s *Session) Status() (*Status, error) {
 	if out.Applied < out.Steps {
 		out.Next = s.Lab.Steps[out.Applied].Title
 	}
+	busy := s.Eng.Busy()
 	if r := st.Running; r != nil {
 		where := &Interrupted{Step: r.Index + 1, Title: r.Title, Command: r.Command + 1, Text: r.Text, Undoing: r.Undoing}
-		if s.Eng.Busy() {
+		if busy {
 			out.InProgress = where
-			return out, nil // the lab is changing under us: no snapshot now
+		} else {
+			out.Interrupted = where
 		}
-		out.Interrupted = where
+	}
+	if busy {
+		return out, nil // the lab is changing under us: no snapshot now
 	}
 	snap, err := s.Eng.Snapshot()
 	if err != nil {

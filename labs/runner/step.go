@@ -195,6 +195,18 @@ func lastLines(s string, n int) string {
 	return strings.Join(lines, " | ")
 }
 
+// SnapshotBeforeShell is the snapshot to take before the student does the
+// next step by hand: a step done by hand is undone back to it.
+func (s *Session) SnapshotBeforeShell() (*engine.Snapshot, error) {
+	if err := s.Eng.Refresh(); err != nil {
+		return nil, err
+	}
+	if s.Done() {
+		return s.Eng.Snapshot()
+	}
+	return s.Eng.SnapshotFor(s.EngineStep(s.Applied()))
+}
+
 // CheckByHand verifies the next step's effects after the student did it in
 // a shell. When every derived check passes, the step is recorded as done
 // by hand (undoable with the snapshot taken before the shell opened).

@@ -3,6 +3,7 @@ package runner
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/netlab/netlab/engine"
@@ -26,16 +27,21 @@ type TestResult struct {
 // snapshot taken before the first step. each is called as steps finish.
 func Test(lab *labs.Lab, each func(*StepReport)) (res *TestResult) {
 	res = &TestResult{Lab: lab.ID}
-	dir, err := os.MkdirTemp("", "netlab-test-")
+	// A scratch session under the run directory: "netlab reset" finds and
+	// removes it even if this process is killed.
+	dir, err := engine.ScratchDir(engine.RunDir())
 	if err != nil {
 		res.Error = err.Error()
 		return res
 	}
-	defer os.RemoveAll(dir)
 	defer func() {
 		if err := engine.Reset(dir); err != nil && res.Error == "" {
 			res.Error, res.OK = "reset: "+err.Error(), false
+			return
 		}
+		os.Remove(filepath.Join(dir, "lock"))
+		os.Remove(dir)
+		os.Remove(filepath.Dir(dir)) // the scratch folder, when it is empty
 	}()
 	s, err := Start(lab, dir)
 	if err != nil {
