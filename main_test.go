@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -111,6 +112,15 @@ func machine(t *testing.T) string {
 			t.Fatalf("%v: %v", args, err)
 		}
 		b.WriteString(counters.ReplaceAllString(string(out), "") + "\n")
+	}
+	// /run/netns itself: whether it exists and how it is mounted.
+	_, err := os.Stat("/run/netns")
+	fmt.Fprintf(&b, "/run/netns exists: %v\n", err == nil)
+	mounts, _ := os.ReadFile("/proc/self/mountinfo")
+	for _, line := range strings.Split(string(mounts), "\n") {
+		if strings.Contains(line, "/run/netns") {
+			b.WriteString(line + "\n")
+		}
 	}
 	return b.String()
 }
