@@ -312,6 +312,16 @@ func count(n int, all bool) (int, error) {
 	return n, nil
 }
 
+// openForSteps checks -n/--all, then attaches to the running session.
+func openForSteps(n int, all bool) (*runner.Session, int, error) {
+	steps, err := count(n, all)
+	if err != nil {
+		return nil, 0, err
+	}
+	s, err := openSession()
+	return s, steps, err
+}
+
 func stepCmd() *cobra.Command {
 	var n int
 	var all bool
@@ -324,11 +334,7 @@ func stepCmd() *cobra.Command {
 			if err := needTools(); err != nil {
 				return err
 			}
-			steps, err := count(n, all)
-			if err != nil {
-				return err
-			}
-			s, err := openSession()
+			s, steps, err := openForSteps(n, all)
 			if err != nil {
 				return err
 			}
@@ -376,11 +382,7 @@ func undoCmd() *cobra.Command {
 			if err := needRoot("netlab undo"); err != nil {
 				return err
 			}
-			steps, err := count(n, all)
-			if err != nil {
-				return err
-			}
-			s, err := openSession()
+			s, steps, err := openForSteps(n, all)
 			if err != nil {
 				return err
 			}
