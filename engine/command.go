@@ -170,10 +170,18 @@ func parseIP4(t token) (net.IP, error) {
 	return ip.To4(), nil
 }
 
-// parseIfName checks an interface name the way the kernel would.
+// parseIfName checks an interface name the way the kernel's dev_valid_name
+// does (1-15 bytes, not "." or "..", no '/', ':' or white space), and
+// further refuses control and non-ASCII characters: a name is printed in
+// terminals and lab output, so a BEL or an escape sequence is never one.
 func parseIfName(t token) (string, error) {
-	if t.s == "" || len(t.s) > 15 || strings.ContainsAny(t.s, "/: ") || t.s == "." || t.s == ".." {
-		return "", errAt(t, "%q is not a valid interface name (1-15 characters, no '/', ':' or spaces)", t.s)
+	ok := t.s != "" && len(t.s) <= 15 && t.s != "." && t.s != ".."
+	for i := 0; ok && i < len(t.s); i++ {
+		c := t.s[i]
+		ok = c > ' ' && c < 0x7f && c != '/' && c != ':'
+	}
+	if !ok {
+		return "", errAt(t, "%q is not a valid interface name (1-15 characters, printable ASCII, no '/', ':' or spaces, not \".\" or \"..\")", t.s)
 	}
 	return t.s, nil
 }

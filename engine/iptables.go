@@ -76,17 +76,44 @@ func isBuiltin(table, chain string) bool {
 	return false
 }
 
-// iptablesAction is one iptables command.
+// iptablesAction is one parsed iptables command. Every field was checked
+// by the parser; rule holds the rule re-rendered in netlab's canonical
+// spelling, which is all iptables ever receives.
 type iptablesAction struct {
-	table, verb, chain string
-	pos                int
-	rule               []string
-	policy             string
-	numeric, verbose   bool
-	lineNumbers        bool
+	table, verb, chain      string
+	pos                     int
+	rule                    []string
+	policy                  string
+	numeric, verbose, exact bool
+	lineNumbers             bool
 }
 
-func (a *iptablesAction) mutating() bool { return iptablesCmds[a.verb].mutating }
+func (a *iptablesAction) mutating() bool { return iptablesCmds[a.verb[1]].mutating }
+
+// argv is the whole argument list of the parsed command, as the iptables
+// program receives it (go-iptables adds only --wait).
+func (a *iptablesAction) argv() []string {
+	args := []string{"-t", a.table, a.verb}
+	if a.chain != "" {
+		args = append(args, a.chain)
+	}
+	if a.pos > 0 {
+		args = append(args, fmt.Sprint(a.pos))
+	}
+	args = append(args, a.rule...)
+	if a.policy != "" {
+		args = append(args, a.policy)
+	}
+	for _, f := range []struct {
+		on   bool
+		flag string
+	}{{a.numeric, "-n"}, {a.verbose, "-v"}, {a.exact, "-x"}, {a.lineNumbers, "--line-numbers"}} {
+		if f.on {
+			args = append(args, f.flag)
+		}
+	}
+	return args
+}
 
 func (a *iptablesAction) ruleText() string {
 	return fmt.Sprintf("-A %s %s", a.chain, strings.Join(a.rule, " "))
@@ -105,21 +132,9 @@ func iptError(err error) error {
 }
 
 func (a *iptablesAction) run(x *execCtx) (string, error) {
-	if a.verb == "-L" {
-		args := []string{"-t", a.table, "-L"}
-		if a.chain != "" {
-			args = append(args, a.chain)
-		}
-		if a.numeric {
-			args = append(args, "-n")
-		}
-		if a.verbose {
-			args = append(args, "-v")
-		}
-		if a.lineNumbers {
-			args = append(args, "--line-numbers")
-		}
-		return x.iptablesRaw("", "iptables", args...)
+	if a.verb == "-L" || a.verb == "-Z" {
+		// go-iptables wraps neither listing nor zeroing counters.
+		return x.iptablesRaw("", "iptables", a.argv()...)
 	}
 	h, err := iptHandle()
 	if err != nil {

@@ -163,7 +163,7 @@ func parseLinkAdd(cmd *Command, w *words) error {
 		}
 	}
 	if a.name == "" {
-		return &ParseError{Col: w.peek().col, Word: w.peek().s, Msg: "missing the new interface's name"}
+		return &ParseError{Col: w.peek().col, Word: clip(w.peek().s), Msg: "missing the new interface's name"}
 	}
 	_ = nameTok
 	if _, err := w.need("\"type bridge|veth|vxlan|macvlan\""); err != nil {

@@ -22,8 +22,35 @@ type token struct {
 	col int
 }
 
+// errAt reports an error at a word. A long word (a lab line may hold a
+// 10 MB one) is quoted by its first maxQuoted characters only, both in
+// Word and wherever the message quotes it or a part of it (an argument
+// that is not from the word, such as a reason, is left whole).
 func errAt(t token, format string, a ...any) *ParseError {
-	return &ParseError{Col: t.col, Word: t.s, Msg: fmt.Sprintf(format, a...)}
+	for i, v := range a {
+		if s, ok := v.(string); ok && len(s) > maxQuoted && strings.Contains(t.s, s) {
+			a[i] = clip(s)
+		}
+	}
+	return &ParseError{Col: t.col, Word: clip(t.s), Msg: fmt.Sprintf(format, a...)}
+}
+
+// maxQuoted is how many characters of a word an error message quotes.
+const maxQuoted = 40
+
+// clip shortens s to its first maxQuoted characters followed by "…".
+func clip(s string) string {
+	if len(s) <= maxQuoted || utf8.RuneCountInString(s) <= maxQuoted {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == maxQuoted {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
 }
 
 // shellOps are the shell operators netlab refuses: no shell ever runs, so a
@@ -104,7 +131,7 @@ func tokenizeAt(line string, colOffset int) ([]token, error) {
 		i += size
 	}
 	if quote != 0 {
-		return nil, &ParseError{Col: start, Word: cur.String(), Msg: fmt.Sprintf("unterminated quote %c", quote)}
+		return nil, &ParseError{Col: start, Word: clip(cur.String()), Msg: fmt.Sprintf("unterminated quote %c", quote)}
 	}
 	flush()
 	return toks, nil
