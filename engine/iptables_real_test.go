@@ -1,0 +1,88 @@
+package engine
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestIptablesRenderedForms applies rules written with abbreviations,
+// attached values, "=" forms and combined flags in a real namespace, and
+// reads them back with the real iptables-save; then lists with counters
+// (-v -n -L CHAIN --line-numbers -x) and zeroes them (-Z) as iptables does.
+func TestIptablesRenderedForms(t *testing.T) {
+	s := newLab(t, Spec{})
+	st := step(t, "docker chains",
+		"iptables -t nat -N DOCKER",
+		"iptables --tab=nat --app PREROUTING -maddrtype --dst-t LOCAL -j DOCKER",
+		"iptables -tnat -APOSTROUTING -s172.17.0.0/16 ! -o docker0 -jMASQUERADE",
+		"iptables -t nat -A DOCKER ! -i docker0 -p tcp --destination-port 8080 -j DNAT --to-dest 172.17.0.2:80",
+		"iptables -N DOCKER",
+		"iptables -A OUTPUT -j DOCKER",
+		"iptables -A DOCKER -p icmp --icmp-type echo-request -j RETURN",
+		"iptables -A FORWARD -o docker0 --match=conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT")
+	if _, err := applyNext(s, st); err != nil {
+		t.Fatalf("apply: %v", err)
+	}
+	for _, c := range s.Check(st) {
+		if c.Err != nil {
+			t.Errorf("check %q: %v", c.Command.Text, c.Err)
+		}
+	}
+	save := realTool(t, s, "host", "iptables-save")
+	for _, want := range []string{
+		"-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER",
+		"-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE",
+		"-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80",
+		"-A OUTPUT -j DOCKER",
+		"-A DOCKER -p icmp -m icmp --icmp-type 8 -j RETURN",
+		"-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+	} {
+		if !strings.Contains(save, want+"\n") {
+			t.Errorf("iptables-save lacks %q:\n%s", want, save)
+		}
+	}
+
+	// Traffic inside the lab's own namespace makes the counters move.
+	if r := s.Run("host", mustParse(t, "ping -c 2 -W 1 127.0.0.1")); r.Err != nil {
+		t.Fatalf("ping: %v", r.Err)
+	}
+	list := func() string {
+		t.Helper()
+		r := s.Run("host", mustParse(t, "iptables -v -n -L DOCKER --line-numbers -x"))
+		if r.Err != nil {
+			t.Fatalf("list: %v", r.Err)
+		}
+		return r.Output
+	}
+	got := list()
+	if want := realTool(t, s, "host", "iptables", "-v", "-n", "-L", "DOCKER", "--line-numbers", "-x"); got != want {
+		t.Errorf("netlab's listing differs from iptables':\n%s\nwant:\n%s", got, want)
+	}
+	rule := regexp.MustCompile(`(?m)^1\s+(\d+)\s+(\d+)\s+RETURN`)
+	m := rule.FindStringSubmatch(got)
+	if m == nil || m[1] != "2" || m[2] != "168" {
+		t.Fatalf("after two pings the RETURN rule counts %v, want 2 packets and 168 bytes:\n%s", m, got)
+	}
+	if r := s.Run("host", mustParse(t, "iptables -Z DOCKER")); r.Err != nil {
+		t.Fatalf("-Z: %v", r.Err)
+	}
+	if m := rule.FindStringSubmatch(list()); m == nil || m[1] != "0" || m[2] != "0" {
+		t.Errorf("after -Z DOCKER the RETURN rule counts %v, want 0 0", m)
+	}
+	if r := s.Run("host", mustParse(t, "iptables -t nat -Z DOCKER")); r.Err != nil {
+		t.Errorf("-t nat -Z DOCKER: %v", r.Err)
+	}
+	if r := s.Run("host", mustParse(t, "iptables -Z NOSUCH")); r.Err == nil {
+		t.Error("-Z of a missing chain succeeded")
+	}
+
+	before := realTool(t, s, "host", "iptables-save")
+	if _, err := s.Undo(); err != nil {
+		t.Fatalf("undo: %v", err)
+	}
+	after := realTool(t, s, "host", "iptables-save")
+	if strings.Contains(after, "DOCKER") || after == before {
+		t.Errorf("undo left:\n%s", after)
+	}
+}
