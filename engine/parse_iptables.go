@@ -173,7 +173,8 @@ type iptParser struct {
 	ruleT  *token // the first word of the rule, for "unexpected rule" errors
 	target string
 	tgtT   token
-	seen   map[string]bool // target options given, for required ones
+	seen   map[string]bool // options given, for duplicates and required ones
+	proto  string          // the protocol -p gave, "" when none
 }
 
 func parseIptables(cmd *Command, w *words) error {
@@ -409,10 +410,17 @@ func (p *iptParser) option(o *iptOpt, t token, att *token, neg *token) error {
 		if !ok {
 			return errAt(v, "unsupported iptables match %q (netlab allows %s)", v.s, strings.Join(sortedKeys(iptMatches), ", "))
 		}
+		if (v.s == "multiport" && p.proto != "tcp" && p.proto != "udp") || ((v.s == "tcp" || v.s == "udp" || v.s == "icmp") && p.proto != v.s) {
+			return errAt(v, "-m %s needs -p %s before it", v.s, map[bool]string{true: "tcp or -p udp", false: v.s}[v.s == "multiport"])
+		}
 		p.loaded = append(p.loaded, opts)
 		p.addRule(t, nil, "-m", v.s)
 		return nil
 	case 'p':
+		if p.seen["protocol"] {
+			return errAt(t, "-p is given twice")
+		}
+		p.seen["protocol"] = true
 		v, err := p.value(t, att, "a protocol")
 		if err != nil {
 			return err
@@ -421,8 +429,9 @@ func (p *iptParser) option(o *iptOpt, t token, att *token, neg *token) error {
 		if err != nil {
 			return err
 		}
-		if opts, ok := iptMatches[r]; ok {
+		if opts, ok := iptMatches[r]; ok && neg == nil {
 			p.loaded = append(p.loaded, opts) // the implicit protocol match
+			p.proto = r
 		}
 		p.addRule(t, neg, "-p", r)
 		return nil
@@ -446,7 +455,10 @@ func (p *iptParser) option(o *iptOpt, t token, att *token, neg *token) error {
 		}
 	}
 	// A rule option of iptables itself (-s, -d, -i, -o, -f) or of a match
-	// or target.
+	// or target. iptables refuses one given twice.
+	if o.short != 0 && p.seen[o.long] {
+		return errAt(t, "%s is given twice", o.key())
+	}
 	words := []string{o.key()}
 	if o.nargs == 2 && att != nil {
 		return errAt(*att, "--%s takes two words; write them after it, separated by a space", o.long)
@@ -600,6 +612,10 @@ func (p *iptParser) finish() error {
 		return errAt(p.verbT, "-n, -x and --line-numbers go with -L, not with %s", a.verb)
 	}
 	switch p.target {
+	case "REJECT":
+		if p.seen["reject-with"] && p.proto != "tcp" && strings.Contains(strings.Join(a.rule, " "), "tcp-reset") {
+			return errAt(p.tgtT, "--reject-with tcp-reset needs -p tcp")
+		}
 	case "SNAT":
 		if !p.seen["to-source"] {
 			return errAt(p.tgtT, "SNAT needs --to-source ADDRESS")

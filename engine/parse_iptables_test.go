@@ -201,6 +201,12 @@ func TestIptablesRefused(t *testing.T) {
 		{"interface too long", "iptables -A INPUT -o abcdefghijklmnop -j DROP", 22, "abcdefghijklmnop", "not a valid interface name"},
 		{"interface bell", "iptables -A INPUT -i \"eth\a\" -j DROP", 22, "eth\a", "not a valid interface name"},
 		{"bad wait", "iptables -w 99999 -L", 13, "99999", "number of seconds"},
+		{"duplicate source", "iptables -A INPUT -s 1.2.3.4 -s 1.2.3.5 -j DROP", 30, "-s", "given twice"},
+		{"duplicate protocol", "iptables -A INPUT -p tcp -p udp -j DROP", 26, "-p", "given twice"},
+		{"multiport without protocol", "iptables -A INPUT -m multiport --dports 80 -j DROP", 22, "multiport", "needs -p tcp or -p udp"},
+		{"tcp match without protocol", "iptables -A INPUT -m tcp --dport 80 -j DROP", 22, "tcp", "needs -p tcp"},
+		{"negated protocol loads no match", "iptables -A INPUT ! -p tcp --dport 80 -j DROP", 28, "--dport", "unknown iptables option"},
+		{"tcp-reset without tcp", "iptables -A INPUT -j REJECT --reject-with tcp-reset", 22, "REJECT", "needs -p tcp"},
 		// Commands, chains and rule numbers.
 		{"no command", "iptables -t nat", 16, "", "missing an iptables command"},
 		{"two commands", "iptables -A INPUT -j DROP -L", 27, "-L", "one command"},
