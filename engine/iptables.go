@@ -15,6 +15,9 @@ var (
 	iptOnce sync.Once
 	ipt     *iptables.IPTables
 	iptErr  error
+	// iptablesProgram is the iptables program netlab runs; a test points
+	// it at a wrapper that records the argument lists it receives.
+	iptablesProgram = "iptables"
 )
 
 // ErrNoIptables explains what to install when the iptables program is missing.
@@ -25,11 +28,12 @@ var ErrNoIptables = errors.New("the iptables program is not installed: install t
 // always call it inside execCtx.do.
 func iptHandle() (*iptables.IPTables, error) {
 	iptOnce.Do(func() {
-		if _, err := exec.LookPath("iptables"); err != nil {
+		path, err := exec.LookPath(iptablesProgram)
+		if err != nil {
 			iptErr = ErrNoIptables
 			return
 		}
-		ipt, iptErr = iptables.New()
+		ipt, iptErr = iptables.New(iptables.Path(path))
 	})
 	return ipt, iptErr
 }
@@ -134,7 +138,7 @@ func iptError(err error) error {
 func (a *iptablesAction) run(x *execCtx) (string, error) {
 	if a.verb == "-L" || a.verb == "-Z" {
 		// go-iptables wraps neither listing nor zeroing counters.
-		return x.iptablesRaw("", "iptables", a.argv()...)
+		return x.iptablesRaw("", iptablesProgram, a.argv()...)
 	}
 	h, err := iptHandle()
 	if err != nil {

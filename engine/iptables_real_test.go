@@ -1,8 +1,12 @@
 package engine
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -84,5 +88,63 @@ func TestIptablesRenderedForms(t *testing.T) {
 	after := realTool(t, s, "host", "iptables-save")
 	if strings.Contains(after, "DOCKER") || after == before {
 		t.Errorf("undo left:\n%s", after)
+	}
+}
+
+// TestIptablesGetsRenderedArgv runs netlab with a wrapper in place of the
+// iptables program that records every argument list it receives: the
+// lab's own spellings (abbreviations, attached values, "=" forms) never
+// reach it, only netlab's re-rendered words (go-iptables adds --wait).
+func TestIptablesGetsRenderedArgv(t *testing.T) {
+	real, err := exec.LookPath("iptables")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	logPath := filepath.Join(dir, "argv.log")
+	wrapper := filepath.Join(dir, "iptables")
+	script := "#!/bin/sh\nfor a in \"$@\"; do printf '%s|' \"$a\" >> " + logPath + "; done\necho >> " + logPath + "\nexec " + real + " \"$@\"\n"
+	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// Swap the shared handle for one on the wrapper, and back at the end.
+	// Later users of the handle build a fresh one on the real program.
+	savedProg := iptablesProgram
+	iptablesProgram, iptOnce = wrapper, sync.Once{}
+	t.Cleanup(func() { iptablesProgram, iptOnce, ipt, iptErr = savedProg, sync.Once{}, nil, nil })
+
+	s := newLab(t, Spec{})
+	lines := []string{
+		"iptables --app FORWARD --src=192.168.88.0/24 -jACCEPT -mcomment --comm 'x  y'",
+		"iptables -tnat --ins POSTROUTING 1 ! --out docker0 -jMASQUERADE",
+	}
+	if _, err := applyNext(s, step(t, "rules", lines...)); err != nil {
+		t.Fatalf("apply: %v", err)
+	}
+	if r := s.Run("host", mustParse(t, "iptables -nvxL FORWARD --line-n")); r.Err != nil {
+		t.Fatalf("list: %v", r.Err)
+	}
+	if r := s.Run("host", mustParse(t, "iptables --zero FORWARD")); r.Err != nil {
+		t.Fatalf("zero: %v", r.Err)
+	}
+	data, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := string(data)
+	for _, want := range []string{
+		"-t|filter|-A|FORWARD|-s|192.168.88.0/24|-j|ACCEPT|-m|comment|--comment|x  y|--wait|\n",
+		"-t|nat|-I|POSTROUTING|1|!|-o|docker0|-j|MASQUERADE|--wait|\n",
+		"-t|filter|-L|FORWARD|-n|-v|-x|--line-numbers|\n",
+		"-t|filter|-Z|FORWARD|\n",
+	} {
+		if !strings.Contains(log, want) {
+			t.Errorf("iptables never received %q; it received:\n%s", want, log)
+		}
+	}
+	for _, lab := range []string{"--app", "--src", "-jACCEPT", "-mcomment", "--comm|", "-tnat", "--ins", "--out", "-nvxL", "--line-n|", "--zero"} {
+		if strings.Contains(log, lab) {
+			t.Errorf("the lab's word %q reached iptables:\n%s", lab, log)
+		}
 	}
 }
