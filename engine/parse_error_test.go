@@ -132,3 +132,39 @@ func TestInterfaceNames(t *testing.T) {
 		})
 	}
 }
+
+// TestParseErrorNeverQuotesMoreThan40: every word of every accepted line
+// in turn is replaced by a long one; whatever error follows quotes at most
+// 40 characters of it, whichever parser reports it.
+func TestParseErrorNeverQuotesMoreThan40(t *testing.T) {
+	var lines []string
+	for _, tt := range iptablesAccepted {
+		lines = append(lines, tt.line)
+	}
+	lines = append(lines, "ip link add veth01 type veth peer name br-veth01", "ip addr add 192.168.88.1/24 dev br01",
+		"ip route add 10.1.0.0/16 via 192.168.88.1", "ip link set dev veth01 mtu 1400 master br01 up",
+		"ip netns exec ns01 ip -br addr show dev veth01", "brctl addif br01 br-veth01", "ifconfig br01 192.168.88.1 netmask 255.255.255.0 up",
+		"sysctl -w net.ipv4.ip_forward=1", "echo 1 > /proc/sys/net/ipv4/ip_forward", "ping -c 1 -W 2 192.168.88.12",
+		"arp -n", "tcpdump -i br01 -nn icmp", "ip link add vxlan0 type vxlan id 42 dstport 4789 remote 198.51.100.2 dev eth0")
+	long := strings.Repeat("Zq", 500)
+	for _, line := range lines {
+		words := strings.Fields(line)
+		for i := range words {
+			w := append([]string(nil), words...)
+			w[i] = long
+			bad := strings.Join(w, " ")
+			_, err := Parse(bad)
+			if err == nil {
+				continue
+			}
+			pe, ok := err.(*ParseError)
+			if !ok {
+				t.Errorf("Parse(%.80q): %T %v", bad, err, err)
+				continue
+			}
+			if strings.Contains(pe.Msg, strings.Repeat("Zq", 21)) || utf8.RuneCountInString(pe.Word) > 41 {
+				t.Errorf("Parse(%q with word %d long): word %.60q, message quotes more than 40 characters: %.200q", line, i+1, pe.Word, pe.Msg)
+			}
+		}
+	}
+}
