@@ -47,6 +47,13 @@ func TestIptablesRenderedForms(t *testing.T) {
 		}
 	}
 
+	for _, args := range [][]string{{"-S"}, {"-t", "nat", "-S"}, {"-t", "nat", "-S", "DOCKER"}, {"-v", "-S", "DOCKER"}} {
+		r := s.Run("host", mustParse(t, "iptables "+strings.Join(args, " ")))
+		if want := realTool(t, s, "host", "iptables", args...); r.Err != nil || r.Output != want {
+			t.Errorf("iptables %v: netlab printed %q (%v), iptables %q", args, r.Output, r.Err, want)
+		}
+	}
+
 	// Traffic inside the lab's own namespace makes the counters move.
 	if r := s.Run("host", mustParse(t, "ping -c 2 -W 1 127.0.0.1")); r.Err != nil {
 		t.Fatalf("ping: %v", r.Err)
