@@ -155,3 +155,40 @@ func TestIptablesGetsRenderedArgv(t *testing.T) {
 		}
 	}
 }
+
+// TestIptablesAcceptedFormsApply applies every accepted rule form of the
+// golden table (-A, -I, -C) in a real namespace: the kernel and the real
+// iptables accept netlab's rendering of each, and each rule is there after.
+func TestIptablesAcceptedFormsApply(t *testing.T) {
+	s := newLab(t, Spec{})
+	lines := []string{"iptables -N DOCKER", "iptables -N DOCKER-USER", "iptables -t nat -N DOCKER"}
+	var rules []string
+	for _, tt := range iptablesAccepted {
+		c := mustParse(t, tt.line)
+		a := c.Actions[0].(*iptablesAction)
+		if a.verb == "-A" || a.verb == "-I" {
+			lines = append(lines, tt.line)
+			rules = append(rules, strings.Join(a.argv(), " "))
+		}
+	}
+	lines = append(lines, "iptables -C FORWARD -s 192.168.88.11 -j ACCEPT")
+	lines = append([]string{"iptables -A FORWARD -s 192.168.88.11 -j ACCEPT"}, lines...)
+	st := step(t, "every form", lines...)
+	res, err := applyNext(s, st)
+	if err != nil {
+		t.Fatalf("apply: %v", err)
+	}
+	for _, r := range res {
+		if r.Err != nil {
+			t.Errorf("%q: %v", r.Command.Text, r.Err)
+		}
+	}
+	for _, c := range s.Check(st) {
+		if c.Err != nil {
+			t.Errorf("check %q: %v", c.Command.Text, c.Err)
+		}
+	}
+	if len(rules) < 40 {
+		t.Errorf("only %d rule forms applied", len(rules))
+	}
+}
