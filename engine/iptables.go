@@ -149,7 +149,6 @@ func (a *iptablesAction) run(x *execCtx) (string, error) {
 	if a.mutating() {
 		x.s.st.IptDirty[x.node.Name] = true
 	}
-	var out string
 	err = x.do(func() error {
 		switch a.verb {
 		case "-A":
@@ -185,9 +184,9 @@ func (a *iptablesAction) run(x *execCtx) (string, error) {
 		return fmt.Errorf("iptables %s is not supported", a.verb)
 	})
 	if _, ok := err.(*ExitError); ok {
-		return out, err
+		return "", err
 	}
-	return out, iptError(err)
+	return "", iptError(err)
 }
 
 // forChains applies fn to one chain, or to every chain of the table (user

@@ -28,6 +28,7 @@ type iptOpt struct {
 	val func(v token) (string, error)
 }
 
+// optArg marks an option whose value is optional (-w [SECONDS]).
 const optArg = -1
 
 // key is the option as netlab renders it: the short form for iptables'
@@ -151,7 +152,7 @@ var iptExtensionTargets = strings.Fields("AUDIT CHECKSUM CLASSIFY CLUSTERIP CONN
 	"ERROR HL HMARK IDLETIMER LED MARK MIRROR NAT NETMAP NFLOG NFQUEUE NOTRACK QUEUE RATEEST REDIRECT SAME " +
 	"SECMARK SET SNPT STANDARD SYNPROXY TCPMSS TCPOPTSTRIP TEE TOS TPROXY TRACE TTL ULOG")
 
-// iptCmd says what each command takes.
+// iptablesCmds says what each command (by its letter) takes.
 var iptablesCmds = map[byte]struct {
 	chain    int  // 1 required, 0 optional
 	rule     bool // takes a rule specification
