@@ -199,6 +199,7 @@ func TestIptablesRefused(t *testing.T) {
 		{"long log prefix", "iptables -A INPUT -j LOG --log-prefix 0123456789012345678901234567890", 39, "0123456789012345678901234567890", "at most 29"},
 		{"bad interface", "iptables -A INPUT -i eth/0 -j DROP", 22, "eth/0", "not a valid interface name"},
 		{"interface too long", "iptables -A INPUT -o abcdefghijklmnop -j DROP", 22, "abcdefghijklmnop", "not a valid interface name"},
+		{"interface wildcard too long", "iptables -A INPUT -o abcdefghijklmno+ -j DROP", 22, "abcdefghijklmno+", "not a valid interface name"},
 		{"interface bell", "iptables -A INPUT -i \"eth\a\" -j DROP", 22, "eth\a", "not a valid interface name"},
 		{"bad wait", "iptables -w 99999 -L", 13, "99999", "number of seconds"},
 		{"duplicate source", "iptables -A INPUT -s 1.2.3.4 -s 1.2.3.5 -j DROP", 30, "-s", "given twice"},

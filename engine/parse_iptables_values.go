@@ -81,7 +81,7 @@ func iptIface(v token) (string, error) {
 		return v.s, nil
 	}
 	name := strings.TrimSuffix(v.s, "+")
-	if _, err := parseIfName(token{s: name, col: v.col}); err != nil {
+	if _, err := parseIfName(token{s: name, col: v.col}); err != nil || len(v.s) > 15 {
 		return "", errAt(v, "%q is not a valid interface name (1-15 characters, no '/', ':', spaces or control characters; a final '+' matches a prefix)", v.s)
 	}
 	return v.s, nil
