@@ -74,7 +74,7 @@ func loadScript(name string, data []byte) (*Lab, error) {
 			cur.Commands = append(cur.Commands, c)
 		}
 	}
-	if len(lab.Steps) == 0 && len(el.errs) == 0 {
+	if len(lab.Steps) == 0 && !el.failed() {
 		el.add(1, 1, "no commands: a script lab is one command per line, with # comments above each group as the step's text")
 	}
 	if lab.Title == "" {
@@ -84,6 +84,7 @@ func loadScript(name string, data []byte) (*Lab, error) {
 	if err := el.err(); err != nil {
 		return nil, err
 	}
+	lab.Warnings = el.warningsOnly()
 	return lab, nil
 }
 

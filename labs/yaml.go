@@ -60,6 +60,9 @@ func loadYAML(name string, data []byte) (*Lab, error) {
 	} else if !errors.Is(err, io.EOF) {
 		addYAMLSyntaxError(el, err)
 	}
+	if !checkAliases(&doc, el) {
+		return nil, el.err()
+	}
 	y := &yamlLoader{el: el}
 	for _, l := range strings.Split(string(data), "\n") {
 		y.lines = append(y.lines, []rune(strings.TrimSuffix(l, "\r")))
@@ -74,6 +77,7 @@ func loadYAML(name string, data []byte) (*Lab, error) {
 	if err := el.err(); err != nil {
 		return nil, err
 	}
+	lab.Warnings = el.warningsOnly()
 	return lab, nil
 }
 
@@ -124,7 +128,7 @@ func (y *yamlLoader) lab(n *yaml.Node) *Lab {
 				lab.Nodes = append(lab.Nodes, name)
 			}
 		}
-		if len(lab.Nodes) == 0 && len(y.el.errs) == 0 {
+		if len(lab.Nodes) == 0 && !y.el.failed() {
 			y.el.add(v.Line, v.Column, "nodes must name at least one host (or leave nodes out for a single %q)", DefaultHost)
 		}
 	}
