@@ -106,9 +106,9 @@ func (y *yamlLoader) lab(n *yaml.Node) *Lab {
 			y.el.add(v.Line, v.Column, "id %q may use only letters, digits, '.', '-' and '_', starting with a letter or digit", lab.ID)
 		}
 	}
-	lab.Title = y.optStr(m, "title")
-	lab.Summary = y.optStr(m, "summary")
-	lab.Description = y.optStr(m, "description")
+	lab.Title = y.optStr(m, "title", "lab title")
+	lab.Summary = y.optStr(m, "summary", "lab summary")
+	lab.Description = y.optStr(m, "description", "lab description")
 	lab.Nodes = []string{DefaultHost}
 	if v := m["nodes"]; v != nil {
 		lab.Nodes = nil
@@ -169,9 +169,9 @@ func (y *yamlLoader) step(n *yaml.Node) Step {
 	if m == nil {
 		return s
 	}
-	s.Title = y.optStr(m, "title")
-	s.Text = y.optStr(m, "text")
-	s.Hint = y.optStr(m, "hint")
+	s.Title = y.optStr(m, "title", "step title")
+	s.Text = y.optStr(m, "text", "step text")
+	s.Hint = y.optStr(m, "hint", "step hint")
 	if v := m["node"]; v != nil {
 		s.Node, _ = y.str(v, "node")
 		s.nodePos = pos{v.Line, v.Column}
@@ -350,11 +350,11 @@ func (y *yamlLoader) question(n *yaml.Node) *Question {
 	if m == nil {
 		return q
 	}
-	q.Ask = y.optStr(m, "ask")
-	q.Explain = y.optStr(m, "explain")
+	q.Ask = y.optStr(m, "ask", "question ask")
+	q.Explain = y.optStr(m, "explain", "question explain")
 	if v := m["choices"]; v != nil {
 		for _, item := range y.list(v, "choices") {
-			if s, ok := y.str(item, "a choice"); ok {
+			if s, ok := y.str(item, "a question choice"); ok {
 				q.Choices = append(q.Choices, s)
 			}
 		}
@@ -446,16 +446,40 @@ func (y *yamlLoader) str(n *yaml.Node, what string) (string, bool) {
 		y.el.add(n.Line, n.Column, "%s must be text, not %s", what, kindName(n))
 		return "", false
 	}
-	return n.Value, true
+	text, bad := cleanText(n.Value)
+	for _, c := range bad {
+		l, col := y.runePos(n, c.idx)
+		y.el.add(l, col, "control character U+%04X in %s: lab text is printed to terminals, so it must be plain text", c.r, strings.TrimPrefix(strings.TrimPrefix(what, "a "), "the "))
+	}
+	return text, true
 }
 
-// optStr returns the text of an optional key, "" when absent.
-func (y *yamlLoader) optStr(m map[string]*yaml.Node, key string) string {
+// runePos is the position in the file of the character at 0-based index
+// idx of a scalar's value. Block scalars count lines; other scalars map
+// through scalarPos (exact on one line).
+func (y *yamlLoader) runePos(n *yaml.Node, idx int) (int, int) {
+	rs := []rune(n.Value)
+	if n.Style != yaml.LiteralStyle && n.Style != yaml.FoldedStyle {
+		return y.scalarPos(n, idx+1)
+	}
+	line, col := 0, idx
+	for i := 0; i < idx && i < len(rs); i++ {
+		if rs[i] == '\n' {
+			line, col = line+1, idx-i-1
+		}
+	}
+	l, c := y.scalarPos(n, 1)
+	return l + line, c + col
+}
+
+// optStr returns the text of an optional key, "" when absent; what names
+// it in errors ("step text").
+func (y *yamlLoader) optStr(m map[string]*yaml.Node, key, what string) string {
 	v := m[key]
 	if v == nil {
 		return ""
 	}
-	s, _ := y.str(v, key)
+	s, _ := y.str(v, what)
 	return s
 }
 
