@@ -3,6 +3,7 @@ package labs
 import (
 	"sort"
 	"strings"
+	"time"
 )
 
 // validate checks what needs the whole lab: nodes and interfaces as the
@@ -60,6 +61,7 @@ func (v *validator) step(lab *Lab, s *Step) {
 			s.Capture = append(s.Capture, CaptureTarget{Node: node, Iface: req.Iface, Filter: req.Filter, Line: l, Col: col})
 		}
 	}
+	v.timeLimit(lab, s)
 	after := v.w
 	var kept []CaptureTarget
 	for _, t := range s.Capture {
@@ -89,6 +91,31 @@ func (v *validator) step(lab *Lab, s *Step) {
 	s.Capture = kept
 	for i := range s.Expect {
 		v.expect(s, &s.Expect[i], before)
+	}
+}
+
+// timeLimit warns at the command with which the step's commands can run
+// longer than the step's time limit, going by each command's longest
+// possible run (a ping's count, interval and waits).
+func (v *validator) timeLimit(lab *Lab, s *Step) {
+	limit := lab.Timeout(s)
+	var total time.Duration
+	for i := range s.Commands {
+		c := &s.Commands[i]
+		if c.Parsed == nil {
+			continue
+		}
+		d := c.Parsed.MaxDuration()
+		total += d
+		if total <= limit {
+			continue
+		}
+		if d == total {
+			v.el.warn(c.Line, c.Col, "this command can run for %v, longer than the step's time limit of %v: shorten it (ping -c, -i, -w) or raise the limit with timeout: on the step or step_timeout: on the lab", d, limit)
+		} else {
+			v.el.warn(c.Line, c.Col, "with this command the step can run for %v, longer than its time limit of %v: shorten its commands (ping -c, -i, -w) or raise the limit with timeout: on the step or step_timeout: on the lab", total, limit)
+		}
+		return
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -15,9 +16,9 @@ import (
 // The keys each YAML mapping accepts. They are listed in errors about
 // unknown keys and kept in step with docs/lab.schema.json by a test.
 var (
-	labKeys      = []string{"id", "title", "summary", "description", "nodes", "setup", "steps"}
+	labKeys      = []string{"id", "title", "summary", "description", "nodes", "setup", "steps", "step_timeout"}
 	setupKeys    = []string{"node", "commands"}
-	stepKeys     = []string{"title", "text", "node", "commands", "capture", "expect", "question", "hint"}
+	stepKeys     = []string{"title", "text", "node", "commands", "capture", "expect", "question", "hint", "timeout"}
 	questionKeys = []string{"ask", "choices", "answer", "explain"}
 	expectKeys   = map[ExpectKind][]string{
 		ExpectPing:    {"ping", "command"},
@@ -109,6 +110,9 @@ func (y *yamlLoader) lab(n *yaml.Node) *Lab {
 	lab.Title = y.optStr(m, "title", "lab title")
 	lab.Summary = y.optStr(m, "summary", "lab summary")
 	lab.Description = y.optStr(m, "description", "lab description")
+	if v := m["step_timeout"]; v != nil {
+		lab.StepTimeout = y.duration(v, "step_timeout")
+	}
 	lab.Nodes = []string{DefaultHost}
 	if v := m["nodes"]; v != nil {
 		lab.Nodes = nil
@@ -172,6 +176,9 @@ func (y *yamlLoader) step(n *yaml.Node) Step {
 	s.Title = y.optStr(m, "title", "step title")
 	s.Text = y.optStr(m, "text", "step text")
 	s.Hint = y.optStr(m, "hint", "step hint")
+	if v := m["timeout"]; v != nil {
+		s.Timeout = y.duration(v, "timeout")
+	}
 	if v := m["node"]; v != nil {
 		s.Node, _ = y.str(v, "node")
 		s.nodePos = pos{v.Line, v.Column}
@@ -389,6 +396,31 @@ func (y *yamlLoader) question(n *yaml.Node) *Question {
 		y.el.add(v.Line, v.Column, "answer %q is not one of the choices: give the index of the right choice (from 0) or its exact text", s)
 	}
 	return q
+}
+
+// maxTimeout bounds step_timeout and timeout: a lesson step that needs
+// more than an hour is a mistake.
+const maxTimeout = time.Hour
+
+// duration reads a time limit: a Go duration ("90s", "2m", "1m30s") or a
+// whole number of seconds. It reports anything else and returns 0.
+func (y *yamlLoader) duration(n *yaml.Node, what string) time.Duration {
+	s, ok := y.str(n, what)
+	if !ok {
+		return 0
+	}
+	d, err := time.ParseDuration(s)
+	if secs, aerr := strconv.Atoi(s); aerr == nil {
+		d, err = time.Duration(secs)*time.Second, nil
+		if secs > int(maxTimeout/time.Second) {
+			d = maxTimeout + 1 // refused below, without overflowing
+		}
+	}
+	if err != nil || d <= 0 || d > maxTimeout {
+		y.el.add(n.Line, n.Column, "%s must be a duration like 90s or 2m, above 0 and at most %v, not %q", what, maxTimeout, s)
+		return 0
+	}
+	return d
 }
 
 // mapping checks that n is a mapping with only allowed keys, each once,
