@@ -241,10 +241,7 @@ func (f *follower) linkAdd(w []word) {
 		f.v.w.addIface(f.node, name.s)
 		return
 	}
-	if (peerNode == f.node && peer.s == name.s) || !f.fresh(peerNode, peer) {
-		if peer.s == name.s && peerNode == f.node {
-			f.errAt(peer, "a veth pair needs two names: the peer is also called %q", peer.s)
-		}
+	if !f.fresh(peerNode, peer) {
 		return
 	}
 	f.v.w.addPair(ifKey{f.node, name.s}, ifKey{peerNode, peer.s})
@@ -301,4 +298,3 @@ func devWord(w []word) (word, bool) {
 func matches(word, full string, min int) bool {
 	return len(word) >= min && len(word) <= len(full) && strings.HasPrefix(full, word)
 }
-

@@ -118,7 +118,7 @@ func (y *yamlLoader) lab(n *yaml.Node) *Lab {
 		lab.Nodes = nil
 		seen := map[string]bool{}
 		for _, item := range y.list(v, "nodes") {
-			name, ok := y.str(item, "a node")
+			name, ok := y.str(item, "a node name")
 			if !ok {
 				continue
 			}
