@@ -112,6 +112,10 @@ func (l *errList) put(line, col int, warning bool, format string, a ...any) {
 	l.errs = append(l.errs, Error{File: l.file, Line: line, Col: col, Msg: fmt.Sprintf(format, a...), Warning: warning})
 }
 
+// full reports whether no more errors will be kept, so that callers can
+// skip the work of placing them.
+func (l *errList) full() bool { return l.nErrs >= MaxErrorsPerFile }
+
 // failed reports whether an error (not a warning) was recorded.
 func (l *errList) failed() bool { return l.nErrs > 0 }
 

@@ -154,3 +154,21 @@ func TestListWithHostileFile(t *testing.T) {
 		t.Errorf("List allocated %d bytes, want at most 32 MiB", n)
 	}
 }
+
+// TestManyControlCharacters: a title of half a million escapes costs
+// linear work: the first errors are placed, the rest only counted.
+func TestManyControlCharacters(t *testing.T) {
+	src := "id: x\ntitle: \"" + strings.Repeat(`\e`, 500000) + "\"\nsummary: s\nsteps:\n  - {title: t, text: x, commands: [ip link]}\n"
+	var err error
+	n := allocated(func() { _, err = Load("x.yaml", []byte(src)) })
+	es, ok := err.(Errors)
+	if !ok || len(es) != MaxErrorsPerFile+1 {
+		t.Fatalf("Load error has %d entries, want %d and a summary", len(es), MaxErrorsPerFile)
+	}
+	if want := "... and 499950 more errors"; !strings.HasPrefix(es[len(es)-1].Msg, want) {
+		t.Errorf("last error = %q, want %q", es[len(es)-1].Msg, want)
+	}
+	if n > 64<<20 {
+		t.Errorf("Load allocated %d bytes, want at most 64 MiB", n)
+	}
+}

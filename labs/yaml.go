@@ -479,18 +479,25 @@ func (y *yamlLoader) str(n *yaml.Node, what string) (string, bool) {
 		return "", false
 	}
 	text, bad := cleanText(n.Value)
-	for _, c := range bad {
-		l, col := y.runePos(n, c.idx)
+	if len(bad) == 0 {
+		return text, true
+	}
+	rs := []rune(n.Value)
+	for i, c := range bad {
+		if y.el.full() {
+			y.el.more += len(bad) - i // finding each one's column would cost more than a moment
+			break
+		}
+		l, col := y.runePos(n, rs, c.idx)
 		y.el.add(l, col, "control character U+%04X in %s: lab text is printed to terminals, so it must be plain text", c.r, strings.TrimPrefix(strings.TrimPrefix(what, "a "), "the "))
 	}
 	return text, true
 }
 
 // runePos is the position in the file of the character at 0-based index
-// idx of a scalar's value. Block scalars count lines; other scalars map
+// idx of a scalar's value rs. Block scalars count lines; other scalars map
 // through scalarPos (exact on one line).
-func (y *yamlLoader) runePos(n *yaml.Node, idx int) (int, int) {
-	rs := []rune(n.Value)
+func (y *yamlLoader) runePos(n *yaml.Node, rs []rune, idx int) (int, int) {
 	if n.Style != yaml.LiteralStyle && n.Style != yaml.FoldedStyle {
 		return y.scalarPos(n, idx+1)
 	}
