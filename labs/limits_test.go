@@ -28,6 +28,20 @@ func laughs(depth, width int) string {
 	return b.String()
 }
 
+// repeatedStep builds a 36 KB lab whose one step of n commands is reused
+// m times through an alias: the shape that made lint take 11 s and 690 MB.
+func repeatedStep(n, m int) string {
+	var b strings.Builder
+	b.WriteString("id: q\ntitle: t\nsummary: s\nsteps:\n  - &s\n    title: t\n    text: x\n    commands:\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "      - ip link set br%d up\n", i)
+	}
+	for i := 0; i < m; i++ {
+		b.WriteString("  - *s\n")
+	}
+	return b.String()
+}
+
 // allocated returns the bytes f allocates.
 func allocated(f func()) uint64 {
 	var before, after runtime.MemStats
@@ -51,6 +65,7 @@ func TestAliasBudget(t *testing.T) {
 		{name: "ten levels of ten", src: laughs(10, 10), wantErr: "too many alias expansions", maxAllocated: 8 << 20},
 		{name: "thirty levels of two", src: laughs(30, 2), wantErr: "too many alias expansions", maxAllocated: 8 << 20},
 		{name: "wide and flat near 1 MiB", src: laughs(3, 60000), wantErr: "too many alias expansions", maxAllocated: 256 << 20},
+		{name: "one step of 1000 commands repeated 1000 times", src: repeatedStep(1000, 1000), wantErr: "too many alias expansions", maxAllocated: 16 << 20},
 		{name: "a few aliases are fine", src: laughs(2, 3), wantErr: ""},
 	}
 	for _, tt := range tests {
