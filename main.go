@@ -216,6 +216,8 @@ func lintCmd() *cobra.Command {
 			}
 			if len(errs) > 0 {
 				fmt.Fprintln(stdout, errs.Error())
+			}
+			if errs.Failed() { // warnings alone do not fail lint
 				return quiet(exitFailed)
 			}
 			return nil

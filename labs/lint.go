@@ -7,8 +7,9 @@ import (
 
 // Lint loads every file in paths (a directory stands for the lab files in
 // it) and reports every problem, including ids shared by two files. ok
-// lists the files that loaded cleanly, for "FILE: ok" lines; errs is empty
-// when all did.
+// lists the files that loaded, for "FILE: ok" lines. errs also holds the
+// warnings of the labs that loaded (Error.Warning set); errs.Failed()
+// tells whether there is any error.
 func Lint(paths []string) (errs Errors, ok []string) {
 	var labs []*Lab
 	for _, p := range expand(paths) {
@@ -18,6 +19,7 @@ func Lint(paths []string) (errs Errors, ok []string) {
 			continue
 		}
 		labs = append(labs, lab)
+		errs = append(errs, lab.Warnings...)
 	}
 	dups := duplicateIDs(labs)
 	bad := map[string]bool{}

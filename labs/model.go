@@ -1,6 +1,10 @@
 package labs
 
-import "github.com/netlab/netlab/engine"
+import (
+	"time"
+
+	"github.com/netlab/netlab/engine"
+)
 
 // Lab is one lesson: the hosts it runs on, the setup that builds its
 // starting point, and the steps a student walks through.
@@ -14,6 +18,15 @@ type Lab struct {
 	Steps       []Step
 	File        string // where the lab was read from (a path, or assets/labs/NAME for built-ins)
 	BuiltIn     bool   // embedded in netlab rather than read from disk
+
+	// StepTimeout is how long a step may run (the file's step_timeout);
+	// 0 when the file gives none, meaning DefaultStepTimeout. A step's own
+	// timeout overrides it: see Lab.Timeout.
+	StepTimeout time.Duration
+
+	// Warnings are what lint reports about a lab that still loads, such as
+	// a step that can run longer than its time limit.
+	Warnings Errors
 
 	idPos pos // where the id was given, for duplicate-id errors
 }
@@ -32,6 +45,22 @@ func (l *Lab) Source() string {
 		return "built-in"
 	}
 	return l.File
+}
+
+// DefaultStepTimeout is how long a step may run when the lab sets no
+// step_timeout and the step no timeout.
+const DefaultStepTimeout = 60 * time.Second
+
+// Timeout is the time limit of step s of the lab: the step's timeout, else
+// the lab's step_timeout, else DefaultStepTimeout.
+func (l *Lab) Timeout(s *Step) time.Duration {
+	switch {
+	case s != nil && s.Timeout > 0:
+		return s.Timeout
+	case l.StepTimeout > 0:
+		return l.StepTimeout
+	}
+	return DefaultStepTimeout
 }
 
 // DefaultHost is the single host of a lab that declares no nodes.
@@ -60,6 +89,7 @@ type Step struct {
 	Question *Question       // asked before the step runs; nil when none
 	Hint     string          // shown when the student asks for help
 	Line     int             // line where the step starts in the file
+	Timeout  time.Duration   // the step's own time limit (timeout:); 0 for the lab's
 
 	nodePos pos
 }

@@ -35,6 +35,11 @@ func loadScript(name string, data []byte) (*Lab, error) {
 	lines := strings.Split(string(data), "\n")
 	for i := range lines {
 		lines[i] = strings.TrimSuffix(lines[i], "\r")
+		clean, bad := cleanText(lines[i])
+		for _, c := range bad {
+			el.add(i+1, c.idx+1, "control character U+%04X in %s: lab text is printed to terminals, so it must be plain text", c.r, scriptLineKind(lines[i]))
+		}
+		lines[i] = clean
 	}
 	i := 0
 	if len(lines) > 0 && strings.HasPrefix(lines[0], "#!") {
@@ -74,7 +79,7 @@ func loadScript(name string, data []byte) (*Lab, error) {
 			cur.Commands = append(cur.Commands, c)
 		}
 	}
-	if len(lab.Steps) == 0 && len(el.errs) == 0 {
+	if len(lab.Steps) == 0 && !el.failed() {
 		el.add(1, 1, "no commands: a script lab is one command per line, with # comments above each group as the step's text")
 	}
 	if lab.Title == "" {
@@ -84,6 +89,7 @@ func loadScript(name string, data []byte) (*Lab, error) {
 	if err := el.err(); err != nil {
 		return nil, err
 	}
+	lab.Warnings = el.warningsOnly()
 	return lab, nil
 }
 
@@ -154,4 +160,12 @@ func newScriptStep(comments []string, n, line int) Step {
 func commentText(line string) string {
 	t := strings.TrimLeft(line, "#")
 	return strings.TrimRight(strings.TrimPrefix(t, " "), " \t")
+}
+
+// scriptLineKind names what a line of a script lab is, for errors.
+func scriptLineKind(line string) string {
+	if strings.HasPrefix(strings.TrimSpace(line), "#") {
+		return "a comment"
+	}
+	return "a command"
 }

@@ -1,8 +1,9 @@
 package labs
 
 import (
-	"sort"
+	"regexp"
 	"strings"
+	"time"
 )
 
 // validate checks what needs the whole lab: nodes and interfaces as the
@@ -48,6 +49,7 @@ func (v *validator) step(lab *Lab, s *Step) {
 		return
 	}
 	before := v.w.clone()
+	v.w.mark()
 	for i := range s.Commands {
 		c := &s.Commands[i]
 		v.run(c, s.Node)
@@ -60,21 +62,38 @@ func (v *validator) step(lab *Lab, s *Step) {
 			s.Capture = append(s.Capture, CaptureTarget{Node: node, Iface: req.Iface, Filter: req.Filter, Line: l, Col: col})
 		}
 	}
+	v.timeLimit(lab, s)
 	after := v.w
 	var kept []CaptureTarget
 	for _, t := range s.Capture {
 		if t.Node == "" {
 			t.Node = s.Node
 		}
-		if !before.has(t.Node) && !after.has(t.Node) {
-			v.el.add(t.Line, t.Col, "unknown node %q in capture %q (nodes here: %s)", t.Node, t.String(), after.list())
+		// A capture may name a node or an interface that the step itself
+		// creates: it starts as soon as the interface exists. It must be
+		// there when the step starts or when it ends; one the step creates
+		// and then deletes or moves away can never be captured through.
+		if !after.seenNodes[t.Node] {
+			v.el.add(t.Line, t.Col, "unknown node %q in capture %q: no such node exists during this step (nodes here: %s)", t.Node, t.String(), after.list())
 			continue
 		}
 		if t.Iface == "" {
 			v.el.add(t.Line, t.Col, "capture %q names no interface; write NODE:IFACE or IFACE", t.String())
 			continue
 		}
-		if !before.hasIface(t.Node, t.Iface) && !after.hasIface(t.Node, t.Iface) {
+		if !ifaceName.MatchString(t.Iface) {
+			v.el.add(t.Line, t.Col, "capture %q: %q is not a valid interface name (1-15 characters, no '/', ':', spaces or control characters)", t.String(), t.Iface)
+			continue
+		}
+		if !before.hasIface(t.Node, t.Iface) && !after.hasIface(t.Node, t.Iface) && after.seen[ifKey{t.Node, t.Iface}] {
+			v.el.add(t.Line, t.Col, "interface %q on node %q exists only for a moment of this step: the step creates it and then deletes it or moves it away, so a capture on it cannot run through the step", t.Iface, t.Node)
+			continue
+		}
+		if !after.seen[ifKey{t.Node, t.Iface}] {
+			if g, ok := before.gone[ifKey{t.Node, t.Iface}]; ok {
+				v.el.add(t.Line, t.Col, "no interface %q on node %q during this step: it was deleted at line %d and nothing creates it again (it has: %s)", t.Iface, t.Node, g.line, after.ifaceList(t.Node))
+				continue
+			}
 			v.el.add(t.Line, t.Col, "no interface %q on node %q: no setup command or step creates it there (it has: %s)", t.Iface, t.Node, after.ifaceList(t.Node))
 			continue
 		}
@@ -91,6 +110,34 @@ func (v *validator) step(lab *Lab, s *Step) {
 		v.expect(s, &s.Expect[i], before)
 	}
 }
+
+// timeLimit warns at the command with which the step's commands can run
+// longer than the step's time limit, going by each command's longest
+// possible run (a ping's count, interval and waits).
+func (v *validator) timeLimit(lab *Lab, s *Step) {
+	limit := lab.Timeout(s)
+	var total time.Duration
+	for i := range s.Commands {
+		c := &s.Commands[i]
+		if c.Parsed == nil {
+			continue
+		}
+		d := c.Parsed.MaxDuration()
+		total += d
+		if total <= limit {
+			continue
+		}
+		if d == total {
+			v.el.warn(c.Line, c.Col, "this command can run for %v, longer than the step's time limit of %v: shorten it (ping -c, -i, -w) or raise the limit with timeout: on the step or step_timeout: on the lab", d, limit)
+		} else {
+			v.el.warn(c.Line, c.Col, "with this command the step can run for %v, longer than its time limit of %v: shorten its commands (ping -c, -i, -w) or raise the limit with timeout: on the step or step_timeout: on the lab", total, limit)
+		}
+		return
+	}
+}
+
+// ifaceName is what the kernel takes as an interface name.
+var ifaceName = regexp.MustCompile(`^[^/:\s\x00-\x1f\x7f]{1,15}$`)
 
 // ifaceCol is the column of the interface in a "tcpdump -i IFACE" line.
 func ifaceCol(line string) int {
@@ -165,11 +212,8 @@ func (v *validator) expect(s *Step, e *Expect, before *world) {
 			v.el.add(e.State.Line, e.State.Col, "state takes a command that only reads the lab, like \"ip neigh\" or \"iptables -t nat -nL\"; %q does more than read", e.State.Text)
 			return
 		}
-		if p.Netns != "" && !v.w.has(p.Netns) {
-			nw := netnsWord(e.State.Text)
-			l, c := e.State.pos(nw.col)
-			v.el.add(l, c, "unknown namespace %q (nodes here: %s)", p.Netns, v.w.list())
-		}
+		// read-only, so following it only checks the names it uses
+		v.run(e.State, e.Node)
 	}
 }
 
@@ -181,216 +225,5 @@ func captureList(ts []CaptureTarget) string {
 	for i, t := range ts {
 		names[i] = t.String()
 	}
-	return strings.Join(names, ", ")
-}
-
-// run follows one command's effect on nodes and interfaces, and reports
-// namespaces it names that do not exist at that point.
-func (v *validator) run(c *Command, node string) {
-	p := c.Parsed
-	if p == nil {
-		return
-	}
-	if p.Netns != "" {
-		if !v.w.has(p.Netns) {
-			nw := netnsWord(c.Text)
-			l, col := c.pos(nw.col)
-			v.el.add(l, col, "unknown namespace %q: create it first with \"ip netns add %s\" (nodes here: %s)", p.Netns, p.Netns, v.w.list())
-			return
-		}
-		node = p.Netns
-	}
-	w := programWords(c.Text)
-	bad := func(ns word) {
-		l, col := c.pos(ns.col)
-		v.el.add(l, col, "unknown namespace %q: create it first with \"ip netns add %s\" (nodes here: %s)", ns.s, ns.s, v.w.list())
-	}
-	switch p.Program {
-	case "brctl":
-		if len(w) >= 3 && w[1].s == "addbr" {
-			v.w.addIface(node, w[2].s)
-		} else if len(w) >= 3 && w[1].s == "delbr" {
-			v.w.delIface(node, w[2].s)
-		}
-	case "ip":
-		w = w[1:]
-		for len(w) > 0 && strings.HasPrefix(w[0].s, "-") {
-			w = w[1:]
-		}
-		if len(w) < 2 {
-			return
-		}
-		obj, verb, rest := w[0].s, w[1].s, w[2:]
-		switch {
-		case obj == "netns" && verb == "add" && len(rest) > 0:
-			v.w.addNode(rest[0].s)
-		case obj == "netns" && (verb == "del" || verb == "delete") && len(rest) > 0:
-			v.w.delNode(rest[0].s)
-		case strings.HasPrefix("link", obj) && verb == "add":
-			v.linkAdd(node, rest, bad)
-		case strings.HasPrefix("link", obj) && (verb == "del" || verb == "delete"):
-			if dev := devName(rest); dev != "" {
-				v.w.delIface(node, dev)
-			}
-		case strings.HasPrefix("link", obj) && verb == "set":
-			v.linkSet(node, rest, bad)
-		}
-	}
-}
-
-// linkAdd follows "ip link add [link P] [name] NAME type KIND [peer [name] PEER [netns NS]]".
-func (v *validator) linkAdd(node string, w []word, bad func(word)) {
-	name := ""
-	i := 0
-	for ; i < len(w) && w[i].s != "type"; i++ {
-		switch w[i].s {
-		case "link":
-			i++
-		case "name", "dev":
-			if i+1 < len(w) {
-				name = w[i+1].s
-			}
-			i++
-		default:
-			name = w[i].s
-		}
-	}
-	if name != "" {
-		v.w.addIface(node, name)
-	}
-	for ; i < len(w); i++ {
-		if w[i].s != "peer" {
-			continue
-		}
-		j := i + 1
-		if j < len(w) && w[j].s == "name" {
-			j++
-		}
-		if j >= len(w) {
-			return
-		}
-		peerNode := node
-		if j+2 < len(w) && w[j+1].s == "netns" {
-			if !v.w.has(w[j+2].s) {
-				bad(w[j+2])
-				return
-			}
-			peerNode = w[j+2].s
-		}
-		v.w.addIface(peerNode, w[j].s)
-		return
-	}
-}
-
-// linkSet follows "ip link set [dev] X ... netns NS ... name NEW".
-func (v *validator) linkSet(node string, w []word, bad func(word)) {
-	dev := devName(w)
-	if dev == "" {
-		return
-	}
-	cur, at := dev, node
-	for i := 0; i+1 < len(w); i++ {
-		switch w[i].s {
-		case "netns":
-			ns := w[i+1]
-			if !v.w.has(ns.s) {
-				bad(ns)
-				return
-			}
-			v.w.delIface(at, cur)
-			at = ns.s
-			v.w.addIface(at, cur)
-		case "name":
-			v.w.delIface(at, cur)
-			cur = w[i+1].s
-			v.w.addIface(at, cur)
-		}
-	}
-}
-
-// devName reads "[dev] NAME".
-func devName(w []word) string {
-	if len(w) > 0 && w[0].s == "dev" {
-		w = w[1:]
-	}
-	if len(w) == 0 {
-		return ""
-	}
-	return w[0].s
-}
-
-// world is what exists at one point of a lab: its nodes and each node's
-// interfaces.
-type world struct {
-	ifaces map[string]map[string]bool
-	order  []string // node names in the order they appeared
-}
-
-func newWorld(hosts []string) *world {
-	w := &world{ifaces: map[string]map[string]bool{}}
-	for _, h := range hosts {
-		w.addNode(h)
-	}
-	return w
-}
-
-func (w *world) has(node string) bool { return w.ifaces[node] != nil }
-
-func (w *world) hasIface(node, iface string) bool { return w.ifaces[node][iface] }
-
-func (w *world) addNode(node string) {
-	if w.has(node) {
-		return
-	}
-	w.ifaces[node] = map[string]bool{"lo": true}
-	w.order = append(w.order, node)
-}
-
-func (w *world) delNode(node string) {
-	delete(w.ifaces, node)
-	for i, n := range w.order {
-		if n == node {
-			w.order = append(w.order[:i:i], w.order[i+1:]...)
-			break
-		}
-	}
-}
-
-func (w *world) addIface(node, iface string) {
-	if w.has(node) {
-		w.ifaces[node][iface] = true
-	}
-}
-
-func (w *world) delIface(node, iface string) {
-	if w.has(node) {
-		delete(w.ifaces[node], iface)
-	}
-}
-
-func (w *world) clone() *world {
-	c := &world{ifaces: map[string]map[string]bool{}, order: append([]string(nil), w.order...)}
-	for n, set := range w.ifaces {
-		c.ifaces[n] = map[string]bool{}
-		for i := range set {
-			c.ifaces[n][i] = true
-		}
-	}
-	return c
-}
-
-// list names the nodes, for errors.
-func (w *world) list() string { return strings.Join(w.order, ", ") }
-
-// ifaceList names a node's interfaces, for errors.
-func (w *world) ifaceList(node string) string {
-	var names []string
-	for i := range w.ifaces[node] {
-		names = append(names, i)
-	}
-	if len(names) == 0 {
-		return "nothing"
-	}
-	sort.Strings(names)
 	return strings.Join(names, ", ")
 }

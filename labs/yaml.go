@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -15,9 +16,9 @@ import (
 // The keys each YAML mapping accepts. They are listed in errors about
 // unknown keys and kept in step with docs/lab.schema.json by a test.
 var (
-	labKeys      = []string{"id", "title", "summary", "description", "nodes", "setup", "steps"}
+	labKeys      = []string{"id", "title", "summary", "description", "nodes", "setup", "steps", "step_timeout"}
 	setupKeys    = []string{"node", "commands"}
-	stepKeys     = []string{"title", "text", "node", "commands", "capture", "expect", "question", "hint"}
+	stepKeys     = []string{"title", "text", "node", "commands", "capture", "expect", "question", "hint", "timeout"}
 	questionKeys = []string{"ask", "choices", "answer", "explain"}
 	expectKeys   = map[ExpectKind][]string{
 		ExpectPing:    {"ping", "command"},
@@ -60,6 +61,9 @@ func loadYAML(name string, data []byte) (*Lab, error) {
 	} else if !errors.Is(err, io.EOF) {
 		addYAMLSyntaxError(el, err)
 	}
+	if !checkAliases(&doc, el) {
+		return nil, el.err()
+	}
 	y := &yamlLoader{el: el}
 	for _, l := range strings.Split(string(data), "\n") {
 		y.lines = append(y.lines, []rune(strings.TrimSuffix(l, "\r")))
@@ -74,6 +78,7 @@ func loadYAML(name string, data []byte) (*Lab, error) {
 	if err := el.err(); err != nil {
 		return nil, err
 	}
+	lab.Warnings = el.warningsOnly()
 	return lab, nil
 }
 
@@ -102,15 +107,18 @@ func (y *yamlLoader) lab(n *yaml.Node) *Lab {
 			y.el.add(v.Line, v.Column, "id %q may use only letters, digits, '.', '-' and '_', starting with a letter or digit", lab.ID)
 		}
 	}
-	lab.Title = y.optStr(m, "title")
-	lab.Summary = y.optStr(m, "summary")
-	lab.Description = y.optStr(m, "description")
+	lab.Title = y.optStr(m, "title", "lab title")
+	lab.Summary = y.optStr(m, "summary", "lab summary")
+	lab.Description = y.optStr(m, "description", "lab description")
+	if v := m["step_timeout"]; v != nil {
+		lab.StepTimeout = y.duration(v, "step_timeout")
+	}
 	lab.Nodes = []string{DefaultHost}
 	if v := m["nodes"]; v != nil {
 		lab.Nodes = nil
 		seen := map[string]bool{}
 		for _, item := range y.list(v, "nodes") {
-			name, ok := y.str(item, "a node")
+			name, ok := y.str(item, "a node name")
 			if !ok {
 				continue
 			}
@@ -124,7 +132,7 @@ func (y *yamlLoader) lab(n *yaml.Node) *Lab {
 				lab.Nodes = append(lab.Nodes, name)
 			}
 		}
-		if len(lab.Nodes) == 0 && len(y.el.errs) == 0 {
+		if len(lab.Nodes) == 0 && !y.el.failed() {
 			y.el.add(v.Line, v.Column, "nodes must name at least one host (or leave nodes out for a single %q)", DefaultHost)
 		}
 	}
@@ -165,9 +173,12 @@ func (y *yamlLoader) step(n *yaml.Node) Step {
 	if m == nil {
 		return s
 	}
-	s.Title = y.optStr(m, "title")
-	s.Text = y.optStr(m, "text")
-	s.Hint = y.optStr(m, "hint")
+	s.Title = y.optStr(m, "title", "step title")
+	s.Text = y.optStr(m, "text", "step text")
+	s.Hint = y.optStr(m, "hint", "step hint")
+	if v := m["timeout"]; v != nil {
+		s.Timeout = y.duration(v, "timeout")
+	}
 	if v := m["node"]; v != nil {
 		s.Node, _ = y.str(v, "node")
 		s.nodePos = pos{v.Line, v.Column}
@@ -346,11 +357,11 @@ func (y *yamlLoader) question(n *yaml.Node) *Question {
 	if m == nil {
 		return q
 	}
-	q.Ask = y.optStr(m, "ask")
-	q.Explain = y.optStr(m, "explain")
+	q.Ask = y.optStr(m, "ask", "question ask")
+	q.Explain = y.optStr(m, "explain", "question explain")
 	if v := m["choices"]; v != nil {
 		for _, item := range y.list(v, "choices") {
-			if s, ok := y.str(item, "a choice"); ok {
+			if s, ok := y.str(item, "a question choice"); ok {
 				q.Choices = append(q.Choices, s)
 			}
 		}
@@ -385,6 +396,31 @@ func (y *yamlLoader) question(n *yaml.Node) *Question {
 		y.el.add(v.Line, v.Column, "answer %q is not one of the choices: give the index of the right choice (from 0) or its exact text", s)
 	}
 	return q
+}
+
+// maxTimeout bounds step_timeout and timeout: a lesson step that needs
+// more than an hour is a mistake.
+const maxTimeout = time.Hour
+
+// duration reads a time limit: a Go duration ("90s", "2m", "1m30s") or a
+// whole number of seconds. It reports anything else and returns 0.
+func (y *yamlLoader) duration(n *yaml.Node, what string) time.Duration {
+	s, ok := y.str(n, what)
+	if !ok {
+		return 0
+	}
+	d, err := time.ParseDuration(s)
+	if secs, aerr := strconv.Atoi(s); aerr == nil {
+		d, err = time.Duration(secs)*time.Second, nil
+		if secs > int(maxTimeout/time.Second) {
+			d = maxTimeout + 1 // refused below, without overflowing
+		}
+	}
+	if err != nil || d <= 0 || d > maxTimeout {
+		y.el.add(n.Line, n.Column, "%s must be a duration like 90s or 2m, above 0 and at most %v, not %q", what, maxTimeout, s)
+		return 0
+	}
+	return d
 }
 
 // mapping checks that n is a mapping with only allowed keys, each once,
@@ -442,16 +478,47 @@ func (y *yamlLoader) str(n *yaml.Node, what string) (string, bool) {
 		y.el.add(n.Line, n.Column, "%s must be text, not %s", what, kindName(n))
 		return "", false
 	}
-	return n.Value, true
+	text, bad := cleanText(n.Value)
+	if len(bad) == 0 {
+		return text, true
+	}
+	rs := []rune(n.Value)
+	for i, c := range bad {
+		if y.el.full() {
+			y.el.more += len(bad) - i // finding each one's column would cost more than a moment
+			break
+		}
+		l, col := y.runePos(n, rs, c.idx)
+		y.el.add(l, col, "control character U+%04X in %s: lab text is printed to terminals, so it must be plain text", c.r, strings.TrimPrefix(strings.TrimPrefix(what, "a "), "the "))
+	}
+	return text, true
 }
 
-// optStr returns the text of an optional key, "" when absent.
-func (y *yamlLoader) optStr(m map[string]*yaml.Node, key string) string {
+// runePos is the position in the file of the character at 0-based index
+// idx of a scalar's value rs. Block scalars count lines; other scalars map
+// through scalarPos (exact on one line).
+func (y *yamlLoader) runePos(n *yaml.Node, rs []rune, idx int) (int, int) {
+	if n.Style != yaml.LiteralStyle && n.Style != yaml.FoldedStyle {
+		return y.scalarPos(n, idx+1)
+	}
+	line, col := 0, idx
+	for i := 0; i < idx && i < len(rs); i++ {
+		if rs[i] == '\n' {
+			line, col = line+1, idx-i-1
+		}
+	}
+	l, c := y.scalarPos(n, 1)
+	return l + line, c + col
+}
+
+// optStr returns the text of an optional key, "" when absent; what names
+// it in errors ("step text").
+func (y *yamlLoader) optStr(m map[string]*yaml.Node, key, what string) string {
 	v := m[key]
 	if v == nil {
 		return ""
 	}
-	s, _ := y.str(v, key)
+	s, _ := y.str(v, what)
 	return s
 }
 

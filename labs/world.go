@@ -1,0 +1,156 @@
+package labs
+
+import (
+	"sort"
+	"strings"
+)
+
+// ifKey names one interface: the node it is on and its name.
+type ifKey struct{ node, name string }
+
+// world is what exists at one point of a lab: its nodes, each node's
+// interfaces and which interfaces are the two ends of a veth pair (deleting
+// one end, or the namespace holding it, deletes the other).
+type world struct {
+	ifaces map[string]map[string]bool
+	order  []string // node names in the order they appeared
+	peer   map[ifKey]ifKey
+	gone   map[ifKey]pos // where an interface was last deleted, for errors
+
+	// seen and seenNodes hold every interface and node that existed at
+	// some point since the last mark: a step's captures may name an
+	// interface the step itself creates.
+	seen      map[ifKey]bool
+	seenNodes map[string]bool
+}
+
+func newWorld(hosts []string) *world {
+	w := &world{ifaces: map[string]map[string]bool{}, peer: map[ifKey]ifKey{}, gone: map[ifKey]pos{}}
+	w.mark()
+	for _, h := range hosts {
+		w.addNode(h)
+	}
+	return w
+}
+
+// mark starts a new seen period with what exists now.
+func (w *world) mark() {
+	w.seen, w.seenNodes = map[ifKey]bool{}, map[string]bool{}
+	for n, set := range w.ifaces {
+		w.seenNodes[n] = true
+		for i := range set {
+			w.seen[ifKey{n, i}] = true
+		}
+	}
+}
+
+func (w *world) has(node string) bool { return w.ifaces[node] != nil }
+
+func (w *world) hasIface(node, iface string) bool { return w.ifaces[node][iface] }
+
+func (w *world) addNode(node string) {
+	if w.has(node) {
+		return
+	}
+	w.ifaces[node] = map[string]bool{}
+	w.order = append(w.order, node)
+	w.seenNodes[node] = true
+	w.addIface(node, "lo")
+}
+
+// delNode removes a namespace with its interfaces; the veth peers of those
+// interfaces in other namespaces go with them, as the kernel does it.
+func (w *world) delNode(node string, at pos) {
+	for i := range w.ifaces[node] {
+		w.delIface(node, i, at)
+	}
+	delete(w.ifaces, node)
+	for i, n := range w.order {
+		if n == node {
+			w.order = append(w.order[:i:i], w.order[i+1:]...)
+			break
+		}
+	}
+}
+
+func (w *world) addIface(node, iface string) {
+	if w.has(node) {
+		w.ifaces[node][iface] = true
+		w.seen[ifKey{node, iface}] = true
+	}
+}
+
+// addPair adds both ends of a veth pair.
+func (w *world) addPair(a, b ifKey) {
+	w.addIface(a.node, a.name)
+	w.addIface(b.node, b.name)
+	if w.hasIface(a.node, a.name) && w.hasIface(b.node, b.name) {
+		w.peer[a], w.peer[b] = b, a
+	}
+}
+
+// delIface deletes an interface, and its veth peer with it.
+func (w *world) delIface(node, iface string, at pos) {
+	k := ifKey{node, iface}
+	if !w.hasIface(node, iface) {
+		return
+	}
+	delete(w.ifaces[node], iface)
+	w.gone[k] = at
+	if p, ok := w.peer[k]; ok {
+		delete(w.peer, k)
+		delete(w.peer, p)
+		if w.hasIface(p.node, p.name) {
+			delete(w.ifaces[p.node], p.name)
+			w.gone[p] = at
+		}
+	}
+}
+
+// move renames an interface or moves it to another node, keeping its
+// veth pairing.
+func (w *world) move(from, to ifKey) {
+	if !w.hasIface(from.node, from.name) || !w.has(to.node) {
+		return
+	}
+	delete(w.ifaces[from.node], from.name)
+	w.addIface(to.node, to.name)
+	if p, ok := w.peer[from]; ok {
+		delete(w.peer, from)
+		w.peer[to], w.peer[p] = p, to
+	}
+}
+
+func (w *world) clone() *world {
+	c := &world{ifaces: map[string]map[string]bool{}, order: append([]string(nil), w.order...),
+		peer: map[ifKey]ifKey{}, gone: map[ifKey]pos{}, seen: map[ifKey]bool{}, seenNodes: map[string]bool{}}
+	for n, set := range w.ifaces {
+		c.ifaces[n] = map[string]bool{}
+		for i := range set {
+			c.ifaces[n][i] = true
+		}
+	}
+	for k, v := range w.peer {
+		c.peer[k] = v
+	}
+	for k, v := range w.gone {
+		c.gone[k] = v
+	}
+	return c
+}
+
+// list names the nodes, for errors.
+func (w *world) list() string { return strings.Join(w.order, ", ") }
+
+// ifaceList names a node's interfaces, for errors.
+func (w *world) ifaceList(node string) string {
+	var names []string
+	for i := range w.ifaces[node] {
+		names = append(names, i)
+	}
+	if len(names) == 0 {
+		return "nothing"
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
