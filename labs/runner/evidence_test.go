@@ -74,10 +74,18 @@ steps:
 `
 	tests := []struct {
 		name     string
+		before   []string // commands of an earlier step
 		commands []string
 		capture  string
 		seen     string
 	}{
+		{
+			name:     "renamed away and created again",
+			before:   []string{"ip link add br-test type bridge"},
+			commands: []string{"ip link set br-test name old0", "ip link add br-test type bridge", "ip addr add 10.9.0.1/24 dev br-test", "ip link set br-test up", "ping -c 1 -W 1 10.9.0.2"},
+			capture:  "host1:br-test",
+			seen:     "ARP, Request who-has 10.9.0.2 tell 10.9.0.1",
+		},
 		{
 			name:     "ip link add",
 			commands: []string{"ip link add br-test type bridge", "ip addr add 10.9.0.1/24 dev br-test", "ip link set br-test up", "ping -c 1 -W 1 10.9.0.2"},
@@ -108,6 +116,12 @@ steps:
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			y := head
+			if tt.before != nil {
+				for _, c := range tt.before {
+					y += "      - " + c + "\n"
+				}
+				y += "  - title: t2\n    text: t\n    commands:\n"
+			}
 			for _, c := range tt.commands {
 				y += "      - " + c + "\n"
 			}
