@@ -522,6 +522,10 @@ func captureCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use: "capture [NODE:]IFACE...", Short: "Print live packets from lab interfaces, like tcpdump -nn", Args: args(1, "capture [NODE:]IFACE..."),
 		RunE: func(cmd *cobra.Command, a []string) error {
+			// As tcpdump: -c counts packets to print, so 0 or fewer is a mistake.
+			if cmd.Flags().Changed("count") && opts.Count < 1 {
+				return fail(exitUsage, "invalid packet count %d: -c takes a number of packets, 1 or more", opts.Count)
+			}
 			if err := needRoot("netlab capture"); err != nil {
 				return err
 			}
@@ -551,7 +555,7 @@ func captureCmd() *cobra.Command {
 		},
 	}
 	c.Flags().IntVarP(&opts.Count, "count", "c", 0, "stop after N packets")
-	c.Flags().StringVarP(&opts.WriteFile, "write", "w", "", "also write the packets to a pcap file")
+	c.Flags().StringVarP(&opts.WriteFile, "write", "w", "", "also write the packets to a pcap file (overwritten if it exists; a symbolic link is refused)")
 	c.Flags().BoolVarP(&opts.LinkLevel, "link", "e", false, "print link-level (MAC) addresses")
 	c.Flags().StringVar(&opts.Filter, "filter", "", "filter: arp, icmp, ip, udp, tcp, vxlan, host ADDR, port N, not/and/or, ( )")
 	c.Flags().BoolVar(&opts.ShowBackground, "background", false, "also show IPv6 background noise (MLD, neighbour discovery)")

@@ -3,9 +3,11 @@ package capture
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"syscall"
 )
 
 // Run is `netlab capture`: it captures on the targets and prints one line
@@ -14,6 +16,9 @@ import (
 // opts.WriteFile it also writes every packet to that pcap file. At the
 // end it prints the counts, as tcpdump does.
 func Run(ctx context.Context, w io.Writer, targets []Target, opts Options) error {
+	if opts.Count < 0 {
+		return fmt.Errorf("capture: invalid packet count %d: give 1 or more, or 0 for no limit", opts.Count)
+	}
 	c, err := Open(targets, opts)
 	if err != nil {
 		return err
@@ -21,13 +26,30 @@ func Run(ctx context.Context, w io.Writer, targets []Target, opts Options) error
 	return run(ctx, w, c, opts)
 }
 
+// createPcap opens the -w file as tcpdump does (an existing file is
+// overwritten) except that a symbolic link is refused rather than
+// followed, so a link planted where a root capture writes cannot
+// redirect it onto another file.
+func createPcap(name string) (*os.File, error) {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0o644)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, fmt.Errorf("capture: refusing to write %q: it is a symbolic link, which netlab does not follow; give the file itself", name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("capture: %w", err)
+	}
+	return f, nil
+}
+
 func run(ctx context.Context, w io.Writer, c *Capture, opts Options) (err error) {
 	defer c.Close()
 	var pw *pcapWriter
 	if opts.WriteFile != "" {
-		f, err := os.Create(opts.WriteFile)
-		if err != nil {
-			return fmt.Errorf("capture: %w", err)
+		// err is the named result: the deferred flush and close below
+		// report into it, so a full disk is not a silent success.
+		var f *os.File
+		if f, err = createPcap(opts.WriteFile); err != nil {
+			return err
 		}
 		defer func() {
 			if pw == nil {

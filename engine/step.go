@@ -13,6 +13,12 @@ type Step struct {
 	Title    string     // for status and errors
 	Node     string     // where commands run; "" means the default node
 	Commands []*Command // in order
+
+	// After, when set, is called with each command's result as soon as it
+	// ran (the runner opens captures on interfaces the command created).
+	// It returns true when the step expects that command to fail: a
+	// failing mutating command then does not roll the step back.
+	After func(i int, r Result) (expectedFailure bool)
 }
 
 // StepError says which command of a step failed and why. The step has
@@ -113,7 +119,8 @@ func (s *Session) ApplyStep(st Step) ([]Result, error) {
 			}
 			r := s.run(s.nodeFor(st), c)
 			results = append(results, r)
-			if r.Err != nil && c.Mutating() {
+			expected := st.After != nil && st.After(i, r)
+			if r.Err != nil && c.Mutating() && !expected {
 				serr := &StepError{Command: i, Text: c.Text, Node: r.Node, Err: r.Err}
 				s.st.Running.Undoing = true
 				writeState(s.dir, s.st)

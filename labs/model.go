@@ -133,7 +133,8 @@ const (
 	ExpectPing    ExpectKind = "ping"     // pings succeed or fail
 	ExpectSeen    ExpectKind = "seen"     // a captured packet's summary contains Text
 	ExpectNotSeen ExpectKind = "not_seen" // no captured packet's summary contains Text
-	ExpectState   ExpectKind = "state"    // a read-only command's output contains Text
+	ExpectState   ExpectKind = "state"    // a read-only command's output contains (or lacks) Text
+	ExpectFails   ExpectKind = "fails"    // a command of the step fails (with Text in its error)
 )
 
 // Expect is one thing a step says must be true after its commands ran.
@@ -142,13 +143,18 @@ type Expect struct {
 
 	// For ExpectPing: whether the pings must succeed, and which command
 	// (1-based index into the step's Commands) or 0 for every ping.
+	// For ExpectFails: the command expected to fail (1-based), the step's
+	// last command other than a tcpdump line when the file names none.
 	PingOK  bool
 	Command int
 
 	// For ExpectSeen and ExpectNotSeen: the text a tcpdump -nn style
 	// summary contains, and the captured interface it is looked for on.
-	// For ExpectState: the text the command's output contains.
+	// For ExpectState: the text the command's output contains (or, with
+	// Not, does not contain). For ExpectFails: text the command's error
+	// contains; "" for any failure ("fails: true").
 	Text string
+	Not  bool
 	On   CaptureTarget
 
 	// For ExpectState: the read-only command and the node it runs on

@@ -24,9 +24,10 @@ var (
 		ExpectPing:    {"ping", "command"},
 		ExpectSeen:    {"seen", "on"},
 		ExpectNotSeen: {"not_seen", "on"},
-		ExpectState:   {"state", "node", "contains"},
+		ExpectState:   {"state", "node", "contains", "not_contains"},
+		ExpectFails:   {"fails", "command"},
 	}
-	expectKinds = []ExpectKind{ExpectPing, ExpectSeen, ExpectNotSeen, ExpectState}
+	expectKinds = []ExpectKind{ExpectPing, ExpectSeen, ExpectNotSeen, ExpectState, ExpectFails}
 )
 
 var (
@@ -196,7 +197,7 @@ func (y *yamlLoader) step(n *yaml.Node) Step {
 	}
 	if v := m["expect"]; v != nil {
 		for _, item := range y.list(v, "expect") {
-			if e, ok := y.expect(item); ok {
+			if e, ok := y.expect(item, s.Commands); ok {
 				s.Expect = append(s.Expect, e)
 			}
 		}
@@ -257,7 +258,8 @@ func (y *yamlLoader) command(n *yaml.Node, text string) (Command, bool) {
 	return c, true
 }
 
-func (y *yamlLoader) expect(n *yaml.Node) (Expect, bool) {
+// expect reads one expectation of a step whose commands are cmds.
+func (y *yamlLoader) expect(n *yaml.Node, cmds []Command) (Expect, bool) {
 	e := Expect{Line: n.Line, Col: n.Column}
 	n = resolve(n)
 	if n.Kind != yaml.MappingNode {
@@ -274,7 +276,7 @@ func (y *yamlLoader) expect(n *yaml.Node) (Expect, bool) {
 	}
 	switch len(kinds) {
 	case 0:
-		y.el.add(n.Line, n.Column, "an expect entry needs one of: ping, seen, not_seen, state")
+		y.el.add(n.Line, n.Column, "an expect entry needs one of: ping, seen, not_seen, state, fails")
 		return e, false
 	case 1:
 	default:
@@ -341,14 +343,77 @@ func (y *yamlLoader) expect(n *yaml.Node) (Expect, bool) {
 			e.Node, _ = y.str(nd, "node")
 			e.nodePos = pos{nd.Line, nd.Column}
 		}
-		if c := m["contains"]; c != nil {
+		c, nc := m["contains"], m["not_contains"]
+		switch {
+		case c != nil && nc != nil:
+			y.el.add(nc.Line, nc.Column, "a state expectation checks one text: use separate entries for contains and not_contains")
+			ok = false
+		case c != nil:
 			e.Text, _ = y.str(c, "contains")
-		} else {
-			y.el.add(n.Line, n.Column, "a state expectation is missing \"contains\": the text the command's output must contain")
+		case nc != nil:
+			e.Text, _ = y.str(nc, "not_contains")
+			e.Not = true
+			if strings.TrimSpace(e.Text) == "" {
+				y.el.add(nc.Line, nc.Column, "not_contains needs a text: every output contains the empty text")
+				ok = false
+			}
+		default:
+			y.el.add(n.Line, n.Column, "a state expectation is missing \"contains\" or \"not_contains\": the text the command's output must (not) contain")
 			ok = false
 		}
+	case ExpectFails:
+		ok = y.failsExpect(&e, m, cmds) && ok
 	}
 	return e, ok
+}
+
+// failsExpect reads {fails: true} or {fails: "TEXT"} with an optional
+// command number, checked against the step's commands.
+func (y *yamlLoader) failsExpect(e *Expect, m map[string]*yaml.Node, cmds []Command) bool {
+	v := resolve(m["fails"])
+	if v.Kind != yaml.ScalarNode {
+		y.el.add(v.Line, v.Column, "fails must be true or the text the command's error contains, not %s", kindName(v))
+		return false
+	}
+	if v.Tag == "!!bool" {
+		if b, _ := strconv.ParseBool(v.Value); !b {
+			y.el.add(v.Line, v.Column, "fails: false is what every command is expected to do; leave the entry out")
+			return false
+		}
+	} else if e.Text = v.Value; strings.TrimSpace(e.Text) == "" {
+		y.el.add(v.Line, v.Column, "fails needs true or the text the command's error contains")
+		return false
+	}
+	if c := m["command"]; c != nil {
+		e.commandPos = pos{c.Line, c.Column}
+		s, _ := y.str(c, "command")
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			y.el.add(c.Line, c.Column, "command must be the number of one of the step's commands, counting from 1, not %q", s)
+			return false
+		}
+		if n > len(cmds) {
+			y.el.add(c.Line, c.Column, "command %d is out of range: the step has %d command(s)", n, len(cmds))
+			return false
+		}
+		if p := cmds[n-1].Parsed; p != nil && p.Program == "tcpdump" {
+			y.el.add(c.Line, c.Column, "command %d (%q) starts a capture and cannot fail", n, cmds[n-1].Text)
+			return false
+		}
+		e.Command = n
+		return true
+	}
+	for i := len(cmds) - 1; i >= 0; i-- {
+		if cmds[i].Parsed != nil && cmds[i].Parsed.Program != "tcpdump" {
+			e.Command = i + 1
+			return true
+		}
+	}
+	if len(cmds) > 0 {
+		y.el.add(e.Line, e.Col, "the step runs no command for this expectation to see fail")
+		return false
+	}
+	return true
 }
 
 func (y *yamlLoader) question(n *yaml.Node) *Question {

@@ -28,7 +28,7 @@ func codeBlock(t *testing.T, doc, heading, lang string) string {
 // The examples in docs/lab-format.md lint clean and pass netlab test: a
 // new instructor copies them first.
 func TestDocExamplesPass(t *testing.T) {
-	needRoot(t)
+	isolate(t)
 	b, err := os.ReadFile("../../docs/lab-format.md")
 	if err != nil {
 		t.Fatal(err)
@@ -36,6 +36,7 @@ func TestDocExamplesPass(t *testing.T) {
 	doc := string(b)
 	for _, ex := range []struct{ name, heading, lang, file string }{
 		{"yaml example", "### A complete example", "yaml", "example.yaml"},
+		{"failure example", "### Expecting a failure", "yaml", "failure.yaml"},
 		{"script example", "## Plain script labs", "sh", "example.sh"},
 	} {
 		t.Run(ex.name, func(t *testing.T) {

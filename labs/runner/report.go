@@ -16,6 +16,15 @@ type CommandReport struct {
 	Error    string `json:"error,omitempty"`
 }
 
+// CommandFailure is a command that failed although the step did not say
+// it would (with a fails or ping: fail expectation).
+type CommandFailure struct {
+	Command int    `json:"command"` // 1-based
+	Text    string `json:"text"`
+	Node    string `json:"node"`
+	Error   string `json:"error"`
+}
+
 // CheckReport is a derived check of one mutating command.
 type CheckReport struct {
 	Command string `json:"command"`
@@ -40,16 +49,17 @@ type PacketLine struct {
 
 // StepReport is what running (or checking) a step produced.
 type StepReport struct {
-	Index    int             `json:"step"` // 1-based, as people count
-	Title    string          `json:"title"`
-	OK       bool            `json:"ok"`
-	ByHand   bool            `json:"by_hand,omitempty"`
-	Error    string          `json:"error,omitempty"` // the failed command, rolled back
-	Commands []CommandReport `json:"commands,omitempty"`
-	Checks   []CheckReport   `json:"checks,omitempty"`
-	Expects  []ExpectReport  `json:"expects,omitempty"`
-	Packets  []PacketLine    `json:"packets,omitempty"`
-	Changes  []engine.Change `json:"changes,omitempty"`
+	Index    int              `json:"step"` // 1-based, as people count
+	Title    string           `json:"title"`
+	OK       bool             `json:"ok"`
+	ByHand   bool             `json:"by_hand,omitempty"`
+	Error    string           `json:"error,omitempty"` // the failed command, rolled back
+	Commands []CommandReport  `json:"commands,omitempty"`
+	Failed   []CommandFailure `json:"failed,omitempty"` // commands that failed without the step expecting it
+	Checks   []CheckReport    `json:"checks,omitempty"`
+	Expects  []ExpectReport   `json:"expects,omitempty"`
+	Packets  []PacketLine     `json:"packets,omitempty"`
+	Changes  []engine.Change  `json:"changes,omitempty"`
 }
 
 // Failures lists what went wrong, in words; empty when the step passed.
@@ -57,6 +67,9 @@ func (r *StepReport) Failures() []string {
 	var f []string
 	if r.Error != "" {
 		f = append(f, r.Error)
+	}
+	for _, c := range r.Failed {
+		f = append(f, fmt.Sprintf("command %d %q on %s failed, and the step does not expect it: %s", c.Command, c.Text, c.Node, c.Error))
 	}
 	for _, c := range r.Checks {
 		if !c.OK {
@@ -89,6 +102,9 @@ func (r *StepReport) Text(verbose bool) string {
 				fmt.Fprintf(&b, "    %s\n", line)
 			}
 		}
+	}
+	for _, c := range r.Failed {
+		fmt.Fprintf(&b, "  command %d failed, and the step does not expect it: %s\n", c.Command, c.Error)
 	}
 	for _, c := range r.Checks {
 		if !c.OK {

@@ -31,24 +31,22 @@ func (s *Session) Step() (*StepReport, error) {
 	}
 	st := s.Lab.Steps[i]
 	rep := &StepReport{Index: i + 1, Title: st.Title}
-	cap, capErr := s.openCapture(st)
 	before, err := s.Eng.Snapshot()
 	if err != nil {
-		if cap != nil {
-			cap.Close()
-		}
 		return nil, err
 	}
-	results, err := s.Eng.ApplyStep(s.EngineStep(i))
+	w := s.newWatch(st)
+	es := s.EngineStep(i)
+	expected := expectedFailures(st)
+	es.After = func(n int, r engine.Result) bool {
+		w.poll(n)
+		return expected[n+1]
+	}
+	results, err := s.Eng.ApplyStep(es)
 	for _, r := range results {
 		rep.Commands = append(rep.Commands, commandReport(r))
 	}
-	var packets []capture.Packet
-	if cap != nil {
-		time.Sleep(captureGrace)
-		packets = cap.Ring().Last(cap.Ring().Len())
-		cap.Close()
-	}
+	packets := w.finish()
 	for _, p := range packets {
 		rep.Packets = append(rep.Packets, packetLine(p))
 	}
@@ -61,7 +59,7 @@ func (s *Session) Step() (*StepReport, error) {
 		return rep, nil
 	}
 	for _, c := range s.Eng.Check(s.EngineStep(i)) {
-		if c.Command != nil && c.Command.Mutating() {
+		if c.Command != nil && c.Command.Mutating() && !expectedCommand(st, expected, c.Command) {
 			cr := CheckReport{Command: c.Command.Text, OK: c.Err == nil}
 			if c.Err != nil {
 				cr.Problem = c.Err.Error()
@@ -69,39 +67,13 @@ func (s *Session) Step() (*StepReport, error) {
 			rep.Checks = append(rep.Checks, cr)
 		}
 	}
-	rep.Expects = s.judge(st, results, packets, capErr)
+	rep.Failed = unexpectedFailures(st, results, expected)
+	rep.Expects = s.judge(st, results, packets, w)
 	if after, err := s.Eng.Snapshot(); err == nil {
 		rep.Changes = before.Diff(after)
 	}
 	rep.OK = len(rep.Failures()) == 0
 	return rep, nil
-}
-
-// openCapture starts capturing on the step's interfaces that exist now.
-// The error, if any, explains which could not be opened, for the
-// expectations that needed them.
-func (s *Session) openCapture(st labs.Step) (*capture.Capture, error) {
-	if len(st.Capture) == 0 {
-		return nil, nil
-	}
-	var targets []capture.Target
-	var problems []string
-	for _, ct := range st.Capture {
-		path, err := s.Eng.NodePath(ct.Node)
-		if err != nil {
-			problems = append(problems, err.Error())
-			continue
-		}
-		targets = append(targets, capture.Target{Node: ct.Node, NSPath: path, Iface: ct.Iface})
-	}
-	if len(targets) == 0 {
-		return nil, errors.New(strings.Join(problems, "; "))
-	}
-	c, err := capture.Open(targets, capture.Options{RingSize: 4096})
-	if err != nil {
-		return nil, fmt.Errorf("capture: %w", err)
-	}
-	return c, nil
 }
 
 func commandReport(r engine.Result) CommandReport {
@@ -117,44 +89,150 @@ func packetLine(p capture.Packet) PacketLine {
 }
 
 // judge evaluates a step's expectations against what ran and was seen.
-func (s *Session) judge(st labs.Step, results []engine.Result, packets []capture.Packet, capErr error) []ExpectReport {
+// An expectation with no evidence to stand on (a capture that did not
+// run, a state command that failed, a command that never ran) fails.
+func (s *Session) judge(st labs.Step, results []engine.Result, packets []capture.Packet, w *watch) []ExpectReport {
 	var out []ExpectReport
 	for _, e := range st.Expect {
 		switch e.Kind {
 		case labs.ExpectPing:
 			out = append(out, judgePing(e, results)...)
 		case labs.ExpectSeen, labs.ExpectNotSeen:
-			want := e.Kind == labs.ExpectSeen
-			what := fmt.Sprintf("%q %s on %s", e.Text, map[bool]string{true: "seen", false: "not seen"}[want], e.On)
-			found := ""
-			for _, p := range packets {
-				if p.Label() == e.On.String() && strings.Contains(p.Summary(false), e.Text) {
-					found = p.Summary(false)
-					break
-				}
-			}
-			r := ExpectReport{What: what, OK: (found != "") == want}
-			switch {
-			case r.OK:
-			case capErr != nil:
-				r.Seen = "no capture: " + capErr.Error()
-			case want:
-				r.Seen = fmt.Sprintf("no such packet among the %d captured", countOn(packets, e.On.String()))
-			default:
-				r.Seen = "but it was: " + found
-			}
-			out = append(out, r)
+			out = append(out, judgeSeen(e, packets, w))
 		case labs.ExpectState:
-			res := s.Eng.Run(e.Node, e.State.Parsed)
-			r := ExpectReport{What: fmt.Sprintf("%q on %s to show %q", e.State.Text, e.Node, e.Text),
-				OK: res.Err == nil && strings.Contains(res.Output, e.Text)}
-			if !r.OK {
-				r.Seen = "it printed: " + strings.TrimSpace(res.Output)
-				if res.Err != nil {
-					r.Seen = "it failed: " + res.Err.Error()
+			out = append(out, s.judgeState(e))
+		case labs.ExpectFails:
+			out = append(out, judgeFails(st, e, results))
+		default:
+			out = append(out, ExpectReport{What: fmt.Sprintf("%q", e.Kind), Seen: "netlab does not know how to judge this expectation"})
+		}
+	}
+	return out
+}
+
+func judgeSeen(e labs.Expect, packets []capture.Packet, w *watch) ExpectReport {
+	want := e.Kind == labs.ExpectSeen
+	label := e.On.String()
+	r := ExpectReport{What: fmt.Sprintf("%q %s on %s", e.Text, map[bool]string{true: "seen", false: "not seen"}[want], label)}
+	if ok, why := w.evidence(label); !ok {
+		r.Seen = why
+		return r
+	}
+	found := ""
+	for _, p := range packets {
+		if p.Label() == label && strings.Contains(p.Summary(false), e.Text) {
+			found = p.Summary(false)
+			break
+		}
+	}
+	r.OK = (found != "") == want
+	switch {
+	case r.OK:
+	case want:
+		r.Seen = fmt.Sprintf("no such packet among the %d captured (%s)", countOn(packets, label), w.describe(label))
+	default:
+		r.Seen = "but it was: " + found
+	}
+	return r
+}
+
+func (s *Session) judgeState(e labs.Expect) ExpectReport {
+	verb := "show"
+	if e.Not {
+		verb = "not show"
+	}
+	res := s.Eng.Run(e.Node, e.State.Parsed)
+	r := ExpectReport{What: fmt.Sprintf("%q on %s to %s %q", e.State.Text, e.Node, verb, e.Text)}
+	if res.Err != nil || res.ExitCode != 0 {
+		r.Seen = "it failed, so its output proves nothing: " + failureText(res)
+		return r
+	}
+	r.OK = strings.Contains(res.Output, e.Text) != e.Not
+	if !r.OK {
+		r.Seen = "it printed: " + strings.TrimSpace(res.Output)
+	}
+	return r
+}
+
+func judgeFails(st labs.Step, e labs.Expect, results []engine.Result) ExpectReport {
+	n := e.Command
+	text := ""
+	if n >= 1 && n <= len(st.Commands) {
+		text = st.Commands[n-1].Text
+	}
+	r := ExpectReport{What: fmt.Sprintf("command %d %q to fail", n, text)}
+	if e.Text != "" {
+		r.What += fmt.Sprintf(" with %q", e.Text)
+	}
+	if n < 1 || n > len(results) {
+		r.Seen = "it never ran"
+		return r
+	}
+	res := results[n-1]
+	if !failed(res) {
+		r.Seen = "it succeeded"
+		return r
+	}
+	if e.Text != "" && !strings.Contains(failureText(res), e.Text) {
+		r.Seen = "it failed with: " + failureText(res)
+		return r
+	}
+	r.OK = true
+	return r
+}
+
+// failed reports whether a command failed: an error, or a non-zero exit
+// (a ping that got no reply).
+func failed(r engine.Result) bool { return r.Err != nil || r.ExitCode != 0 }
+
+// failureText is what a failed command said: its error, or the end of
+// its output when it only exited non-zero.
+func failureText(r engine.Result) string {
+	if r.Err != nil {
+		return r.Err.Error()
+	}
+	return fmt.Sprintf("exit status %d: %s", r.ExitCode, lastLines(r.Output, 3))
+}
+
+// expectedFailures maps the 1-based numbers of the step's commands that it
+// expects to fail: those named by a fails expectation, and pings that a
+// ping: fail expectation covers.
+func expectedFailures(st labs.Step) map[int]bool {
+	m := map[int]bool{}
+	for _, e := range st.Expect {
+		switch {
+		case e.Kind == labs.ExpectFails:
+			m[e.Command] = true
+		case e.Kind == labs.ExpectPing && !e.PingOK:
+			for i, c := range st.Commands {
+				if c.Parsed != nil && c.Parsed.Program == "ping" && (e.Command == 0 || e.Command == i+1) {
+					m[i+1] = true
 				}
 			}
-			out = append(out, r)
+		}
+	}
+	return m
+}
+
+// expectedCommand reports whether c is one of the step's commands expected
+// to fail: its effect is not checked.
+func expectedCommand(st labs.Step, expected map[int]bool, c *engine.Command) bool {
+	for i, sc := range st.Commands {
+		if sc.Parsed == c && expected[i+1] {
+			return true
+		}
+	}
+	return false
+}
+
+// unexpectedFailures lists the step's commands that failed without the
+// step expecting it: read-only ones included, since a "brctl show" of a
+// bridge that is not there shows the lesson is wrong.
+func unexpectedFailures(st labs.Step, results []engine.Result, expected map[int]bool) []CommandFailure {
+	var out []CommandFailure
+	for i, r := range results {
+		if failed(r) && !expected[i+1] {
+			out = append(out, CommandFailure{Command: i + 1, Text: r.Command.Text, Node: r.Node, Error: failureText(r)})
 		}
 	}
 	return out

@@ -1,0 +1,130 @@
+package runner
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/netlab/netlab/labs"
+)
+
+// mutate turns expectation e into its opposite, or removes it when it is
+// an expected failure: the mutant lab says something false. It returns a
+// description of the mutation, or "" when it knows no mutation for the
+// kind (a new kind must get one).
+func mutate(st *labs.Step, i int) string {
+	e := &st.Expect[i]
+	switch e.Kind {
+	case labs.ExpectSeen:
+		e.Kind = labs.ExpectNotSeen
+		return fmt.Sprintf("seen %q -> not_seen", e.Text)
+	case labs.ExpectNotSeen:
+		e.Kind = labs.ExpectSeen
+		return fmt.Sprintf("not_seen %q -> seen", e.Text)
+	case labs.ExpectPing:
+		e.PingOK = !e.PingOK
+		return fmt.Sprintf("ping %v -> %v", map[bool]string{true: "fail", false: "ok"}[e.PingOK], map[bool]string{true: "ok", false: "fail"}[e.PingOK])
+	case labs.ExpectState:
+		e.Not = !e.Not
+		return fmt.Sprintf("state %q contains <-> not_contains %q", e.State.Text, e.Text)
+	case labs.ExpectFails:
+		st.Expect = append(st.Expect[:i:i], st.Expect[i+1:]...)
+		return fmt.Sprintf("expected failure of command %d removed", e.Command)
+	}
+	return ""
+}
+
+// TestEveryExpectationCanFail is issue 17's proof that netlab test never
+// passes what it did not see: every built-in lab and every example of the
+// docs, with one expectation turned into its opposite (seen <-> not_seen,
+// ping ok <-> fail, state contains <-> not_contains) or an expected
+// failure removed, must fail netlab test. A mutant that passes is an
+// expectation that could never have failed.
+//
+// A mutant is played up to the step it mutates: later steps cannot make
+// a failed step pass, and the bound keeps the test to about a minute.
+// With -short, the docs' examples and the first built-in lab only (the
+// issue allows one lab per package test; make chaos can run them all).
+func TestEveryExpectationCanFail(t *testing.T) {
+	isolate(t)
+	type source struct {
+		name string
+		load func() (*labs.Lab, error)
+	}
+	var sources []source
+	doc, err := os.ReadFile("../../docs/lab-format.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, heading := range []string{"### A complete example", "### Expecting a failure"} {
+		example := codeBlock(t, string(doc), heading, "yaml")
+		sources = append(sources, source{"docs " + heading[4:], func() (*labs.Lab, error) { return labs.Load("example.yaml", []byte(example)) }})
+	}
+	builtins, err := labs.BuiltIn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(builtins) == 0 {
+		t.Fatal("no built-in labs")
+	}
+	for _, b := range builtins {
+		id := b.ID
+		sources = append(sources, source{"built-in " + id, func() (*labs.Lab, error) {
+			all, err := labs.BuiltIn()
+			if err != nil {
+				return nil, err
+			}
+			for _, l := range all {
+				if l.ID == id {
+					return l, nil
+				}
+			}
+			return nil, fmt.Errorf("no built-in lab %q", id)
+		}})
+		if testing.Short() {
+			break
+		}
+	}
+	mutants, killed := 0, 0
+	for _, src := range sources {
+		lab, err := src.load()
+		if err != nil {
+			t.Fatalf("%s: %v", src.name, err)
+		}
+		// A kill means something only if the lab as written passes.
+		if res := Test(lab, nil); !res.OK {
+			t.Fatalf("%s fails as written, so its mutants prove nothing:\n%s\n%s", src.name, res.Text(), failures(res))
+		}
+		lab, _ = src.load()
+		for si, st := range lab.Steps {
+			for ei := range st.Expect {
+				m, err := src.load()
+				if err != nil {
+					t.Fatal(err)
+				}
+				what := mutate(&m.Steps[si], ei)
+				if what == "" {
+					t.Errorf("%s step %d: no mutation known for a %q expectation", src.name, si+1, st.Expect[ei].Kind)
+					continue
+				}
+				m.Steps = m.Steps[:si+1]
+				mutants++
+				res := Test(m, nil)
+				if res.OK {
+					t.Errorf("%s step %d %q: mutant passed: %s", src.name, si+1, st.Title, what)
+					continue
+				}
+				if res.Error != "" {
+					t.Errorf("%s step %d: mutant %s could not run: %s", src.name, si+1, what, res.Error)
+					continue
+				}
+				killed++
+				t.Logf("killed: %s step %d: %s", src.name, si+1, what)
+			}
+		}
+	}
+	t.Logf("mutants: %d, killed: %d", mutants, killed)
+	if mutants == 0 {
+		t.Fatal("no mutants: nothing proven")
+	}
+}

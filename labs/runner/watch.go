@@ -1,0 +1,151 @@
+package runner
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/netlab/netlab/capture"
+	"github.com/netlab/netlab/labs"
+)
+
+// watch is a step's captures. A target whose node or interface does not
+// exist yet is pending: it is opened after the command that creates it
+// (ip link add, brctl addbr, ip link set X netns N, a rename, an ip netns
+// add of its node), since the engine calls back after every command. An
+// interface that is deleted and created again is watched again under its
+// new index.
+type watch struct {
+	s       *Session
+	targets []*watched
+}
+
+// watched is one capture target of a step and what became of it.
+type watched struct {
+	label   string // node:iface
+	node    string
+	iface   string
+	caps    []*capture.Capture
+	ifindex int    // of the interface the newest capture watches; 0 when none
+	opened  string // when the first capture opened: "before the commands" or "after command N"
+	problem string // why it could not be opened, when it could not
+	gone    string // when the watched interface disappeared, if it did
+}
+
+func (s *Session) newWatch(st labs.Step) *watch {
+	w := &watch{s: s}
+	for _, ct := range st.Capture {
+		w.targets = append(w.targets, &watched{label: ct.String(), node: ct.Node, iface: ct.Iface})
+	}
+	w.poll(-1)
+	return w
+}
+
+// poll opens what became capturable: after is the index of the command
+// that just ran, -1 before the first.
+func (w *watch) poll(after int) {
+	when := "before the commands"
+	if after >= 0 {
+		when = fmt.Sprintf("after command %d", after+1)
+	}
+	for _, t := range w.targets {
+		path, err := w.s.Eng.NodePath(t.node)
+		if err != nil {
+			if t.ifindex != 0 && t.gone == "" {
+				t.gone = "its node " + t.node + " was deleted " + when
+			}
+			t.ifindex = 0
+			t.problem = fmt.Sprintf("node %s does not exist", t.node)
+			continue
+		}
+		ct := capture.Target{Node: t.node, NSPath: path, Iface: t.iface}
+		idx, err := capture.IfIndex(ct)
+		if err != nil {
+			if t.ifindex != 0 && t.gone == "" {
+				t.gone = fmt.Sprintf("%s disappeared from %s %s", t.iface, t.node, when)
+			}
+			t.ifindex = 0
+			if errors.Is(err, capture.ErrNoInterface) {
+				t.problem = fmt.Sprintf("no interface %s on %s", t.iface, t.node)
+			} else {
+				t.problem = err.Error()
+			}
+			continue
+		}
+		if idx == t.ifindex {
+			continue
+		}
+		c, err := capture.Open([]capture.Target{ct}, capture.Options{RingSize: 4096})
+		if err != nil {
+			t.problem = err.Error()
+			continue
+		}
+		t.caps = append(t.caps, c)
+		t.ifindex, t.problem = idx, ""
+		if t.opened == "" {
+			t.opened = when
+		}
+	}
+}
+
+// finish lets late packets arrive, closes every capture and returns what
+// they saw, in time order.
+func (w *watch) finish() []capture.Packet {
+	var opened bool
+	for _, t := range w.targets {
+		opened = opened || len(t.caps) > 0
+	}
+	if opened {
+		time.Sleep(captureGrace)
+	}
+	var packets []capture.Packet
+	for _, t := range w.targets {
+		for _, c := range t.caps {
+			packets = append(packets, c.Ring().Last(c.Ring().Len())...)
+			c.Close()
+		}
+	}
+	sort.SliceStable(packets, func(i, j int) bool { return packets[i].Time.Before(packets[j].Time) })
+	return packets
+}
+
+// evidence says whether the capture on label ran, and if it did not,
+// why: an expectation about packets there has nothing to stand on.
+func (w *watch) evidence(label string) (ok bool, why string) {
+	if w == nil {
+		return false, "the step captures nothing"
+	}
+	for _, t := range w.targets {
+		if t.label != label {
+			continue
+		}
+		if len(t.caps) == 0 {
+			return false, fmt.Sprintf("no capture ran on %s: %s at any point of the step", label, t.problem)
+		}
+		return true, ""
+	}
+	var names []string
+	for _, t := range w.targets {
+		names = append(names, t.label)
+	}
+	return false, fmt.Sprintf("%s is not among the step's captures (%s)", label, strings.Join(names, ", "))
+}
+
+// describe says what the capture on label watched, for a failed expectation.
+func (w *watch) describe(label string) string {
+	for _, t := range w.targets {
+		if t.label == label && len(t.caps) > 0 {
+			s := "capture on " + label + " started " + t.opened
+			if len(t.caps) > 1 {
+				s += fmt.Sprintf(", followed %d interfaces of that name", len(t.caps))
+			}
+			if t.gone != "" {
+				s += "; " + t.gone
+			}
+			return s
+		}
+	}
+	return ""
+}

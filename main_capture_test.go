@@ -1,0 +1,49 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// netlab capture's flags as tcpdump treats them (issue 14 item 9): a count
+// below 1 is a usage error, a write error is a failure, and -w refuses a
+// symbolic link.
+func TestCaptureFlags(t *testing.T) {
+	c := newCLI(t)
+	for _, n := range []string{"0", "-1"} {
+		out := c.must(2, "capture", "lo", "-c", n)
+		if !strings.Contains(out, "invalid packet count "+n) {
+			t.Errorf("-c %s: %s", n, out)
+		}
+	}
+	c.must(0, "start", "bridge")
+	c.must(0, "step", "-n", "1")
+	// lo of the lab host carries the pings to the host's own address.
+	go func() {
+		time.Sleep(300 * time.Millisecond) // let the socket open
+		c.cmd("exec", "host", "--", "ping", "-c", "2", "-i", "0.2", "127.0.0.1").Run()
+	}()
+	out := c.must(1, "capture", "host:lo", "-c", "2", "-w", "/dev/full")
+	if !strings.Contains(out, "no space left on device") {
+		t.Errorf("-w /dev/full: %s", out)
+	}
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim")
+	if err := os.WriteFile(victim, []byte("keep me"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "out.pcap")
+	if err := os.Symlink(victim, link); err != nil {
+		t.Fatal(err)
+	}
+	out = c.must(1, "capture", "host:lo", "-c", "1", "-w", link)
+	if !strings.Contains(out, "symbolic link") {
+		t.Errorf("-w onto a link: %s", out)
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "keep me" {
+		t.Errorf("the link's target was written: %q", b)
+	}
+}
