@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -38,6 +39,7 @@ type Session struct {
 	st       *State
 	lockFile *os.File
 	handles  map[string]*netlink.Handle
+	runCtx   context.Context // cancels lock waits and step commands (cancel.go); nil: never
 }
 
 // ErrSessionExists is returned by Create when a session is already running.
@@ -296,6 +298,9 @@ func Reset(dir string) error {
 		dir = RunDir()
 	}
 	s := &Session{dir: dir, handles: map[string]*netlink.Handle{}}
+	if err := s.stopRunning(StopTimeout); err != nil { // a step may run for hours
+		return err
+	}
 	if err := s.lock(); err != nil {
 		return err
 	}
@@ -350,8 +355,10 @@ func resetScratch(dir string) error {
 	return errors.Join(errs...)
 }
 
-// lock takes the machine-wide netlab lock (an flock on dir/lock), waiting
-// for another netlab process's operation to finish.
+// lock takes the machine-wide netlab lock (an flock on dir/lock). When
+// another netlab process holds it, lock says once on WaitNotice what that
+// process is doing and waits for it, until the session's context (see
+// SetContext) is cancelled.
 func (s *Session) lock() error {
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
 		return err
@@ -360,7 +367,7 @@ func (s *Session) lock() error {
 	if err != nil {
 		return err
 	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+	if err := s.waitFlock(f); err != nil {
 		f.Close()
 		return err
 	}

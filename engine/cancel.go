@@ -1,0 +1,299 @@
+package engine
+
+// Cancelling a running step, saying what a wait for the lock waits for,
+// and letting "netlab reset" stop the process that applies a step.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/sys/unix"
+)
+
+// SetContext makes ctx govern what the session waits for: cancelling it
+// stops a wait for another netlab process's lock (ErrStoppedWaiting) and
+// a running step, which is then rolled back (*CancelledError). An undo or
+// a rollback under way is never cut short: a half-restored lab is worse
+// than a late one. nil means never cancelled. Set it from the goroutine
+// that uses the session, like every other call.
+func (s *Session) SetContext(ctx context.Context) { s.runCtx = ctx }
+
+func (s *Session) context() context.Context {
+	if s.runCtx == nil {
+		return context.Background()
+	}
+	return s.runCtx
+}
+
+// ErrCancelled matches (errors.Is) every *CancelledError.
+var ErrCancelled = errors.New("step cancelled")
+
+// CancelledError is returned by ApplyStep when the session's context was
+// cancelled while the step ran. The step has been rolled back unless
+// Rollback says why it could not be.
+type CancelledError struct {
+	Index    int   // the lab's step index (0-based)
+	Rollback error // the rollback failed: the session is left interrupted
+}
+
+func (e *CancelledError) Error() string {
+	if e.Rollback != nil {
+		return fmt.Sprintf("step %d cancelled, and rolling it back failed: %v; run 'netlab undo' to try again, or 'netlab reset'", e.Index+1, e.Rollback)
+	}
+	return fmt.Sprintf("step %d cancelled; the lab is as before the step", e.Index+1)
+}
+
+// Is makes errors.Is(err, ErrCancelled) true.
+func (e *CancelledError) Is(target error) bool { return target == ErrCancelled }
+
+// ErrStoppedWaiting is returned when the session's context is cancelled
+// while it waits for another netlab process to release the lock.
+var ErrStoppedWaiting = errors.New("stopped waiting for the other netlab process; nothing was changed")
+
+// WaitNotice is where a wait for the lock is announced, once per wait,
+// naming the process waited for. nil (the default, and the TUI's) is
+// silent; the command line sets os.Stderr.
+var WaitNotice io.Writer
+
+// lockPoll is how often a waiter retries the lock: a blocking flock
+// cannot be cancelled, a poll can.
+const lockPoll = 50 * time.Millisecond
+
+// StopTimeout bounds how long Reset waits for a stopped step's process to
+// roll back and release the lock.
+const StopTimeout = 10 * time.Second
+
+// rollBack restores the lab to before, the snapshot taken before the step,
+// after a command failed or the step was cancelled. When the rollback
+// fails too, the step stays journalled (interrupted) for undo or reset.
+func (s *Session) rollBack(before *Snapshot, cause error) error {
+	s.st.Running.Undoing = true
+	writeState(s.dir, s.st)
+	if rerr := s.reconcile(before); rerr != nil {
+		var ce *CancelledError
+		if errors.As(cause, &ce) {
+			ce.Rollback = rerr
+			return ce
+		}
+		return fmt.Errorf("%w; rolling back also failed: %v", cause, rerr)
+	}
+	s.st.Running = nil
+	return cause
+}
+
+// cancelled reports whether the session's context is done.
+func (s *Session) cancelled() bool { return s.context().Err() != nil }
+
+// waitFlock takes an exclusive flock on f, announcing and polling when
+// another process holds it, until the session's context is cancelled.
+func (s *Session) waitFlock(f *os.File) error {
+	fd := int(f.Fd())
+	try := func() (bool, error) {
+		err := unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB)
+		if errors.Is(err, unix.EWOULDBLOCK) {
+			return false, nil
+		}
+		return err == nil, err
+	}
+	if ok, err := try(); ok || err != nil {
+		return err
+	}
+	ctx := s.context()
+	if WaitNotice != nil {
+		fmt.Fprintf(WaitNotice, "netlab: waiting for %s; press Ctrl-C to stop waiting\n", describeHolder(s.dir, f))
+	}
+	t := time.NewTicker(lockPoll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ErrStoppedWaiting
+		case <-t.C:
+		}
+		if ok, err := try(); ok || err != nil {
+			return err
+		}
+	}
+}
+
+// describeHolder says which process holds the lock of dir and what it
+// does, from /proc/locks and the journal of the running step. Everything
+// from the state is printed quoted or cleaned: it comes from a lab file.
+func describeHolder(dir string, f *os.File) string {
+	pid := lockHolder(f)
+	st, err := readState(dir) // no lock needed: the state is replaced atomically
+	if err == nil && st.Running != nil && st.Running.PID != 0 && (pid == 0 || pid == st.Running.PID) {
+		r := st.Running
+		what, text := "applying", ""
+		switch {
+		case r.UndoOf:
+			what = "undoing"
+		case r.Undoing:
+			what = "rolling back"
+		case r.Text != "":
+			text = fmt.Sprintf(": %q", r.Text)
+		}
+		lab := ""
+		if id := st.Meta["lab"]; id != "" {
+			lab = " of " + printable(id)
+		}
+		return fmt.Sprintf("another netlab process (pid %d, %s step %d%s%s)", r.PID, what, r.Index+1, lab, text)
+	}
+	if pid != 0 {
+		return fmt.Sprintf("another netlab process (pid %d)", pid)
+	}
+	return "another netlab process"
+}
+
+// printable replaces control and other non-printing characters, so that
+// a crafted session file cannot send escape sequences to the terminal.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) {
+			return r
+		}
+		return '?'
+	}, s)
+}
+
+// lockHolder returns the pid holding an flock on f's file, from
+// /proc/locks, or 0 when none is found.
+func lockHolder(f *os.File) int {
+	var st unix.Stat_t
+	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
+		return 0
+	}
+	b, err := os.ReadFile("/proc/locks")
+	if err != nil {
+		return 0
+	}
+	// "1: FLOCK  ADVISORY  WRITE 1234 00:1a:5678 0 EOF"; waiters have "->".
+	for _, line := range strings.Split(string(b), "\n") {
+		fs := strings.Fields(line)
+		if len(fs) < 6 || fs[1] != "FLOCK" {
+			continue
+		}
+		id := strings.Split(fs[5], ":")
+		if len(id) != 3 {
+			continue
+		}
+		maj, err1 := strconv.ParseUint(id[0], 16, 32)
+		min, err2 := strconv.ParseUint(id[1], 16, 32)
+		ino, err3 := strconv.ParseUint(id[2], 10, 64)
+		if err1 != nil || err2 != nil || err3 != nil {
+			continue
+		}
+		if ino == st.Ino && uint32(maj) == unix.Major(st.Dev) && uint32(min) == unix.Minor(st.Dev) {
+			if pid, err := strconv.Atoi(fs[4]); err == nil && pid > 0 {
+				return pid
+			}
+		}
+	}
+	return 0
+}
+
+// procStart returns when process pid started (field 22 of /proc/PID/stat,
+// clock ticks since boot): with the pid, it names one process for good.
+func procStart(pid int) (uint64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name (field 2) is in parentheses and may hold spaces.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
+	}
+	fs := strings.Fields(string(b[i+1:]))
+	if len(fs) < 20 {
+		return 0, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
+	}
+	return strconv.ParseUint(fs[19], 10, 64) // field 22 is the 20th after the name
+}
+
+// claim records this process as the one running the step.
+func (r *RunningStep) claim() {
+	r.PID = os.Getpid()
+	r.PIDStart, _ = procStart(r.PID)
+}
+
+// sameNetlab reports whether pid is still the process recorded with start
+// time start, and runs the same program as this one (the netlab binary,
+// or the test binary in tests). A reused pid, or a crafted one naming
+// another program, is never signalled.
+func sameNetlab(pid int, start uint64) bool {
+	if pid <= 1 || pid == os.Getpid() || start == 0 {
+		return false
+	}
+	if got, err := procStart(pid); err != nil || got != start {
+		return false
+	}
+	theirs, err := os.Stat(fmt.Sprintf("/proc/%d/exe", pid))
+	if err != nil {
+		return false
+	}
+	ours, err := os.Stat("/proc/self/exe")
+	if err != nil {
+		return false
+	}
+	return os.SameFile(theirs, ours)
+}
+
+// stopRunning stops the netlab process applying (or undoing) a step in
+// the session's directory, so that Reset does not wait for a step that
+// may run for hours. The process is signalled (SIGTERM) only when all of
+// these hold: it holds the directory's lock now (/proc/locks), it is the
+// process the journal records, with the same start time, and it runs
+// this same program. It then rolls the step back and exits; stopRunning
+// waits for it to release the lock, at most timeout. In every other case
+// it does nothing, and Reset's wait for the lock says what it waits for.
+func (s *Session) stopRunning(timeout time.Duration) error {
+	f, err := os.OpenFile(filepath.Join(s.dir, "lock"), os.O_RDWR, 0)
+	if err != nil {
+		return nil // no lock file: nobody to stop
+	}
+	defer f.Close()
+	fd := int(f.Fd())
+	free := func() bool {
+		if unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB) != nil {
+			return false
+		}
+		unix.Flock(fd, unix.LOCK_UN)
+		return true
+	}
+	if free() {
+		return nil
+	}
+	st, err := readState(s.dir)
+	if err != nil || st.Running == nil {
+		return nil
+	}
+	r := st.Running
+	if r.PID == 0 || lockHolder(f) != r.PID || !sameNetlab(r.PID, r.PIDStart) {
+		return nil
+	}
+	if WaitNotice != nil {
+		fmt.Fprintf(WaitNotice, "netlab: stopping %s: it rolls the step back, then reset goes on\n", describeHolder(s.dir, f))
+	}
+	if err := unix.Kill(r.PID, unix.SIGTERM); err != nil {
+		return nil // it has just ended
+	}
+	deadline := time.Now().Add(timeout)
+	for !free() {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the netlab process applying step %d (pid %d) did not stop within %s; try again, or end it with 'kill %d'",
+				r.Index+1, r.PID, timeout, r.PID)
+		}
+		time.Sleep(lockPoll)
+	}
+	return nil
+}
