@@ -101,7 +101,10 @@ func TestLockWaitSaysWhatAndCancels(t *testing.T) {
 		defer wg.Done()
 		_, stepErr = applyNext(s, hang)
 	}()
-	waitFor(t, func() bool { st, err := readState(s.Dir()); return err == nil && st.Running != nil && st.Running.Command == 4 })
+	waitFor(t, func() bool {
+		st, err := readState(s.Dir())
+		return err == nil && st.Running != nil && st.Running.Command == 4
+	})
 
 	other, err := Open(s.Dir())
 	if err != nil {
@@ -180,7 +183,10 @@ func TestResetStopsRunningStep(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- c.Wait() }()
-	waitFor(t, func() bool { st, err := readState(s.Dir()); return err == nil && st.Running != nil && st.Running.Command == 3 })
+	waitFor(t, func() bool {
+		st, err := readState(s.Dir())
+		return err == nil && st.Running != nil && st.Running.Command == 3
+	})
 	st, _ := readState(s.Dir())
 	if st.Running.PID != c.Process.Pid || st.Running.PIDStart == 0 {
 		t.Fatalf("journal records pid %d (start %d), the helper is %d", st.Running.PID, st.Running.PIDStart, c.Process.Pid)
@@ -227,7 +233,10 @@ func TestResetIgnoresCraftedPID(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { c.Process.Kill(); c.Wait() }()
-	waitFor(t, func() bool { st, err := readState(b.Dir()); return err == nil && st.Running != nil && st.Running.Command == 3 })
+	waitFor(t, func() bool {
+		st, err := readState(b.Dir())
+		return err == nil && st.Running != nil && st.Running.Command == 3
+	})
 	theirs, _ := readState(b.Dir())
 	st := a.State()
 	st.Running = theirs.Running // pid and start time of b's step
