@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -25,13 +26,24 @@ import (
 // a rollback under way is never cut short: a half-restored lab is worse
 // than a late one. nil means never cancelled. Set it from the goroutine
 // that uses the session, like every other call.
-func (s *Session) SetContext(ctx context.Context) { s.runCtx = ctx }
+func (s *Session) SetContext(ctx context.Context) { s.ctl.ctx = ctx }
+
+// Waiting reports whether the session is waiting for another netlab
+// process to release the lock. Unlike the other methods, it may be called
+// from any goroutine (a signal handler asks it).
+func (s *Session) Waiting() bool { return s.ctl.waiting.Load() }
+
+// runControl is what cancels a session's work, and whether it waits.
+type runControl struct {
+	ctx     context.Context // nil: never cancelled
+	waiting atomic.Bool
+}
 
 func (s *Session) context() context.Context {
-	if s.runCtx == nil {
+	if s.ctl.ctx == nil {
 		return context.Background()
 	}
-	return s.runCtx
+	return s.ctl.ctx
 }
 
 // ErrCancelled matches (errors.Is) every *CancelledError.
@@ -108,6 +120,8 @@ func (s *Session) waitFlock(f *os.File) error {
 		return err
 	}
 	ctx := s.context()
+	s.ctl.waiting.Store(true)
+	defer s.ctl.waiting.Store(false)
 	if WaitNotice != nil {
 		fmt.Fprintf(WaitNotice, "netlab: waiting for %s; press Ctrl-C to stop waiting\n", describeHolder(s.dir, f))
 	}

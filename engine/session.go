@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -39,7 +38,7 @@ type Session struct {
 	st       *State
 	lockFile *os.File
 	handles  map[string]*netlink.Handle
-	runCtx   context.Context // cancels lock waits and step commands (cancel.go); nil: never
+	ctl      runControl // cancels lock waits and step commands (cancel.go)
 }
 
 // ErrSessionExists is returned by Create when a session is already running.
