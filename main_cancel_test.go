@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -214,5 +215,25 @@ func TestLockWaitSaysWhat(t *testing.T) {
 	step.wait(t, 5*time.Second)
 	if st := c.status(); st.Applied != 1 || st.Interrupted != nil {
 		t.Errorf("after the step was cancelled: %+v", st)
+	}
+}
+
+// The first SIGINT cancels the verb's context and says what first says;
+// the process is not killed (the handler holds until stop).
+func TestInterruptsCancelOnce(t *testing.T) {
+	var calls atomic.Int32
+	ctx, stop := interrupts(func() string { calls.Add(1); return "" }, "")
+	defer stop()
+	for range 2 {
+		syscall.Kill(os.Getpid(), syscall.SIGINT)
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(2 * time.Second):
+		t.Fatal("SIGINT did not cancel the context")
+	}
+	time.Sleep(100 * time.Millisecond) // the second signal is handled too
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("first called %d times, want 1", n)
 	}
 }

@@ -266,3 +266,30 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// An undo is never cut short by its context: a cancelled context only
+// stops a wait for the lock, and the lock is free here.
+func TestUndoFinishesDespiteCancel(t *testing.T) {
+	s := newLab(t, Spec{})
+	before, err := s.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := applyNext(s, step(t, "one", "brctl addbr br01", "ip netns add ns01")); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	s.SetContext(ctx)
+	if _, err := s.Undo(); err != nil {
+		t.Fatalf("undo with a cancelled context: %v", err)
+	}
+	s.SetContext(nil)
+	after, err := s.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := before.Diff(after); len(d) > 0 || len(s.State().Applied) != 0 {
+		t.Fatalf("after undo: %v, %d applied", d, len(s.State().Applied))
+	}
+}
