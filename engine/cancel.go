@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -35,8 +34,9 @@ func (s *Session) Waiting() bool { return s.ctl.waiting.Load() }
 
 // runControl is what cancels a session's work, and whether it waits.
 type runControl struct {
-	ctx     context.Context // nil: never cancelled
-	waiting atomic.Bool
+	ctx       context.Context // nil: never cancelled
+	waiting   atomic.Bool
+	stopSteps bool // Reset: stop the process applying a step rather than wait (waitFlock)
 }
 
 func (s *Session) context() context.Context {
@@ -107,6 +107,11 @@ func (s *Session) cancelled() bool { return s.context().Err() != nil }
 
 // waitFlock takes an exclusive flock on f, announcing and polling when
 // another process holds it, until the session's context is cancelled.
+// For Reset (ctl.stopSteps), a holder that is verifiably the netlab
+// process applying or undoing a step is asked to stop instead (see
+// runningHolder): it rolls the step back and releases the lock. A process
+// that was waiting too and takes the lock to apply a step is stopped the
+// same way. One that does not stop within StopTimeout is an error.
 func (s *Session) waitFlock(f *os.File) error {
 	fd := int(f.Fd())
 	try := func() (bool, error) {
@@ -122,12 +127,34 @@ func (s *Session) waitFlock(f *os.File) error {
 	ctx := s.context()
 	s.ctl.waiting.Store(true)
 	defer s.ctl.waiting.Store(false)
-	if WaitNotice != nil {
-		fmt.Fprintf(WaitNotice, "netlab: waiting for %s; press Ctrl-C to stop waiting\n", describeHolder(s.dir, f))
-	}
+	announced := false
+	signalled := map[int]bool{}
+	var last *RunningStep // the last process signalled
+	var deadline time.Time
 	t := time.NewTicker(lockPoll)
 	defer t.Stop()
 	for {
+		var r *RunningStep
+		if s.ctl.stopSteps {
+			r = runningHolder(s.dir, f)
+		}
+		switch {
+		case r != nil && !signalled[r.PID]:
+			if WaitNotice != nil {
+				fmt.Fprintf(WaitNotice, "netlab: stopping %s: it rolls the step back first\n", describeHolder(s.dir, f))
+			}
+			if unix.Kill(r.PID, unix.SIGTERM) == nil {
+				signalled[r.PID], last, deadline = true, r, time.Now().Add(StopTimeout)
+			}
+		case last != nil && time.Now().After(deadline) && lockHolder(f) == last.PID:
+			return fmt.Errorf("the netlab process %s step %d (pid %d) did not stop within %s; try again, or end it with 'kill %d'",
+				map[bool]string{true: "undoing", false: "applying"}[last.UndoOf], last.Index+1, last.PID, StopTimeout, last.PID)
+		case r == nil && !announced && (last == nil || lockHolder(f) != last.PID):
+			announced = true
+			if WaitNotice != nil {
+				fmt.Fprintf(WaitNotice, "netlab: waiting for %s; press Ctrl-C to stop waiting\n", describeHolder(s.dir, f))
+			}
+		}
 		select {
 		case <-ctx.Done():
 			return ErrStoppedWaiting
@@ -262,32 +289,10 @@ func sameNetlab(pid int, start uint64) bool {
 	return os.SameFile(theirs, ours)
 }
 
-// stopRunning stops the netlab process applying (or undoing) a step in
-// the session's directory, so that Reset does not wait for a step that
-// may run for hours. The process is signalled (SIGTERM) only when all of
-// these hold: it holds the directory's lock now (/proc/locks), it is the
-// process the journal records, with the same start time, and it runs
-// this same program. It then rolls the step back and exits; stopRunning
-// waits for it to release the lock, at most timeout. In every other case
-// it does nothing, and Reset's wait for the lock says what it waits for.
-func (s *Session) stopRunning(timeout time.Duration) error {
-	f, err := os.OpenFile(filepath.Join(s.dir, "lock"), os.O_RDWR, 0)
-	if err != nil {
-		return nil // no lock file: nobody to stop
-	}
-	defer f.Close()
-	fd := int(f.Fd())
-	free := func() bool {
-		if unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB) != nil {
-			return false
-		}
-		unix.Flock(fd, unix.LOCK_UN)
-		return true
-	}
-	if free() {
-		return nil
-	}
-	st, err := readState(s.dir)
+// runningHolder returns the journal's running step when the process it
+// records holds the lock on f and is verifiably that same netlab process.
+func runningHolder(dir string, f *os.File) *RunningStep {
+	st, err := readState(dir)
 	if err != nil || st.Running == nil {
 		return nil
 	}
@@ -295,19 +300,5 @@ func (s *Session) stopRunning(timeout time.Duration) error {
 	if r.PID == 0 || lockHolder(f) != r.PID || !sameNetlab(r.PID, r.PIDStart) {
 		return nil
 	}
-	if WaitNotice != nil {
-		fmt.Fprintf(WaitNotice, "netlab: stopping %s: it rolls the step back, then reset goes on\n", describeHolder(s.dir, f))
-	}
-	if err := unix.Kill(r.PID, unix.SIGTERM); err != nil {
-		return nil // it has just ended
-	}
-	deadline := time.Now().Add(timeout)
-	for !free() {
-		if time.Now().After(deadline) {
-			return fmt.Errorf("the netlab process applying step %d (pid %d) did not stop within %s; try again, or end it with 'kill %d'",
-				r.Index+1, r.PID, timeout, r.PID)
-		}
-		time.Sleep(lockPoll)
-	}
-	return nil
+	return r
 }

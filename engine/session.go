@@ -297,9 +297,7 @@ func Reset(dir string) error {
 		dir = RunDir()
 	}
 	s := &Session{dir: dir, handles: map[string]*netlink.Handle{}}
-	if err := s.stopRunning(StopTimeout); err != nil { // a step may run for hours
-		return err
-	}
+	s.ctl.stopSteps = true // a step may run for hours: its lock wait stops it (cancel.go)
 	if err := s.lock(); err != nil {
 		return err
 	}
