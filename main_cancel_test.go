@@ -164,30 +164,54 @@ func TestInterruptedStepRollsBack(t *testing.T) {
 }
 
 // "netlab reset" from another terminal stops the running step, waits for
-// it and resets: both end, nothing is left.
+// it and resets: every netlab process ends, nothing is left. A second
+// "netlab step" waiting for the lock may take it when the first lets go
+// and start the hanging step again: it is stopped too.
 func TestResetStopsRunningStep(t *testing.T) {
-	c := newCLI(t)
-	step := c.untilPinging()
-	start := time.Now()
-	out := c.must(0, "reset")
-	t.Logf("reset took %v", time.Since(start))
-	if !regexp.MustCompile(`netlab: stopping another netlab process \(pid \d+, applying step 2 of hang: "ping 192.0.2.1 -c 1000 -i 1"\)`).MatchString(out) {
-		t.Errorf("reset says:\n%s", out)
-	}
-	step.wait(t, 5*time.Second)
-	if step.code == 0 || !strings.Contains(step.out.String(), "step 2 cancelled") {
-		t.Errorf("the step process: exit %d\n%s", step.code, step.out.String())
-	}
-	c.must(3, "status")
-	if mounts, _ := os.ReadFile("/proc/self/mountinfo"); strings.Contains(string(mounts), c.dir) {
-		t.Errorf("namespace mounts remain under %s", c.dir)
-	}
-	if entries, _ := os.ReadDir(c.dir); len(entries) > 1 { // the lock file stays
-		var names []string
-		for _, e := range entries {
-			names = append(names, e.Name())
-		}
-		t.Errorf("left in the run directory: %v", names)
+	for _, tt := range []struct {
+		name   string
+		waiter bool
+	}{
+		{"one step", false},
+		{"and a step waiting", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newCLI(t)
+			step := c.untilPinging()
+			var waiter *bg
+			if tt.waiter {
+				waiter = c.start("step")
+				c.eventually(func() bool { return strings.Contains(waiter.out.String(), "waiting for") }, "the second step does not wait")
+			}
+			start := time.Now()
+			out := c.must(0, "reset")
+			t.Logf("reset took %v", time.Since(start))
+			if !regexp.MustCompile(`netlab: stopping another netlab process \(pid \d+, applying step 2 of hang: "ping 192.0.2.1 -c 1000 -i 1"\)`).MatchString(out) {
+				t.Errorf("reset says:\n%s", out)
+			}
+			step.wait(t, 5*time.Second)
+			if step.code == 0 || !strings.Contains(step.out.String(), "step 2 cancelled") {
+				t.Errorf("the step process: exit %d\n%s", step.code, step.out.String())
+			}
+			if waiter != nil {
+				waiter.wait(t, 5*time.Second)
+				if waiter.code == 0 {
+					t.Errorf("the waiting step: exit 0\n%s", waiter.out.String())
+				}
+				t.Logf("the waiting step said:\n%s", waiter.out.String())
+			}
+			c.must(3, "status")
+			if mounts, _ := os.ReadFile("/proc/self/mountinfo"); strings.Contains(string(mounts), c.dir) {
+				t.Errorf("namespace mounts remain under %s", c.dir)
+			}
+			if entries, _ := os.ReadDir(c.dir); len(entries) > 1 { // the lock file stays
+				var names []string
+				for _, e := range entries {
+					names = append(names, e.Name())
+				}
+				t.Errorf("left in the run directory: %v", names)
+			}
+		})
 	}
 }
 
