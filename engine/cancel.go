@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -301,4 +302,45 @@ func runningHolder(dir string, f *os.File) *RunningStep {
 		return nil
 	}
 	return r
+}
+
+// shellMarkPath is the mark a shell or exec leaves when another netlab
+// process holds the lock: any node's iptables may have changed.
+func shellMarkPath(dir string) string { return filepath.Join(dir, "shell-used") }
+
+// MarkShellUsedNoWait is MarkShellUsed for exec and shell, which must not
+// wait for another netlab process's step (it may ping for hours): when the
+// lock is busy, it leaves a mark instead, which the next operation under
+// the lock applies before it snapshots anything (see held).
+func (s *Session) MarkShellUsedNoWait() error {
+	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(filepath.Join(s.dir, "lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	if unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB) != nil {
+		f.Close()
+		return os.WriteFile(shellMarkPath(s.dir), nil, 0o644)
+	}
+	s.lockFile = f
+	return s.held(func() error {
+		for _, n := range s.st.Nodes {
+			s.st.IptDirty[n.Name] = true
+		}
+		return nil
+	})
+}
+
+// applyShellMark marks every node's iptables as possibly changed when a
+// shell left its mark; it reports whether there was one.
+func (s *Session) applyShellMark() bool {
+	if _, err := os.Lstat(shellMarkPath(s.dir)); err != nil {
+		return false
+	}
+	for _, n := range s.st.Nodes {
+		s.st.IptDirty[n.Name] = true
+	}
+	return true
 }

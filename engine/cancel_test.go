@@ -293,3 +293,60 @@ func TestUndoFinishesDespiteCancel(t *testing.T) {
 		t.Fatalf("after undo: %v, %d applied", d, len(s.State().Applied))
 	}
 }
+
+// exec and shell do not wait for a step running in another process: they
+// leave a mark that the next operation under the lock applies (every
+// node's iptables may have changed), then removes.
+func TestShellMarkDoesNotWait(t *testing.T) {
+	s := newLab(t, Spec{})
+	if _, err := applyNext(s, step(t, "one", "ip netns add ns01")); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s.SetContext(ctx)
+	hang := step(t, "hang", "ping 127.0.0.1 -c 1000 -i 1")
+	done := make(chan error, 1)
+	go func() { _, err := applyNext(s, hang); done <- err }()
+	waitFor(t, func() bool { st, err := readState(s.Dir()); return err == nil && st.Running != nil })
+
+	other, err := Open(s.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	start := time.Now()
+	if err := other.MarkShellUsedNoWait(); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 500*time.Millisecond {
+		t.Errorf("marking took %v while a step runs", took)
+	}
+	if _, err := os.Stat(shellMarkPath(s.Dir())); err != nil {
+		t.Fatalf("no mark left: %v", err)
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, ErrCancelled) {
+		t.Fatalf("the step: %v", err)
+	}
+	s.SetContext(nil)
+	if _, err := other.Snapshot(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(shellMarkPath(s.Dir())); !os.IsNotExist(err) {
+		t.Errorf("the mark is still there: %v", err)
+	}
+	st, _ := readState(s.Dir())
+	for _, n := range st.Nodes {
+		if !st.IptDirty[n.Name] {
+			t.Errorf("node %s: iptables not marked as possibly changed", n.Name)
+		}
+	}
+	// With the lock free, it marks at once and leaves nothing.
+	if err := other.MarkShellUsedNoWait(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(shellMarkPath(s.Dir())); !os.IsNotExist(err) {
+		t.Errorf("a mark was left with the lock free: %v", err)
+	}
+}

@@ -369,6 +369,9 @@ func (s *Session) lock() error {
 		return err
 	}
 	s.lockFile = f
+	if s.ctl.stopSteps {
+		os.Remove(shellMarkPath(s.dir)) // Reset: the mark goes with the session
+	}
 	return nil
 }
 
@@ -401,13 +404,23 @@ func (s *Session) locked(fn func() error) error {
 	if err := s.lock(); err != nil {
 		return err
 	}
+	return s.held(fn)
+}
+
+// held is locked once the lock is taken: it releases it. A shell's mark
+// left while another process held the lock (MarkShellUsedNoWait) is
+// applied first, and removed once the state that holds it is saved.
+func (s *Session) held(fn func() error) error {
 	defer s.unlock()
 	if err := s.Refresh(); err != nil {
 		return err
 	}
+	marked := s.applyShellMark()
 	ferr := fn()
 	if err := writeState(s.dir, s.st); err != nil && ferr == nil {
 		return err
+	} else if err == nil && marked {
+		os.Remove(shellMarkPath(s.dir))
 	}
 	return ferr
 }
