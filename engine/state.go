@@ -67,7 +67,7 @@ type RunningStep struct {
 	// The process applying or undoing the step, so that "netlab reset"
 	// from another terminal can stop it: its pid and its start time
 	// (/proc/PID/stat, clock ticks since boot), which tells a reused pid
-	// apart. Untrusted like the rest: see stopRunning in cancel.go.
+	// apart. Untrusted like the rest: see runningHolder in cancel.go.
 	PID      int    `json:"pid,omitempty"`
 	PIDStart uint64 `json:"pid_start,omitempty"`
 }
