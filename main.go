@@ -56,6 +56,7 @@ var (
 )
 
 func main() {
+	engine.WaitNotice = os.Stderr // a verb waiting for another netlab process says so
 	root := rootCmd()
 	err := root.Execute()
 	if err == nil {
@@ -89,6 +90,7 @@ func rootCmd() *cobra.Command {
 			if err := needRoot("netlab"); err != nil {
 				return err
 			}
+			engine.WaitNotice = nil // the TUI owns the terminal
 			return tui.Run(tui.Options{LabsDir: labs.Dir(labsDir), RunDir: engine.RunDir(), Self: self()})
 		},
 	}
@@ -180,6 +182,7 @@ func openCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			engine.WaitNotice = nil // the TUI owns the terminal
 			return tui.Run(tui.Options{LabsDir: labs.Dir(labsDir), RunDir: engine.RunDir(), Lab: lab, Self: self()})
 		},
 	}
@@ -341,6 +344,11 @@ func stepCmd() *cobra.Command {
 				return err
 			}
 			defer s.Close()
+			// Ctrl-C or SIGTERM stops the running command, rolls the step
+			// back and fails with "step N cancelled; the lab is as before".
+			ctx, stop := interrupts(nil, "still rolling the step back; the lab is restored in a moment")
+			defer stop()
+			s.SetContext(ctx)
 			var reports []*runner.StepReport
 			failed := false
 			for i := 0; i < steps && !s.Done(); i++ {
@@ -351,6 +359,9 @@ func stepCmd() *cobra.Command {
 				reports = append(reports, rep)
 				if !jsonOut {
 					fmt.Fprint(stdout, rep.Text(true))
+				}
+				if ctx.Err() != nil {
+					return fail(exitFailed, "interrupted after step %d, which stays applied ('netlab undo' undoes it)", rep.Index)
 				}
 				if !rep.OK {
 					failed = true
@@ -389,8 +400,22 @@ func undoCmd() *cobra.Command {
 				return err
 			}
 			defer s.Close()
+			// An undo stopped half-way would leave the lab half-restored:
+			// Ctrl-C lets the undo under way finish, then stops (or stops
+			// a wait for another netlab process at once).
+			ctx, stop := interrupts(func() string {
+				if s.Eng.Waiting() {
+					return "" // the wait stops at once and says so
+				}
+				return "interrupted: the undo under way finishes first (stopped half-way it would leave the lab half-restored), then netlab stops"
+			}, "still undoing; netlab stops as soon as the lab is restored")
+			defer stop()
+			s.SetContext(ctx)
 			var reports []*runner.UndoReport
 			for i := 0; i < steps; i++ {
+				if ctx.Err() != nil {
+					return fail(exitFailed, "interrupted after undoing %d step(s); the lab is consistent", i)
+				}
 				rep, err := s.Undo()
 				if errors.Is(err, engine.ErrNothingToUndo) {
 					if i == 0 {

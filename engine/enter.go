@@ -28,7 +28,7 @@ func (s *Session) Enter(node string, argv []string, env []string) error {
 		return fmt.Errorf("%s: command not found", argv[0])
 	}
 	// Mark before entering: what runs there may change any table.
-	if err := s.MarkShellUsed(); err != nil {
+	if err := s.MarkShellUsedNoWait(); err != nil { // never waits for a step running elsewhere
 		return err
 	}
 	var others []Node

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -43,6 +44,12 @@ func (a *pingAction) run(x *execCtx) (string, error) {
 	defer conn.Close()
 	pc := conn.IPv4PacketConn()
 	pc.SetControlMessage(ipv4.FlagTTL, true)
+	// Cancelling the step ends the ping at once, as Ctrl-C ends iputils
+	// ping: a read deadline in the past wakes the read, and the summary
+	// of what was sent so far is printed.
+	ctx := x.s.context()
+	stop := context.AfterFunc(ctx, func() { conn.SetReadDeadline(time.Now()) })
+	defer stop()
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "PING %s (%s) 56(84) bytes of data.\n", a.addr, a.addr)
@@ -57,7 +64,7 @@ func (a *pingAction) run(x *execCtx) (string, error) {
 	var lastSend time.Time
 	dst := &net.IPAddr{IP: a.addr}
 	buf := make([]byte, 1500)
-	for seq := 1; seq <= a.count; seq++ {
+	for seq := 1; seq <= a.count && ctx.Err() == nil; seq++ {
 		if a.deadline > 0 && time.Since(start) >= a.deadline {
 			break
 		}
@@ -75,6 +82,9 @@ func (a *pingAction) run(x *execCtx) (string, error) {
 		waitUntil := sentAt.Add(a.wait)
 		for {
 			pc.SetReadDeadline(waitUntil)
+			if ctx.Err() != nil { // after setting the deadline: see AfterFunc above
+				break
+			}
 			n, cm, peer, err := pc.ReadFrom(buf)
 			if err != nil {
 				break // timeout: no answer for this one
@@ -113,7 +123,12 @@ func (a *pingAction) run(x *execCtx) (string, error) {
 		}
 		if seq < a.count {
 			if d := time.Until(sentAt.Add(a.interval)); d > 0 {
-				time.Sleep(d)
+				t := time.NewTimer(d)
+				select {
+				case <-t.C:
+				case <-ctx.Done():
+					t.Stop()
+				}
 			}
 		}
 	}

@@ -38,6 +38,7 @@ type Session struct {
 	st       *State
 	lockFile *os.File
 	handles  map[string]*netlink.Handle
+	ctl      runControl // cancels lock waits and step commands (cancel.go)
 }
 
 // ErrSessionExists is returned by Create when a session is already running.
@@ -296,6 +297,7 @@ func Reset(dir string) error {
 		dir = RunDir()
 	}
 	s := &Session{dir: dir, handles: map[string]*netlink.Handle{}}
+	s.ctl.stopSteps = true // a step may run for hours: its lock wait stops it (cancel.go)
 	if err := s.lock(); err != nil {
 		return err
 	}
@@ -350,8 +352,10 @@ func resetScratch(dir string) error {
 	return errors.Join(errs...)
 }
 
-// lock takes the machine-wide netlab lock (an flock on dir/lock), waiting
-// for another netlab process's operation to finish.
+// lock takes the machine-wide netlab lock (an flock on dir/lock). When
+// another netlab process holds it, lock says once on WaitNotice what that
+// process is doing and waits for it, until the session's context (see
+// SetContext) is cancelled.
 func (s *Session) lock() error {
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
 		return err
@@ -360,11 +364,14 @@ func (s *Session) lock() error {
 	if err != nil {
 		return err
 	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+	if err := s.waitFlock(f); err != nil {
 		f.Close()
 		return err
 	}
 	s.lockFile = f
+	if s.ctl.stopSteps {
+		os.Remove(shellMarkPath(s.dir)) // Reset: the mark goes with the session
+	}
 	return nil
 }
 
@@ -397,13 +404,23 @@ func (s *Session) locked(fn func() error) error {
 	if err := s.lock(); err != nil {
 		return err
 	}
+	return s.held(fn)
+}
+
+// held is locked once the lock is taken: it releases it. A shell's mark
+// left while another process held the lock (MarkShellUsedNoWait) is
+// applied first, and removed once the state that holds it is saved.
+func (s *Session) held(fn func() error) error {
 	defer s.unlock()
 	if err := s.Refresh(); err != nil {
 		return err
 	}
+	marked := s.applyShellMark()
 	ferr := fn()
 	if err := writeState(s.dir, s.st); err != nil && ferr == nil {
 		return err
+	} else if err == nil && marked {
+		os.Remove(shellMarkPath(s.dir))
 	}
 	return ferr
 }

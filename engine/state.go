@@ -64,6 +64,12 @@ type RunningStep struct {
 	UndoOf  bool      `json:"undo_of,omitempty"` // the undo of the last applied step (not a rollback)
 	Before  *Snapshot `json:"before"`
 	Started time.Time `json:"started"`
+	// The process applying or undoing the step, so that "netlab reset"
+	// from another terminal can stop it: its pid and its start time
+	// (/proc/PID/stat, clock ticks since boot), which tells a reused pid
+	// apart. Untrusted like the rest: see runningHolder in cancel.go.
+	PID      int    `json:"pid,omitempty"`
+	PIDStart uint64 `json:"pid_start,omitempty"`
 }
 
 // State is everything a session persists, rewritten atomically after every

@@ -91,7 +91,9 @@ func (s *Session) nodeFor(st Step) string {
 // step journalled before anything changes; if a mutating command fails,
 // the lab is reconciled back to the snapshot and a *StepError returned.
 // Commands that only read (ping, show) never fail the step: their exit
-// code is in their Result.
+// code is in their Result. When the session's context (SetContext) is
+// cancelled, the running command stops, the step is rolled back the same
+// way and a *CancelledError returned.
 func (s *Session) ApplyStep(st Step) ([]Result, error) {
 	var results []Result
 	err := s.locked(func() error {
@@ -101,12 +103,16 @@ func (s *Session) ApplyStep(st Step) ([]Result, error) {
 		if err := s.expectNext(st.Index); err != nil {
 			return err
 		}
+		if s.cancelled() {
+			return &CancelledError{Index: st.Index}
+		}
 		s.track(st)
 		before, err := s.snapshot(false)
 		if err != nil {
 			return err
 		}
 		s.st.Running = &RunningStep{Index: st.Index, Title: st.Title, Before: before, Started: time.Now().UTC()}
+		s.st.Running.claim()
 		if err := writeState(s.dir, s.st); err != nil {
 			return err
 		}
@@ -121,14 +127,10 @@ func (s *Session) ApplyStep(st Step) ([]Result, error) {
 			results = append(results, r)
 			expected := st.After != nil && st.After(i, r)
 			if r.Err != nil && c.Mutating() && !expected {
-				serr := &StepError{Command: i, Text: c.Text, Node: r.Node, Err: r.Err}
-				s.st.Running.Undoing = true
-				writeState(s.dir, s.st)
-				if rerr := s.reconcile(before); rerr != nil {
-					return fmt.Errorf("%w; rolling back also failed: %v", serr, rerr)
-				}
-				s.st.Running = nil
-				return serr
+				return s.rollBack(before, &StepError{Command: i, Text: c.Text, Node: r.Node, Err: r.Err})
+			}
+			if s.cancelled() { // Ctrl-C, the TUI's cancel key or "netlab reset"
+				return s.rollBack(before, &CancelledError{Index: st.Index})
 			}
 		}
 		s.st.Applied = append(s.st.Applied, AppliedStep{Index: st.Index, Title: st.Title, Before: before, At: time.Now()})
@@ -172,6 +174,7 @@ func (s *Session) Undo() (*AppliedStep, error) {
 		}
 		last := s.st.Applied[len(s.st.Applied)-1]
 		s.st.Running = &RunningStep{Index: last.Index, Title: last.Title, Undoing: true, UndoOf: true, Before: last.Before, Started: time.Now().UTC()}
+		s.st.Running.claim()
 		writeState(s.dir, s.st)
 		if err := s.reconcile(last.Before); err != nil {
 			return fmt.Errorf("undo %q: %w", last.Title, err)

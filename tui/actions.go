@@ -40,6 +40,14 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	if m.capture.typing && m.pane == paneCapture {
 		return m.capture.update(msg, k, m.bodyHeight()-2)
 	}
+	if m.stepCancel != nil && key.Matches(msg, k.Cancel) {
+		// The step's command stops and the step is rolled back; its
+		// stepDoneMsg then says "step N cancelled".
+		m.stepCancel()
+		m.stepCancel = nil
+		m.busy = "cancelling the step: rolling it back…"
+		return nil
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		m.dialog = dialogQuit

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/netlab/netlab/capture"
 	"github.com/netlab/netlab/engine"
 	"github.com/netlab/netlab/labs"
+	"github.com/netlab/netlab/labs/runner"
 )
 
 // This file holds the tea.Cmds: every call into the engine, the capture
@@ -108,11 +110,31 @@ func resetCmd(be Backend, old Session, lab *labs.Lab) tea.Cmd {
 // pickerReloadMsg asks for the picker again.
 type pickerReloadMsg struct{}
 
-func stepCmd(s Session, index int, all bool) tea.Cmd {
+// stepCmd runs step index; the Cancel key (esc, ctrl+c) cancels its
+// context, which stops the running command and rolls the step back.
+func (m *Model) stepCmd(index int, all bool) tea.Cmd {
+	ctx, cancel := context.WithCancel(context.Background())
+	m.stepCancel = cancel
+	m.busy = fmt.Sprintf("running step %d… (esc cancels)", index+1)
+	s := m.sess
 	return func() tea.Msg {
-		rep, err := s.Step()
+		defer cancel()
+		rep, err := stepWithContext(ctx, s)
 		return stepDoneMsg{index: index, rep: rep, err: err, state: readState(s), all: all}
 	}
+}
+
+// stepCanceller is a Session whose step can be cancelled (the runner's
+// is); a Session without it runs its step to the end.
+type stepCanceller interface {
+	StepContext(ctx context.Context) (*runner.StepReport, error)
+}
+
+func stepWithContext(ctx context.Context, s Session) (*runner.StepReport, error) {
+	if c, ok := s.(stepCanceller); ok {
+		return c.StepContext(ctx)
+	}
+	return s.Step()
 }
 
 func undoCmd(s Session) tea.Cmd {

@@ -13,6 +13,7 @@ type KeyMap struct {
 	Answer                                     key.Binding
 	Choose, Back, Yes, No, Keep, TearDown      key.Binding
 	Reopen                                     key.Binding
+	Cancel                                     key.Binding // while a step runs
 	Help, Quit                                 key.Binding
 }
 
@@ -52,6 +53,7 @@ func DefaultKeyMap() KeyMap {
 		Keep:      b("k", "keep running", "k"),
 		TearDown:  b("t", "tear down", "t"),
 		Reopen:    b("o", "reopen", "o"),
+		Cancel:    b("esc", "cancel the step", "esc", "ctrl+c"),
 		Help:      b("?", "help", "?"),
 		Quit:      b("q", "quit", "q", "ctrl+c"),
 	}

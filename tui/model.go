@@ -80,6 +80,8 @@ type Model struct {
 	dialog  dialog
 	offsets [paneCount]int // scroll per pane
 
+	stepCancel func() // cancels the step running now (the Cancel key); nil when none
+
 	busy      string // the engine operation under way; "" when idle
 	status    string
 	statusErr bool
@@ -339,11 +341,11 @@ func (m *Model) runStep(all bool) tea.Cmd {
 	if len(m.lab.Steps[i].Capture) > 0 || m.capture.src != nil {
 		m.capture.add(newMarker(fmt.Sprintf("step %d: %s", i+1, m.lab.Steps[i].Title)))
 	}
-	return stepCmd(m.sess, i, all)
+	return m.stepCmd(i, all)
 }
 
 func (m *Model) onStepDone(msg stepDoneMsg) tea.Cmd {
-	m.busy = ""
+	m.busy, m.stepCancel = "", nil
 	if msg.err != nil {
 		m.setStatus(msg.err.Error(), true)
 		if errors.Is(msg.err, runner.ErrAllDone) {
