@@ -1,7 +1,6 @@
 package tui
 
 import (
-
 	"github.com/netlab/netlab/engine"
 )
 

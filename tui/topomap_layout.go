@@ -157,7 +157,7 @@ func infoLines(tn *tNode) (lines []string, marks []string) {
 		if tn.top {
 			lines = append(lines, text)
 		} else {
-			lines = append(lines, strings.TrimSuffix(strings.Fields(text+" ")[0]+" via "+r.Gw, " "))
+			lines = append(lines, strings.TrimSuffix(strings.Fields(text + " ")[0]+" via "+r.Gw, " "))
 		}
 		marks = append(marks, "route "+r.Text)
 	}
@@ -220,8 +220,8 @@ type mapBox struct {
 
 // row is one line of a box's content, drawn from x 2.
 type boxRow struct {
-	segs []seg
-	port *tIf // a ● at the row's start (or end when right)
+	segs  []seg
+	port  *tIf // a ● at the row's start (or end when right)
 	right bool
 	label bool // does not widen the box
 }
