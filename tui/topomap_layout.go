@@ -157,7 +157,7 @@ func infoLines(tn *tNode) (lines []string, marks []string) {
 		if tn.top {
 			lines = append(lines, text)
 		} else {
-			lines = append(lines, strings.TrimSuffix(strings.Fields(text + " ")[0]+" via "+r.Gw, " "))
+			lines = append(lines, r.Dst+" via "+r.Gw) // the device is the box's only cable
 		}
 		marks = append(marks, "route "+r.Text)
 	}
@@ -550,6 +550,9 @@ func hostGroup(tns []*tNode, w int, mk topoMarks, across bool) []*mapBox {
 			default:
 				rows = append(rows, ifRows(f, mk, false)...)
 			}
+		}
+		for i := range rows {
+			rows[i].label = false // a host's labels are known now: they may widen it
 		}
 		var inner *innerRow
 		if len(brs)+len(downs) > 0 {

@@ -237,6 +237,13 @@ func TestTopoMapMultiHost(t *testing.T) {
 			t.Errorf("namespace c%d missing:\n%s", i, out)
 		}
 	}
+	// side by side, the tunnel's two ends are joined by a dashed line
+	s := multiHostSnap()
+	s.Order = []string{"hostA", "hostB", "c1"}
+	out = plainMap(s, 120, topoMarks{})
+	if !strings.Contains(out, "vx42 vxlan 42 ●┄┼┄┄┼┄● vx42 vxlan 42") {
+		t.Errorf("the tunnel between neighbouring hosts is not drawn:\n%s", out)
+	}
 }
 
 // TestTopologyPaneGolden is the Topology pane in the TUI after a step, at
