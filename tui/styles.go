@@ -32,7 +32,7 @@ type styles struct {
 
 	// the drawn topology: box lines, info lines, cables, tunnels, what the
 	// last step changed, a followed packet's hops
-	TopoBorder, TopoInfo, TopoDown, TopoCable, TopoTunnel, TopoChanged, TopoHop lipgloss.Style
+	TopoBorder, TopoInfo, TopoDown, TopoCable, TopoTunnel, TopoChanged, TopoHop, TopoHopNow lipgloss.Style
 }
 
 // newStyles builds the styles; noColor (NO_COLOR, or tests) keeps only
@@ -99,7 +99,8 @@ func newStyles(noColor bool) *styles {
 	s.TopoCable = c(base, "11")
 	s.TopoTunnel = c(base, "13")
 	s.TopoChanged = c(base.Bold(true).Reverse(true), "11")
-	s.TopoHop = c(base.Bold(true).Reverse(true), "14")
+	s.TopoHop = c(base.Bold(true), "14")
+	s.TopoHopNow = c(base.Bold(true).Reverse(true), "14")
 	return s
 }
 
@@ -128,6 +129,8 @@ func (s *styles) topo(t topoStyle) lipgloss.Style {
 		return s.TopoChanged
 	case tsHop:
 		return s.TopoHop
+	case tsHopNow:
+		return s.TopoHopNow
 	}
 	return lipgloss.NewStyle()
 }

@@ -22,6 +22,7 @@ const (
 	tsTunnel            // tunnels between hosts
 	tsChanged           // what the last step changed
 	tsHop               // a followed packet's hop
+	tsHopNow            // the hop the student is at
 )
 
 // Line directions a cell connects to; dash marks a tunnel.
@@ -92,7 +93,8 @@ func cleanRunes(s string) []rune {
 
 // singleCell allows the non-ASCII runes the map writes itself.
 func singleCell(r rune) bool {
-	return strings.ContainsRune("●○·…─│⇄→←①②③④⑤⑥⑦⑧⑨⑩", r) || (r < 0x2000 && unicode.IsLetter(r) && r < 0x300)
+	return strings.ContainsRune("●○·…─│⇄→←▶", r) || (r >= 0x2460 && r <= 0x2473) || // ① to ⑳
+		(unicode.IsLetter(r) && r < 0x300)
 }
 
 // line draws a horizontal or vertical segment; cells holding text keep it.

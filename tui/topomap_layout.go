@@ -43,12 +43,15 @@ type tNode struct {
 // changed; hops numbers the interfaces a followed packet crossed.
 type topoMarks struct {
 	changed map[string]bool
-	hops    map[string][]int
+	hops    map[string][]int // "node/iface" -> hop numbers from 1
+	cur     int              // the hop the student is at
 }
 
 func (mk topoMarks) ifStyle(f *tIf) topoStyle {
-	switch {
-	case len(mk.hops[f.key()]) > 0:
+	switch h := mk.hops[f.key()]; {
+	case containsInt(h, mk.cur):
+		return tsHopNow
+	case len(h) > 0:
 		return tsHop
 	case mk.changed[f.key()]:
 		return tsChanged
@@ -201,7 +204,15 @@ func ifText(f *tIf) string {
 	return s
 }
 
-func bullet(f *tIf) rune {
+// bullet is an interface's port: its hop number when a followed packet
+// crossed it (the current hop's if it is one of them), else ● or ○.
+func (mk topoMarks) bullet(f *tIf) rune {
+	if h := mk.hops[f.key()]; len(h) > 0 {
+		if containsInt(h, mk.cur) {
+			return circled(mk.cur)
+		}
+		return circled(h[0])
+	}
 	if f.l.Up {
 		return '●'
 	}
@@ -286,7 +297,7 @@ func drawBox(tn *tNode, title string, rows []boxRow, inner *innerRow, maxW int, 
 			}
 		}
 		if r.port != nil && !r.right {
-			b.c.put(x, y, bullet(r.port), portStyle(r.port, mk))
+			b.c.put(x, y, mk.bullet(r.port), portStyle(r.port, mk))
 			b.ports[r.port] = [2]int{x, y}
 			x += 2
 		}
@@ -300,7 +311,7 @@ func drawBox(tn *tNode, title string, rows []boxRow, inner *innerRow, maxW int, 
 		if r.port != nil && r.right {
 			px := w - 3
 			b.c.put(px-1, y, ' ', tsPlain)
-			b.c.put(px, y, bullet(r.port), portStyle(r.port, mk))
+			b.c.put(px, y, mk.bullet(r.port), portStyle(r.port, mk))
 			b.ports[r.port] = [2]int{px, y}
 		}
 	}
@@ -308,6 +319,14 @@ func drawBox(tn *tNode, title string, rows []boxRow, inner *innerRow, maxW int, 
 		inner.draw(b, 2, 1+len(rows), mk)
 	}
 	return b
+}
+
+// circled is hop n's mark: ① to ⑳, then *.
+func circled(n int) rune {
+	if n >= 1 && n <= 20 {
+		return rune(0x2460 + n - 1)
+	}
+	return '*'
 }
 
 func portStyle(f *tIf, mk topoMarks) topoStyle {
@@ -373,7 +392,7 @@ func newInnerRow(tn *tNode, brs []*tIf, ports map[string][]*tIf, down []*tIf, mk
 		if len(br.addrs) > 0 {
 			title += " · " + strings.Join(br.addrs, " ")
 		}
-		it.w = max(len(cleanRunes(title))+6, pw+2, 12)
+		it.w = max(len(cleanRunes(title))+8, pw+2, 12)
 		it.h = 3 + len(it.extra)
 		if len(it.ports) == 0 {
 			it.h = 3
@@ -410,7 +429,7 @@ func (ir *innerRow) draw(b *mapBox, x0, y0 int, mk topoMarks) {
 	for _, it := range ir.items {
 		if it.br == nil {
 			f := it.ports[0]
-			c.put(x, y0, bullet(f), portStyle(f, mk))
+			c.put(x, y0, mk.bullet(f), portStyle(f, mk))
 			b.ports[f] = [2]int{x, y0}
 			n := c.text(x+2, y0, ifText(f), mk.ifStyle(f), b.w-2-(x+2))
 			if len(f.addrs) > 0 {
@@ -426,14 +445,18 @@ func (ir *innerRow) draw(b *mapBox, x0, y0 int, mk topoMarks) {
 		c.box(x, y0, w, it.h, tsBorder)
 		br := it.br
 		st := mk.ifStyle(br)
+		// the bridge is an interface of the host too: a port in its title
 		c.put(x+1, y0, '─', tsBorder)
 		c.put(x+2, y0, ' ', tsPlain)
-		n := c.text(x+3, y0, br.l.Name, st, w-5)
+		c.put(x+3, y0, mk.bullet(br), portStyle(br, mk))
+		b.ports[br] = [2]int{x + 3, y0}
+		c.put(x+4, y0, ' ', tsPlain)
+		n := c.text(x+5, y0, br.l.Name, st, w-7)
 		rest := " · bridge"
 		if len(br.addrs) > 0 {
 			rest += " · " + strings.Join(br.addrs, " ")
 		}
-		n += c.text(x+3+n, y0, rest+" ", tsAddr, w-5-n)
+		n += c.text(x+5+n, y0, rest+" ", tsAddr, w-7-n)
 		if len(it.ports) == 0 {
 			c.text(x+2, y0+1, "no ports", tsInfo, w-4)
 		}
@@ -442,7 +465,7 @@ func (ir *innerRow) draw(b *mapBox, x0, y0 int, mk topoMarks) {
 			if px >= x+w-2 {
 				break
 			}
-			c.put(px, y0+1, bullet(p), portStyle(p, mk))
+			c.put(px, y0+1, mk.bullet(p), portStyle(p, mk))
 			b.ports[p] = [2]int{px, y0 + 1}
 			px += 2 + c.text(px+2, y0+1, p.l.Name, mk.ifStyle(p), x+w-2-(px+2)) + 2
 		}
@@ -769,4 +792,13 @@ func kidBox(k *tNode, first *tIf, w int, mk topoMarks) *mapBox {
 		rows = append(rows, boxRow{segs: []seg{{"empty", tsInfo}}})
 	}
 	return drawBox(k, "", rows, nil, w, mk)
+}
+
+func containsInt(xs []int, x int) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
 }

@@ -90,15 +90,6 @@ func TestTopoSnapshotsFromKernel(t *testing.T) {
 	}
 }
 
-func containsInt(xs []int, x int) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
-}
-
 // loadTopoSnap reads a stored snapshot of the bridge lab.
 func loadTopoSnap(t testing.TB, step int) *engine.Snapshot {
 	t.Helper()
