@@ -116,8 +116,12 @@ func buildTopo(snap *engine.Snapshot) []*tNode {
 	return tops
 }
 
-// peerName is how an undrawn cable is named: "node:iface".
+// peerName is how an undrawn cable is named: "node:iface", or "iface"
+// when both ends are in the same box.
 func peerName(f *tIf) string {
+	if f.peer != nil && f.peer.node == f.node {
+		return f.peer.l.Name
+	}
 	if f.peer != nil {
 		return f.peer.node + ":" + f.peer.l.Name
 	}
@@ -338,8 +342,8 @@ func portStyle(f *tIf, mk topoMarks) topoStyle {
 }
 
 // ifRows is an interface's rows: ● name addresses, then a label naming
-// the other end of a cable that is not drawn.
-func ifRows(f *tIf, mk topoMarks, addrBelow bool) []boxRow {
+// the other end of a cable that is not drawn (on the same row if inline).
+func ifRows(f *tIf, mk topoMarks, addrBelow, inline bool) []boxRow {
 	st := mk.ifStyle(f)
 	r := boxRow{port: f, segs: []seg{{ifText(f), st}}}
 	out := []boxRow{r}
@@ -350,7 +354,11 @@ func ifRows(f *tIf, mk topoMarks, addrBelow bool) []boxRow {
 	} else if len(f.addrs) > 0 {
 		out[0].segs = append(out[0].segs, seg{" " + strings.Join(f.addrs, " "), tsAddr})
 	}
-	out = append(out, cableLabel(f)...)
+	if l := cableLabel(f); len(l) > 0 && inline {
+		out[0].segs = append(out[0].segs, seg{" " + strings.TrimSpace(l[0].segs[0].s), tsInfo})
+	} else {
+		out = append(out, l...)
+	}
 	return out
 }
 
@@ -571,7 +579,7 @@ func hostGroup(tns []*tNode, w int, mk topoMarks, across bool) []*mapBox {
 				downs = append(downs, f)
 			case f.drawn:
 			default:
-				rows = append(rows, ifRows(f, mk, false)...)
+				rows = append(rows, ifRows(f, mk, false, true)...)
 			}
 		}
 		for i := range rows {
@@ -661,7 +669,7 @@ func drawGroup(c *canvas, boxes []*mapBox, y, w int, mk topoMarks) int {
 	}
 	var kids []*mapBox
 	var downs []down
-	cursor, row := 0, 0
+	cursor, row := 2, 0 // indented under their hosts
 	for _, hb := range boxes {
 		for _, k := range hb.tn.kids {
 			var from *tIf
@@ -778,7 +786,7 @@ func kidBox(k *tNode, first *tIf, w int, mk topoMarks) *mapBox {
 	ifs := append([]*tIf(nil), k.ifs...)
 	sort.SliceStable(ifs, func(i, j int) bool { return ifs[i] == first && ifs[j] != first })
 	for _, f := range ifs {
-		rows = append(rows, ifRows(f, mk, true)...)
+		rows = append(rows, ifRows(f, mk, true, false)...)
 	}
 	info, marks := infoLines(k)
 	for i, s := range info {

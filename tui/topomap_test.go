@@ -277,3 +277,31 @@ func TestTopologyPaneGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestTopologyPaneFitsEveryStep: at 80x24 and 120x36 the Topology pane
+// shows the bridge lab's whole map after setup and after every step,
+// without scrolling, and with no line wider than the terminal.
+func TestTopologyPaneFitsEveryStep(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 36}} {
+		for step := 0; step <= bridgeSteps; step++ {
+			t.Run(fmt.Sprintf("%dx%d-step%02d", size[0], size[1], step), func(t *testing.T) {
+				m := New(Options{}, &fakeBackend{}, false)
+				m.ctx.width, m.ctx.height = size[0], size[1]
+				m.pane, m.snap = paneTopology, loadTopoSnap(t, step)
+				out := m.paneView(size[0], m.bodyHeight())
+				plain := ansi.Strip(out)
+				if strings.Contains(plain, "more lines") {
+					t.Errorf("the map does not fit, it scrolls:\n%s", plain)
+				}
+				if !strings.Contains(plain, "● up  ○ down") || !strings.Contains(plain, "┌── host") {
+					t.Errorf("the map is cut:\n%s", plain)
+				}
+				for i, l := range strings.Split(out, "\n") {
+					if lw := ansi.StringWidth(l); lw != size[0] {
+						t.Errorf("line %d is %d cells, want %d", i, lw, size[0])
+					}
+				}
+			})
+		}
+	}
+}
