@@ -17,26 +17,3 @@ func topologyLines(st *styles, snap *engine.Snapshot, err error, w int, cs chang
 	out := topoMap(st, snap, w, marksOf(cs))
 	return append(out, "", topoLegend(st, w))
 }
-
-func nodeRole(name string, n *engine.NodeSnap) string {
-	switch {
-	case n.Kind == engine.KindNetns && n.Parent != "":
-		return "(network namespace on " + n.Parent + ")"
-	case n.Kind == engine.KindNetns:
-		return "(network namespace)"
-	case name == "internet":
-		return "(the outside network)"
-	case name == "host":
-		return "(lab host: stands in for your machine)"
-	}
-	return "(lab host)"
-}
-
-func hasRealAddr(l engine.LinkSnap) bool {
-	for _, a := range l.Addrs {
-		if a.CIDR != "127.0.0.1/8" && a.CIDR != "::1/128" {
-			return true
-		}
-	}
-	return false
-}

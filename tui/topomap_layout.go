@@ -669,7 +669,7 @@ func drawGroup(c *canvas, boxes []*mapBox, y, w int, mk topoMarks) int {
 	}
 	var kids []*mapBox
 	var downs []down
-	cursor, row := 2, 0 // indented under their hosts
+	cursor, row, inRow := 2, 0, 0 // indented under their hosts
 	for _, hb := range boxes {
 		for _, k := range hb.tn.kids {
 			var from *tIf
@@ -689,11 +689,13 @@ func drawGroup(c *canvas, boxes []*mapBox, y, w int, mk topoMarks) int {
 				}
 			}
 			kb := kidBox(k, to, w, mk) // measured without labels
-			if cursor > 0 && cursor+kb.w > w {
-				row++
-				cursor = 0
+			if inRow > 0 && cursor+kb.w > w {
+				row, cursor, inRow = row+1, 0, 0
 			}
 			x := cursor
+			if x+kb.w > w {
+				x = 0 // too wide to indent
+			}
 			if from != nil && row == 0 && fromAt[0]-2 > x && fromAt[0]-2+kb.w <= w {
 				x = fromAt[0] - 2
 			}
@@ -704,7 +706,7 @@ func drawGroup(c *canvas, boxes []*mapBox, y, w int, mk topoMarks) int {
 			}
 			kb = kidBox(k, to, w, mk)
 			kb.x, kb.row = x, row
-			cursor = x + kb.w + 1
+			cursor, inRow = x+kb.w+1, inRow+1
 			kids = append(kids, kb)
 		}
 	}

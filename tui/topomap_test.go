@@ -305,3 +305,22 @@ func TestTopologyPaneFitsEveryStep(t *testing.T) {
 		}
 	}
 }
+
+// TestTopoMapWideNamespace: a namespace nearly as wide as the pane still
+// sits in the first row under its host, with its cable drawn (it used to
+// be pushed to a second row, where no cable reaches).
+func TestTopoMapWideNamespace(t *testing.T) {
+	long := strings.Repeat("x", 56)
+	snap := &engine.Snapshot{Order: []string{"host", "wide"}, Nodes: map[string]*engine.NodeSnap{
+		"host": {Kind: engine.KindHost, Links: []engine.LinkSnap{
+			{Name: "h0", Kind: "veth", Up: true, Peer: "wide/" + long}}},
+		"wide": {Kind: engine.KindNetns, Parent: "host", Links: []engine.LinkSnap{
+			{Name: long, Kind: "veth", Up: true, Peer: "host/h0"}}},
+	}}
+	for _, w := range []int{60, 80} {
+		out := plainMap(snap, w, topoMarks{})
+		if !strings.Contains(out, "┼ wide") || strings.Contains(out, "─ host:h0") {
+			t.Errorf("%d columns: the namespace's cable is not drawn:\n%s", w, out)
+		}
+	}
+}
