@@ -137,9 +137,9 @@ func (f *followModel) update(msg tea.KeyMsg, k KeyMap) bool {
 	switch {
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Follow), key.Matches(msg, k.Quit):
 		return true
-	case key.Matches(msg, k.Next):
+	case key.Matches(msg, k.HopNext):
 		f.pos = min(f.pos+1, max(len(f.hops)-1, 0))
-	case key.Matches(msg, k.Prev):
+	case key.Matches(msg, k.HopPrev):
 		f.pos = max(f.pos-1, 0)
 	}
 	return false

@@ -14,6 +14,8 @@ type KeyMap struct {
 	Choose, Back, Yes, No, Keep, TearDown      key.Binding
 	Reopen                                     key.Binding
 	Help, Quit                                 key.Binding
+
+	HopPrev, HopNext key.Binding // follow a packet: step along its path (topology helper)
 }
 
 // DefaultKeyMap returns netlab's keys.
@@ -54,6 +56,9 @@ func DefaultKeyMap() KeyMap {
 		Reopen:    b("o", "reopen", "o"),
 		Help:      b("?", "help", "?"),
 		Quit:      b("q", "quit", "q", "ctrl+c"),
+
+		HopPrev: b("←", "previous hop", "left", "p"), // follow a packet (topology helper)
+		HopNext: b("→", "next hop", "right", "n"),
 	}
 }
 

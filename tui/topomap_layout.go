@@ -233,7 +233,7 @@ type mapBox struct {
 	row   int             // kids: which row of namespaces
 }
 
-// row is one line of a box's content, drawn from x 2.
+// boxRow is one line of a box's content, drawn from x 2.
 type boxRow struct {
 	segs  []seg
 	port  *tIf // a ● at the row's start (or end when right)

@@ -147,7 +147,7 @@ func (m *Model) shortHelp() []key.Binding {
 	case dialogNodes:
 		return []key.Binding{k.Up, k.Down, k.Choose, k.Back}
 	case dialogFollow:
-		return []key.Binding{k.Prev, k.Next, k.Back}
+		return []key.Binding{k.HopPrev, k.HopNext, k.Back}
 	case dialogIfaces:
 		return []key.Binding{k.Up, k.Down, k.Pause, k.Back}
 	}
