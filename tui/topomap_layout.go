@@ -89,7 +89,9 @@ func buildTopo(snap *engine.Snapshot) []*tNode {
 	}
 	var tops []*tNode
 	for _, tn := range order {
-		if p := nodes[tn.n.Parent]; tn.n.Kind == engine.KindNetns && p != nil && tn.n.Parent != tn.name {
+		// a namespace sits under the host that made it; one whose parent is
+		// missing or not a host (a state file may say anything) stands alone
+		if p := nodes[tn.n.Parent]; tn.n.Kind == engine.KindNetns && p != nil && p.n.Kind != engine.KindNetns {
 			p.kids = append(p.kids, tn)
 		} else {
 			tn.top = true

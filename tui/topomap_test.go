@@ -324,3 +324,14 @@ func TestTopoMapWideNamespace(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkTopoMap is the cost of drawing the bridge lab's map in colour,
+// which the Topology pane does on every redraw.
+func BenchmarkTopoMap(b *testing.B) {
+	snap := loadTopoSnap(b, 13)
+	st := newStyles(false)
+	mk := marksOf(changeSet{set: true, changes: []engine.Change{{Node: "ns02", Kind: "link", Op: "+", New: "veth02 veth up"}}})
+	for b.Loop() {
+		topoMap(st, snap, 120, mk)
+	}
+}
