@@ -240,7 +240,6 @@ type boxRow struct {
 	segs  []seg
 	port  *tIf // a ● at the row's start (or end when right)
 	right bool
-	label bool // does not widen the box
 }
 
 type seg struct {
@@ -264,9 +263,7 @@ func rowWidth(r boxRow) int {
 func drawBox(tn *tNode, title string, rows []boxRow, inner *innerRow, maxW int, mk topoMarks) *mapBox {
 	iw := len(cleanRunes(tn.name)) + 3
 	for _, r := range rows {
-		if !r.label {
-			iw = max(iw, rowWidth(r))
-		}
+		iw = max(iw, rowWidth(r))
 	}
 	if inner != nil {
 		iw = max(iw, inner.w)
@@ -372,14 +369,15 @@ func cableLabel(f *tIf) []boxRow {
 	if f.tun {
 		what = "⇄ tunnel to "
 	}
-	return []boxRow{{segs: []seg{{"  " + what + peerName(f), tsInfo}}, label: true}}
+	return []boxRow{{segs: []seg{{"  " + what + peerName(f), tsInfo}}}}
 }
 
 // innerRow is the bottom row of a host box: its bridges (boxes with their
 // ports on the edge) and the interfaces cabled down to its namespaces.
 type innerRow struct {
-	items []innerItem
-	w, h  int
+	items   []innerItem
+	w, h    int
+	stacked bool // one item under the other
 }
 
 type innerItem struct {
@@ -389,41 +387,83 @@ type innerItem struct {
 	extra []boxRow // labels under a bridge's ports
 }
 
-func newInnerRow(tn *tNode, brs []*tIf, ports map[string][]*tIf, down []*tIf, mk topoMarks) *innerRow {
+func newInnerRow(tn *tNode, brs []*tIf, ports map[string][]*tIf, down []*tIf, maxIW int) *innerRow {
 	ir := &innerRow{}
 	for _, br := range brs {
 		it := innerItem{br: br, ports: ports[br.l.Name]}
 		pw := 0
 		for _, p := range it.ports {
 			pw += len(cleanRunes(p.l.Name)) + 4
-			it.extra = append(it.extra, undrawnPort(p)...)
 		}
 		title := br.l.Name + " · bridge"
 		if len(br.addrs) > 0 {
 			title += " · " + strings.Join(br.addrs, " ")
 		}
 		it.w = max(len(cleanRunes(title))+8, pw+2, 12)
-		it.h = 3 + len(it.extra)
-		if len(it.ports) == 0 {
-			it.h = 3
-		}
 		ir.items = append(ir.items, it)
 	}
 	for _, f := range down {
-		w := len(cleanRunes(ifText(f))) + 2
-		if len(f.addrs) > 0 {
-			w += 1 + len(cleanRunes(strings.Join(f.addrs, " ")))
-		}
-		ir.items = append(ir.items, innerItem{ports: []*tIf{f}, w: w, h: 1})
+		ir.items = append(ir.items, innerItem{ports: []*tIf{f}})
 	}
-	for i, it := range ir.items {
-		if i > 0 {
-			ir.w += 2
+	total := 0
+	for i := range ir.items {
+		if ir.items[i].br == nil {
+			ir.items[i].w = downItemWidth(ir.items[i].ports[0])
 		}
-		ir.w += it.w
-		ir.h = max(ir.h, it.h)
+		total += ir.items[i].w + 2
+	}
+	// too wide for one row: one item under the other, and only the last
+	// one's cables run down (the others would cross it), named instead
+	ir.stacked = total-2 > maxIW && len(ir.items) > 1
+	if ir.stacked {
+		for _, it := range ir.items[:len(ir.items)-1] {
+			for _, p := range it.ports {
+				if p.peer != nil && p.peer.node != tn.name {
+					p.drawn, p.peer.drawn = false, false
+				}
+			}
+		}
+	}
+	for i := range ir.items {
+		it := &ir.items[i]
+		if it.br == nil {
+			it.w, it.h = downItemWidth(it.ports[0]), 1
+		} else {
+			for _, p := range it.ports {
+				it.extra = append(it.extra, undrawnPort(p)...)
+			}
+			it.h = 3 + len(it.extra)
+		}
+		switch {
+		case ir.stacked:
+			ir.w = max(ir.w, it.w)
+			ir.h += it.h
+		default:
+			if i > 0 {
+				ir.w += 2
+			}
+			ir.w += it.w
+			ir.h = max(ir.h, it.h)
+		}
 	}
 	return ir
+}
+
+// downItemWidth is the width of an interface in the bottom row: ● name
+// addresses, and the other end when its cable is not drawn.
+func downItemWidth(f *tIf) int {
+	return len(cleanRunes(downItemText(f))) + 2
+}
+
+func downItemText(f *tIf) string {
+	s := ifText(f)
+	if len(f.addrs) > 0 {
+		s += " " + strings.Join(f.addrs, " ")
+	}
+	if !f.drawn {
+		s += " ─ " + peerName(f)
+	}
+	return s
 }
 
 func undrawnPort(p *tIf) []boxRow {
@@ -442,10 +482,10 @@ func (ir *innerRow) draw(b *mapBox, x0, y0 int, mk topoMarks) {
 			c.put(x, y0, mk.bullet(f), portStyle(f, mk))
 			b.ports[f] = [2]int{x, y0}
 			n := c.text(x+2, y0, ifText(f), mk.ifStyle(f), b.w-2-(x+2))
-			if len(f.addrs) > 0 {
-				c.text(x+2+n, y0, " "+strings.Join(f.addrs, " "), tsAddr, b.w-2-(x+2+n))
+			if rest := downItemText(f)[len(ifText(f)):]; rest != "" {
+				c.text(x+2+n, y0, rest, tsAddr, b.w-2-(x+2+n))
 			}
-			x += it.w + 2
+			x, y0 = ir.next(x, y0, it)
 			continue
 		}
 		w := min(it.w, b.w-2-x)
@@ -482,8 +522,17 @@ func (ir *innerRow) draw(b *mapBox, x0, y0 int, mk topoMarks) {
 		for i, e := range it.extra {
 			c.text(x+2, y0+2+i, e.segs[0].s, tsInfo, w-4)
 		}
-		x += it.w + 2
+		x, y0 = ir.next(x, y0, it)
 	}
+}
+
+// next is where the item after it goes: beside it, or under it when the
+// row is stacked.
+func (ir *innerRow) next(x, y int, it innerItem) (int, int) {
+	if ir.stacked {
+		return x, y + it.h
+	}
+	return x + it.w + 2, y
 }
 
 // layoutTopo draws the whole map w cells wide.
@@ -523,7 +572,7 @@ func hostGroup(tns []*tNode, w int, mk topoMarks, across bool) []*mapBox {
 	if across {
 		for i := 0; i+1 < len(tns); i++ {
 			for _, f := range tns[i].ifs {
-				if f.peer != nil && f.peer.node == tns[i+1].name {
+				if f.peer != nil && f.peer.node == tns[i+1].name && f.l.Master == "" && f.peer.l.Master == "" {
 					exts = append(exts, ext{f, f.peer})
 					f.drawn, f.peer.drawn = true, true
 				}
@@ -584,12 +633,9 @@ func hostGroup(tns []*tNode, w int, mk topoMarks, across bool) []*mapBox {
 				rows = append(rows, ifRows(f, mk, false, true)...)
 			}
 		}
-		for i := range rows {
-			rows[i].label = false // a host's labels are known now: they may widen it
-		}
 		var inner *innerRow
 		if len(brs)+len(downs) > 0 {
-			inner = newInnerRow(tn, brs, ports, downs, mk)
+			inner = newInnerRow(tn, brs, ports, downs, w-4)
 		}
 		b := drawBox(tn, hostTitle(tn), rows, inner, w, mk)
 		boxes = append(boxes, b)
@@ -671,46 +717,70 @@ func drawGroup(c *canvas, boxes []*mapBox, y, w int, mk topoMarks) int {
 	}
 	var kids []*mapBox
 	var downs []down
-	cursor, row, inRow := 2, 0, 0 // indented under their hosts
+	type kidPlan struct {
+		k      *tNode
+		from   *tIf   // the host's end of its drawn cable, if any
+		fromAt [2]int // absolute ● on the host
+		to     *tIf
+	}
+	var plans []kidPlan
 	for _, hb := range boxes {
+		var mine []kidPlan
 		for _, k := range hb.tn.kids {
-			var from *tIf
-			var fromAt [2]int
-			var to *tIf
+			pl := kidPlan{k: k}
 			for _, f := range k.ifs {
 				if f.peer != nil && !f.tun && f.peer.node == hb.tn.name {
-					if p, ok := hb.ports[f.peer]; ok {
-						from, fromAt, to = f.peer, [2]int{hb.x + p[0], y + p[1]}, f
+					if p, ok := hb.ports[f.peer]; ok && f.peer.drawn {
+						pl.from, pl.fromAt, pl.to = f.peer, [2]int{hb.x + p[0], y + p[1]}, f
 						break
 					}
 				}
 			}
 			for _, f := range k.ifs {
-				if f != to && f.peer != nil && !f.tun && f.peer.node == hb.tn.name {
+				if f != pl.to && f.peer != nil && !f.tun && f.peer.node == hb.tn.name {
 					f.drawn, f.peer.drawn = false, false // one cable per namespace is drawn
 				}
 			}
-			kb := kidBox(k, to, w, mk) // measured without labels
+			mine = append(mine, pl)
+		}
+		// cabled namespaces first, in the order of their ports, so that
+		// cables run straight down where they can
+		sort.SliceStable(mine, func(i, j int) bool {
+			a, b := mine[i], mine[j]
+			if (a.from != nil) != (b.from != nil) {
+				return a.from != nil
+			}
+			return a.from != nil && a.fromAt[0] < b.fromAt[0]
+		})
+		plans = append(plans, mine...)
+	}
+	cursor, row, inRow := 2, 0, 0 // indented under their hosts
+	for _, pl := range plans {
+		kb := kidBox(pl.k, pl.to, w, mk)
+		if inRow > 0 && cursor+kb.w > w {
+			row, cursor, inRow = row+1, 0, 0
+		}
+		if pl.from != nil && row > 0 {
+			// no cable reaches a second row: name the other end instead
+			pl.from.drawn, pl.to.drawn = false, false
+			kb = kidBox(pl.k, pl.to, w, mk)
 			if inRow > 0 && cursor+kb.w > w {
 				row, cursor, inRow = row+1, 0, 0
 			}
-			x := cursor
-			if x+kb.w > w {
-				x = 0 // too wide to indent
-			}
-			if from != nil && row == 0 && fromAt[0]-2 > x && fromAt[0]-2+kb.w <= w {
-				x = fromAt[0] - 2
-			}
-			if from != nil && row == 0 {
-				downs = append(downs, down{from: fromAt, to: to})
-			} else if from != nil {
-				from.drawn, to.drawn = false, false
-			}
-			kb = kidBox(k, to, w, mk)
-			kb.x, kb.row = x, row
-			cursor, inRow = x+kb.w+1, inRow+1
-			kids = append(kids, kb)
 		}
+		x := cursor
+		if x+kb.w > w {
+			x = 0 // too wide to indent
+		}
+		if pl.from != nil && row == 0 {
+			if want := pl.fromAt[0] - 2; want > x && want+kb.w <= w {
+				x = want
+			}
+			downs = append(downs, down{from: pl.fromAt, to: pl.to})
+		}
+		kb.x, kb.row = x, row
+		cursor, inRow = x+kb.w+1, inRow+1
+		kids = append(kids, kb)
 	}
 	if len(kids) == 0 {
 		return y + hb

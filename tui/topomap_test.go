@@ -335,3 +335,59 @@ func BenchmarkTopoMap(b *testing.B) {
 		topoMap(st, snap, 120, mk)
 	}
 }
+
+// twoBridgesSnap is a host with two bridges (Docker's user-defined
+// networks), one namespace on the first, two on the second.
+func twoBridgesSnap() *engine.Snapshot {
+	return &engine.Snapshot{Order: []string{"host", "c1", "c2", "c3"}, Nodes: map[string]*engine.NodeSnap{
+		"host": {Kind: engine.KindHost, Links: []engine.LinkSnap{
+			{Name: "br-frontend", Kind: "bridge", Up: true, Addrs: []engine.AddrSnap{{CIDR: "172.18.0.1/16"}}},
+			{Name: "br-backend", Kind: "bridge", Up: true, Addrs: []engine.AddrSnap{{CIDR: "172.19.0.1/16"}}},
+			{Name: "vethA", Kind: "veth", Up: true, Master: "br-frontend", Peer: "c1/eth0"},
+			{Name: "vethB", Kind: "veth", Up: true, Master: "br-backend", Peer: "c2/eth0"},
+			{Name: "vethC", Kind: "veth", Up: true, Master: "br-backend", Peer: "c3/eth0"},
+		}},
+		"c1": {Kind: engine.KindNetns, Parent: "host", Links: []engine.LinkSnap{{Name: "eth0", Kind: "veth", Up: true, Peer: "host/vethA"}}},
+		"c2": {Kind: engine.KindNetns, Parent: "host", Links: []engine.LinkSnap{{Name: "eth0", Kind: "veth", Up: true, Peer: "host/vethB"}}},
+		"c3": {Kind: engine.KindNetns, Parent: "host", Links: []engine.LinkSnap{{Name: "eth0", Kind: "veth", Up: true, Peer: "host/vethC"}}},
+	}}
+}
+
+// TestTopoMapTwoBridges: bridges sit side by side when they fit, every
+// cable drawn; when they do not, they are stacked, the lower bridge's
+// cables are drawn straight down and the upper one's are named at both
+// ends (no line crosses a bridge).
+func TestTopoMapTwoBridges(t *testing.T) {
+	tests := []struct {
+		name    string
+		w       int
+		want    []string
+		notWant []string
+	}{
+		{name: "side by side", w: 100, want: []string{"─┐  ┌─ ● br-backend", "┌─┼ c1", "┌─┼ c2", "┌─┼ c3"}, notWant: []string{"─ c1:eth0", "─ host:vethA"}},
+		{name: "stacked", w: 60, want: []string{"│ vethA ─ c1:eth0", "─ host:vethA", "┌─┼ c2", "┌─┼ c3", "┌── c1"},
+			notWant: []string{"┌─┼ c1"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := plainMap(twoBridgesSnap(), tc.w, topoMarks{})
+			for _, s := range tc.want {
+				if !strings.Contains(out, s) {
+					t.Errorf("%q missing from\n%s", s, out)
+				}
+			}
+			for _, s := range tc.notWant {
+				if strings.Contains(out, s) {
+					t.Errorf("%q in\n%s", s, out)
+				}
+			}
+			// no cable crosses another between the host and its namespaces
+			lines := strings.Split(out, "\n")
+			for i, l := range lines {
+				if strings.HasPrefix(l, "└") && i+1 < len(lines) && strings.Contains(lines[i+1], "┼") {
+					t.Errorf("cables cross:\n%s", out)
+				}
+			}
+		})
+	}
+}
