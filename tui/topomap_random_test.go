@@ -37,6 +37,7 @@ func randomSnap(r *rand.Rand) *engine.Snapshot {
 			ns.Sysctls["net.ipv4.ip_forward"] = "1"
 		}
 		var bridges []string
+		used := map[string]bool{} // a namespace's interface names are unique
 		for range r.IntN(6) {
 			l := engine.LinkSnap{Name: ifName(), Kind: []string{"veth", "bridge", "vxlan", "device", "macvlan", "dummy"}[r.IntN(6)], Up: r.IntN(3) > 0}
 			switch l.Kind {
@@ -56,6 +57,10 @@ func randomSnap(r *rand.Rand) *engine.Snapshot {
 			for range r.IntN(3) {
 				l.Addrs = append(l.Addrs, engine.AddrSnap{CIDR: fmt.Sprintf("10.%d.%d.%d/24", r.IntN(256), r.IntN(256), r.IntN(256))})
 			}
+			if used[l.Name] {
+				continue
+			}
+			used[l.Name] = true
 			ns.Links = append(ns.Links, l)
 		}
 		if r.IntN(2) == 0 {
@@ -73,7 +78,7 @@ func randomSnap(r *rand.Rand) *engine.Snapshot {
 
 // TestTopoMapRandomLabs: for random labs at random widths, drawing never
 // panics, no line is wider than the pane, no control character is
-// printed, and every node's name appears.
+// printed, and every node and interface appears.
 func TestTopoMapRandomLabs(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 2026))
 	st := newStyles(false)
@@ -102,8 +107,14 @@ func TestTopoMapRandomLabs(t *testing.T) {
 			t.Fatalf("lab %d: a control character reached the screen:\n%q", i, plain)
 		}
 		for _, n := range snap.Order {
-			if !strings.Contains(plain, n) && !strings.Contains(plain, n[:min(len(n), 8)]) {
+			if !strings.Contains(plain, n) {
 				t.Fatalf("lab %d, %d columns: node %s is missing:\n%s", i, w, n, plain)
+			}
+			for _, l := range snap.Nodes[n].Links {
+				name := string(cleanRunes(l.Name))
+				if (l.Name != "lo" || len(l.Addrs) > 0) && !strings.Contains(plain, name[:min(len(name), 12)]) {
+					t.Fatalf("lab %d, %d columns: interface %s of %s is missing:\n%s", i, w, l.Name, n, plain)
+				}
 			}
 		}
 	}
