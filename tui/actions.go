@@ -85,6 +85,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		switch {
 		case key.Matches(msg, k.Follow):
 			m.follow = follow(m.capture.current(), m.capture.entries)
+			m.follow.snap = m.snap // the path is drawn on the lab's map
 			m.dialog = dialogFollow
 			return nil
 		case key.Matches(msg, k.Save):
@@ -244,7 +245,7 @@ func (m *Model) dialogKey(msg tea.KeyMsg) tea.Cmd {
 			m.dialog = dialogNone
 		}
 	case dialogFollow:
-		if key.Matches(msg, k.Back) || key.Matches(msg, k.Follow) || key.Matches(msg, k.Quit) {
+		if m.follow.update(msg, k) { // ←/→ step along the path
 			m.dialog = dialogNone
 		}
 	case dialogIfaces:

@@ -153,8 +153,8 @@ func TestPanes(t *testing.T) {
 		t.Fatal("shift+tab did not go back")
 	}
 	h.key("tab", "tab")
-	h.wantScreen("The lab as the kernel has it now", "br01 bridge UP 192.168.88.1/24", "ports: br-veth01",
-		"cable to ns01:veth01", "203.0.113.10/32", "iptables -t nat: -A POSTROUTING", "forwarding: on", "veth01 veth DOWN")
+	h.wantScreen("The lab as the kernel has it now", "br01 · bridge · 192.168.88.1/24", "│ ● br-veth01",
+		"┼ ns01", "203.0.113.10/32", "nat: MASQUERADE -s 192.168.88.0/24", "forwarding on", "○ veth01", "eth0 ●─┼──┼─● wan0")
 }
 
 func TestHelp(t *testing.T) {

@@ -4,10 +4,15 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net"
+	"sort"
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/netlab/netlab/engine"
 )
 
 // flowKey identifies one packet across the interfaces it crosses, with
@@ -84,11 +89,15 @@ type hop struct {
 	src, dst string
 }
 
-// followModel lists every place the selected packet was seen.
+// followModel is the path of the selected packet: every place it was seen,
+// in time order, drawn on the map of the lab; pos is the hop the student
+// has stepped to (←/→).
 type followModel struct {
 	open   bool
 	hops   []hop
-	reason string // why nothing can be followed
+	reason string           // why nothing can be followed
+	pos    int              // the current hop, from 0
+	snap   *engine.Snapshot // the lab's map; nil draws the path alone
 }
 
 // follow finds the packet e among entries, in time order.
@@ -114,40 +123,115 @@ func follow(e *pktEntry, entries []*pktEntry) followModel {
 			fm.hops = append(fm.hops, hop{e: o, src: src, dst: dst})
 		}
 	}
+	sort.SliceStable(fm.hops, func(i, j int) bool { return fm.hops[i].e.pkt.Time.Before(fm.hops[j].e.pkt.Time) })
+	for i, hp := range fm.hops {
+		if hp.e == e {
+			fm.pos = i
+		}
+	}
 	return fm
 }
 
+// update steps along the path; it reports whether the view closes.
+func (f *followModel) update(msg tea.KeyMsg, k KeyMap) bool {
+	switch {
+	case key.Matches(msg, k.Back), key.Matches(msg, k.Follow), key.Matches(msg, k.Quit):
+		return true
+	case key.Matches(msg, k.HopNext):
+		f.pos = min(f.pos+1, max(len(f.hops)-1, 0))
+	case key.Matches(msg, k.HopPrev):
+		f.pos = max(f.pos-1, 0)
+	}
+	return false
+}
+
+// rewrite says how NAT changed the packet's addresses at hop i, compared
+// with the hop before; "" when it did not.
+func (f *followModel) rewrite(i int) string {
+	if i == 0 {
+		return ""
+	}
+	prev, hp := f.hops[i-1], f.hops[i]
+	var what []string
+	if hp.src != prev.src {
+		what = append(what, fmt.Sprintf("source %s -> %s", prev.src, hp.src))
+	}
+	if hp.dst != prev.dst {
+		what = append(what, fmt.Sprintf("destination %s -> %s", prev.dst, hp.dst))
+	}
+	if len(what) == 0 {
+		return ""
+	}
+	return "rewritten (NAT): " + strings.Join(what, ", ")
+}
+
+// marks numbers the hops on the map.
+func (f *followModel) marks() topoMarks {
+	mk := topoMarks{changed: map[string]bool{}, hops: map[string][]int{}, cur: f.pos + 1}
+	for i, hp := range f.hops {
+		k := hp.e.pkt.Node + "/" + hp.e.pkt.Iface
+		mk.hops[k] = append(mk.hops[k], i+1)
+	}
+	return mk
+}
+
+// view fills w x h: the numbered path, then the map with the hops on it,
+// scrolled so the current hop shows.
 func (f *followModel) view(ctx *shared, w, h int) string {
 	st := ctx.st
-	lines := []string{st.Bold.Render("Follow the packet"), ""}
-	if f.reason != "" {
-		lines = append(lines, f.reason)
-	} else {
-		var path []string
-		for _, hp := range f.hops {
-			path = append(path, hp.e.label)
+	if f.reason != "" || len(f.hops) == 0 {
+		reason := f.reason
+		if reason == "" {
+			reason = "the packet was not found among the captured ones"
 		}
-		lines = append(lines, ansi.Wrap(fmt.Sprintf("seen %d time(s): %s", len(f.hops), strings.Join(path, " -> ")), w-6, " "))
-		lines = append(lines, "")
-		first := f.hops[0]
-		for i, hp := range f.hops {
-			line := fmt.Sprintf("%s %-14s %-3s %s", hp.e.time, hp.e.label, hp.e.dir, hp.e.text())
-			lines = append(lines, kindStyle(st, hp.e.kind).Render(ansi.Truncate(line, w-6, "…")))
-			if i > 0 && (hp.src != first.src || hp.dst != first.dst) {
-				var what []string
-				if hp.src != first.src {
-					what = append(what, fmt.Sprintf("source %s -> %s", first.src, hp.src))
+		lines := []string{st.Bold.Render("Follow the packet"), "", reason, "", st.Subtle.Render("esc closes")}
+		return st.Dialog.Width(min(w-2, 70)).Render(ansi.Wrap(strings.Join(lines, "\n"), min(w-8, 64), " "))
+	}
+	cut := func(s string) string { return ansi.Truncate(s, w, "…") }
+	var path []string
+	for _, hp := range f.hops {
+		path = append(path, hp.e.label)
+	}
+	lines := []string{
+		cut(st.Bold.Render(fmt.Sprintf("Follow the packet: hop %d of %d", f.pos+1, len(f.hops))) + st.Subtle.Render("  ←/→ step · esc closes")),
+		cut(fmt.Sprintf("seen %d time(s): %s", len(f.hops), strings.Join(path, " -> "))),
+	}
+	// the path: a window of hops around the current one
+	show := min(len(f.hops), max(3, h/4))
+	from := max(0, min(f.pos-show/2, len(f.hops)-show))
+	for i := from; i < from+show; i++ {
+		hp := f.hops[i]
+		mark := "  "
+		if i == f.pos {
+			mark = "▶ "
+		}
+		line := fmt.Sprintf("%s%c %-16s %-3s %s", mark, circled(i+1), hp.e.label, hp.e.dir, hp.e.text())
+		s := kindStyle(st, hp.e.kind)
+		if i == f.pos {
+			s = st.TopoHopNow
+		}
+		lines = append(lines, s.Render(cut(line)))
+		if r := f.rewrite(i); r != "" {
+			lines = append(lines, st.Warn.Render(cut("      "+r)))
+		}
+	}
+	if f.snap != nil {
+		mk := f.marks()
+		m := topoMap(st, f.snap, w, mk)
+		room := h - len(lines)
+		if room > 0 && len(m) > room {
+			// scroll the map so the current hop's port is on screen
+			at := 0
+			for y, l := range m {
+				if strings.ContainsRune(ansi.Strip(l), circled(mk.cur)) {
+					at = y
+					break
 				}
-				if hp.dst != first.dst {
-					what = append(what, fmt.Sprintf("destination %s -> %s", first.dst, hp.dst))
-				}
-				lines = append(lines, st.Warn.Render(ansi.Truncate("    rewritten (NAT): "+strings.Join(what, ", "), w-6, "…")))
 			}
+			start := max(0, min(at-room/2, len(m)-room))
+			m = m[start : start+room]
 		}
+		lines = append(lines, m...)
 	}
-	lines = append(lines, "", st.Subtle.Render("esc closes"))
-	if len(lines) > h-2 {
-		lines = lines[:h-2]
-	}
-	return st.Dialog.Width(w - 2).Render(strings.Join(lines, "\n"))
+	return fit(strings.Join(lines, "\n"), w, h)
 }

@@ -15,6 +15,8 @@ type KeyMap struct {
 	Reopen                                     key.Binding
 	Cancel                                     key.Binding // while a step runs
 	Help, Quit                                 key.Binding
+
+	HopPrev, HopNext key.Binding // follow a packet: step along its path (topology helper)
 }
 
 // DefaultKeyMap returns netlab's keys.
@@ -56,6 +58,9 @@ func DefaultKeyMap() KeyMap {
 		Cancel:    b("esc", "cancel the step", "esc", "ctrl+c"),
 		Help:      b("?", "help", "?"),
 		Quit:      b("q", "quit", "q", "ctrl+c"),
+
+		HopPrev: b("←", "previous hop", "left", "p"), // follow a packet (topology helper)
+		HopNext: b("→", "next hop", "right", "n"),
 	}
 }
 

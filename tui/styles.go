@@ -29,6 +29,10 @@ type styles struct {
 
 	// topology
 	Node, Iface, Up, Down, Addr lipgloss.Style
+
+	// the drawn topology: box lines, info lines, cables, tunnels, what the
+	// last step changed, a followed packet's hops
+	TopoBorder, TopoInfo, TopoDown, TopoCable, TopoTunnel, TopoChanged, TopoHop, TopoHopNow lipgloss.Style
 }
 
 // newStyles builds the styles; noColor (NO_COLOR, or tests) keeps only
@@ -89,7 +93,46 @@ func newStyles(noColor bool) *styles {
 	s.Up = c(base, "10")
 	s.Down = c(base, "9")
 	s.Addr = c(base, "14")
+	s.TopoBorder = c(base, "244")
+	s.TopoInfo = c(base, "250")
+	s.TopoDown = c(base.Faint(true), "244")
+	s.TopoCable = c(base, "11")
+	s.TopoTunnel = c(base, "13")
+	s.TopoChanged = c(base.Bold(true).Reverse(true), "11")
+	s.TopoHop = c(base.Bold(true), "14")
+	s.TopoHopNow = c(base.Bold(true).Reverse(true), "14")
 	return s
+}
+
+// topo is the style of a kind of cell of the drawn topology.
+func (s *styles) topo(t topoStyle) lipgloss.Style {
+	switch t {
+	case tsBorder:
+		return s.TopoBorder
+	case tsNode:
+		return s.Node
+	case tsInfo:
+		return s.TopoInfo
+	case tsIface:
+		return s.Iface
+	case tsDown:
+		return s.TopoDown
+	case tsUp:
+		return s.Up
+	case tsAddr:
+		return s.Addr
+	case tsCable:
+		return s.TopoCable
+	case tsTunnel:
+		return s.TopoTunnel
+	case tsChanged:
+		return s.TopoChanged
+	case tsHop:
+		return s.TopoHop
+	case tsHopNow:
+		return s.TopoHopNow
+	}
+	return lipgloss.NewStyle()
 }
 
 // markdownStyle is glamour's fixed style: no terminal queries; notty when

@@ -147,7 +147,7 @@ func (m *Model) shortHelp() []key.Binding {
 	case dialogNodes:
 		return []key.Binding{k.Up, k.Down, k.Choose, k.Back}
 	case dialogFollow:
-		return []key.Binding{k.Back}
+		return []key.Binding{k.HopPrev, k.HopNext, k.Back}
 	case dialogIfaces:
 		return []key.Binding{k.Up, k.Down, k.Pause, k.Back}
 	}
@@ -171,7 +171,7 @@ func (m *Model) paneView(w, h int) string {
 		sep := strings.TrimRight(strings.Repeat(st.Subtle.Render(" │ ")+"\n", h), "\n")
 		return lipgloss.JoinHorizontal(lipgloss.Top, m.stepList(lw, h), sep, content)
 	case paneTopology:
-		lines := append([]string{st.Bold.Render("The lab as the kernel has it now")}, topologyLines(st, m.snap, m.snapErr)...)
+		lines := append([]string{st.Bold.Render("The lab as the kernel has it now")}, topologyLines(st, m.snap, m.snapErr, w, m.changes)...)
 		return m.scrolled(paneTopology, lines, w, h)
 	case paneChanges:
 		return m.scrolled(paneChanges, changeLines(st, m.changes), w, h)
