@@ -50,9 +50,14 @@ func (v *validator) step(lab *Lab, s *Step) {
 	}
 	before := v.w.clone()
 	v.w.mark()
+	failing := s.expectedFailures()
 	for i := range s.Commands {
 		c := &s.Commands[i]
+		// A command the step expects to fail may well name what is not
+		// there: that is the lesson, not a mistake in the file.
+		v.el.quiet = failing[i+1]
 		v.run(c, s.Node)
+		v.el.quiet = false
 		if req := c.Parsed.Capture(); req != nil {
 			node := s.Node
 			if c.Parsed.Netns != "" {
@@ -226,4 +231,16 @@ func captureList(ts []CaptureTarget) string {
 		names[i] = t.String()
 	}
 	return strings.Join(names, ", ")
+}
+
+// expectedFailures lists, by 1-based number, the commands that a "fails"
+// expectation of the step names.
+func (s *Step) expectedFailures() map[int]bool {
+	m := map[int]bool{}
+	for _, e := range s.Expect {
+		if e.Kind == ExpectFails {
+			m[e.Command] = true
+		}
+	}
+	return m
 }
