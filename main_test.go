@@ -336,4 +336,7 @@ func TestHeadlessTest(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(c.dir, "session.json")); err == nil {
 		t.Error("netlab test left a session behind")
 	}
+	if _, err := os.Stat(filepath.Join(c.dir, "scratch")); !os.IsNotExist(err) {
+		t.Errorf("netlab test left its scratch directory: %v", err)
+	}
 }

@@ -41,6 +41,17 @@ func claimDir(dir string, create bool) error {
 	if _, err := os.Lstat(filepath.Join(dir, markerName)); err == nil {
 		return nil
 	}
+	// A throwaway session's directory (ScratchDir) lies in the scratch
+	// folder of a marked run directory: it is netlab's, and stays unmarked
+	// so that its owner can remove it as it does today.
+	if parent := filepath.Dir(dir); filepath.Base(parent) == "scratch" {
+		if _, err := os.Lstat(filepath.Join(filepath.Dir(parent), markerName)); err == nil {
+			if _, err := os.Stat(dir); err == nil || create {
+				return os.MkdirAll(dir, 0o755)
+			}
+			return ErrNoSession
+		}
+	}
 	entries, err := os.ReadDir(dir)
 	if os.IsNotExist(err) {
 		if !create {

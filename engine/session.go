@@ -449,7 +449,6 @@ func resetScratch(dir string) error {
 			continue
 		}
 		os.Remove(filepath.Join(sub, "lock"))
-		os.Remove(filepath.Join(sub, markerName))
 		os.Remove(sub)
 	}
 	os.Remove(filepath.Join(dir, "scratch"))
