@@ -119,11 +119,27 @@ func checkNSPath(dir, path string) error {
 	if !validName(name) || path != nsPath(dir, name) {
 		return fmt.Errorf("refusing %q: not a namespace file of run directory %s", path, dir)
 	}
+	if err := checkNetnsDir(dir); err != nil {
+		return fmt.Errorf("refusing %q: %w", path, err)
+	}
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		return fmt.Errorf("refusing %q: it is a symlink", path)
+	}
+	return nil
+}
+
+// checkNetnsDir makes sure dir/netns, when it exists, resolves to the
+// netns directory inside dir (symlinks resolved).
+func checkNetnsDir(dir string) error {
 	realDir, err := filepath.EvalSymlinks(dir)
+	if os.IsNotExist(err) {
+		return nil // nothing there yet
+	}
 	if err != nil {
 		return err
 	}
-	realNetns, err := filepath.EvalSymlinks(filepath.Dir(path))
+	netns := filepath.Join(dir, "netns")
+	realNetns, err := filepath.EvalSymlinks(netns)
 	if os.IsNotExist(err) {
 		return nil // nothing there yet: created by netlab, inside dir
 	}
@@ -131,10 +147,7 @@ func checkNSPath(dir, path string) error {
 		return err
 	}
 	if realNetns != filepath.Join(realDir, "netns") {
-		return fmt.Errorf("refusing %q: %s resolves to %s, outside run directory %s", path, filepath.Dir(path), realNetns, dir)
-	}
-	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
-		return fmt.Errorf("refusing %q: it is a symlink", path)
+		return fmt.Errorf("%s resolves to %s, outside run directory %s", netns, realNetns, dir)
 	}
 	return nil
 }

@@ -339,6 +339,9 @@ func (s *Session) removeAll() error {
 // dir/netns (links first, so veth peers go too), placeholder files there,
 // then the damaged state and the temporary files.
 func (s *Session) sweep() error {
+	if err := checkNetnsDir(s.dir); err != nil {
+		return fmt.Errorf("refusing to reset: %w", err)
+	}
 	mounts, err := nsMounts(s.dir)
 	if err != nil {
 		return err

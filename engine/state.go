@@ -244,6 +244,9 @@ func (st *State) validate(dir string) error {
 		if n.Path != nsPath(dir, n.Name) {
 			return fmt.Errorf("node %s points at %s, outside %s", n.Name, n.Path, filepath.Join(dir, "netns"))
 		}
+		if err := checkNSPath(dir, n.Path); err != nil {
+			return err
+		}
 	}
 	for _, n := range st.Nodes {
 		if n.Parent != "" && !validName(n.Parent) {
