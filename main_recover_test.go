@@ -4,7 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // mountsUnder counts the namespace mounts under dir.
@@ -88,5 +90,61 @@ func TestForeignRunDirCLI(t *testing.T) {
 		if b, err := os.ReadFile(filepath.Join(c.dir, f)); err != nil || string(b) != "mine" {
 			t.Errorf("%s: %q %v", f, b, err)
 		}
+	}
+}
+
+// TestKilledDuringSetup: "netlab start" killed (SIGKILL) during the lab's
+// setup leaves a session whose status says the setup did not finish and
+// names 'netlab reset'; a step refuses it; start rebuilds it, reset
+// removes it.
+func TestKilledDuringSetup(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		recover func(c *cli)
+	}{
+		{name: "start again", recover: func(c *cli) {
+			c.must(0, "start", "testdata/slowsetup.yaml")
+			if st := c.status(); st.Lab != "slowsetup" || st.Applied != 0 {
+				t.Errorf("status after the rebuild: %+v", st)
+			}
+			c.must(0, "step")
+			c.must(0, "reset")
+		}},
+		{name: "reset", recover: func(c *cli) { c.must(0, "reset") }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t)
+			cmd := c.cmd("start", "testdata/slowsetup.yaml")
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				b, _ := os.ReadFile(filepath.Join(c.dir, "session.json"))
+				if strings.Contains(string(b), `"setup":{"command":1,`) {
+					break
+				}
+				if time.Now().After(deadline) {
+					cmd.Process.Kill()
+					cmd.Wait()
+					t.Fatal("netlab start never reached the setup's ping")
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			cmd.Process.Signal(syscall.SIGKILL)
+			cmd.Wait()
+			out := c.must(1, "status")
+			if !strings.Contains(out, "setup of lab \"slowsetup\" did not finish") || !strings.Contains(out, "netlab reset") {
+				t.Errorf("status after a killed start: %s", out)
+			}
+			if out := c.must(1, "step"); !strings.Contains(out, "netlab reset") {
+				t.Errorf("step after a killed start: %s", out)
+			}
+			tc.recover(c)
+			c.must(3, "status")
+			if n := mountsUnder(t, c.dir); n != 0 {
+				t.Errorf("%d namespace mounts left", n)
+			}
+		})
 	}
 }
