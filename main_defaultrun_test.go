@@ -15,16 +15,17 @@ import (
 )
 
 // These tests play the lesson with the default run directory (/run/netlab),
-// as a student's machine has it: once on this machine's own /run (which has
-// no /run/netns: the test refuses to run otherwise, as it could not prove
-// what it leaves behind) and once in a private mount namespace whose /run
-// is a tmpfs holding a /run/netns, as on a machine where "ip netns add" was
-// run. Neither leaves /run/netlab or /run/netns behind.
+// as a student's machine has it: on this machine's own /run (whatever it
+// holds; this one has no /run/netns), and in private mount namespaces
+// whose /run is a tmpfs without and with a /run/netns (a machine where "ip
+// netns add" was never run, and one where it was). None leaves anything in
+// /run: no /run/netlab, no /run/netns.
 
 const defaultRunDir = "/run/netlab"
 
 // privateRunEnv selects the private /run of the re-executed test binary:
-// "netns" asks TestMain to build it, "inside" says it has been built.
+// "bare" or "netns" (with a /run/netns) asks TestMain to build it,
+// "inside-bare" or "inside-netns" says it has been built.
 const privateRunEnv = "NETLAB_TEST_PRIVATE_RUN"
 
 // enterPrivateRun is called by TestMain: with privateRunEnv=netns it puts
@@ -34,7 +35,8 @@ const privateRunEnv = "NETLAB_TEST_PRIVATE_RUN"
 // The mounts are made here, not by the mount program, which would create
 // its table directory /run/mount on the machine's /run first.
 func enterPrivateRun() {
-	if os.Getenv(privateRunEnv) != "netns" {
+	kind := os.Getenv(privateRunEnv)
+	if kind != "bare" && kind != "netns" {
 		return
 	}
 	runtime.LockOSThread()
@@ -51,10 +53,12 @@ func enterPrivateRun() {
 	if err := unix.Mount("netlab-test-run", "/run", "tmpfs", 0, "mode=755"); err != nil {
 		fail("mount tmpfs", err)
 	}
-	if err := os.Mkdir("/run/netns", 0o755); err != nil {
-		fail("mkdir /run/netns", err)
+	if kind == "netns" {
+		if err := os.Mkdir("/run/netns", 0o755); err != nil {
+			fail("mkdir /run/netns", err)
+		}
 	}
-	os.Setenv(privateRunEnv, "inside")
+	os.Setenv(privateRunEnv, "inside-"+kind)
 	fail("exec", syscall.Exec("/proc/self/exe", os.Args, os.Environ()))
 }
 
@@ -134,37 +138,37 @@ func runListing(t *testing.T) string {
 
 func TestScriptedLessonDefaultRun(t *testing.T) {
 	needRootT(t)
-	inside := os.Getenv(privateRunEnv) == "inside"
+	inside := strings.TrimPrefix(os.Getenv(privateRunEnv), "inside-")
 	for _, tc := range []struct {
-		name  string
-		netns bool // /run/netns exists
+		name    string
+		private string // "": the machine's own /run; else the private /run's kind
 	}{
-		{name: "machine run without netns", netns: false},
-		{name: "private run with netns", netns: true},
+		{name: "machine run", private: ""},
+		{name: "private run without netns", private: "bare"},
+		{name: "private run with netns", private: "netns"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := os.Stat("/run/netns")
-			if tc.netns && !inside {
+			if tc.private != "" && inside == "" {
 				// Play it in the re-executed binary, in its private /run.
-				cmd := exec.Command(os.Args[0], "-test.run", "^TestScriptedLessonDefaultRun$/^private_run_with_netns$", "-test.v", "-test.count=1")
-				cmd.Env = append(os.Environ(), privateRunEnv+"=netns")
+				sub := strings.ReplaceAll(tc.name, " ", "_")
+				cmd := exec.Command(os.Args[0], "-test.run", "^TestScriptedLessonDefaultRun$/^"+sub+"$", "-test.v", "-test.count=1")
+				cmd.Env = append(os.Environ(), privateRunEnv+"="+tc.private)
 				out, err := cmd.CombinedOutput()
-				if err != nil || !strings.Contains(string(out), "--- PASS: TestScriptedLessonDefaultRun/private_run_with_netns") {
-					t.Fatalf("the lesson in a private /run with /run/netns: %v\n%s", err, out)
+				if err != nil || !strings.Contains(string(out), "--- PASS: TestScriptedLessonDefaultRun/"+sub) {
+					t.Fatalf("the lesson in a private /run (%s): %v\n%s", tc.private, err, out)
 				}
 				return
 			}
-			if tc.netns != inside {
-				t.Skip("played by the other binary")
-			}
-			if (err == nil) != tc.netns {
-				t.Fatalf("/run/netns exists: %v, want %v", err == nil, tc.netns)
+			_, err := os.Stat("/run/netns")
+			hadNetns := err == nil
+			if tc.private != "" && hadNetns != (tc.private == "netns") {
+				t.Fatalf("/run/netns exists: %v in the private /run %q", hadNetns, tc.private)
 			}
 			before := runListing(t)
 			c := newDefaultCLI(t)
 			lesson(t, c)
-			if _, err := os.Stat("/run/netns"); (err == nil) != tc.netns {
-				t.Errorf("/run/netns exists after the lesson: %v", err == nil)
+			if _, err := os.Stat("/run/netns"); (err == nil) != hadNetns {
+				t.Errorf("/run/netns exists after the lesson: %v, before: %v", err == nil, hadNetns)
 			}
 			if after := runListing(t); after != before {
 				t.Errorf("/run changed:\nbefore:\n%s\nafter:\n%s", before, after)
