@@ -36,7 +36,8 @@ func (e *ForeignDirError) Error() string {
 // its marker) when missing, marks it when empty, and refuses a non-empty
 // one without the marker. The default directory is adopted when it holds
 // only netlab's own files (earlier versions did not mark it). It never
-// deletes anything. With create false, a missing dir is ErrNoSession.
+// deletes anything. With create false (reading only), nothing is written
+// and a missing dir is ErrNoSession.
 func claimDir(dir string, create bool) error {
 	if _, err := os.Lstat(filepath.Join(dir, markerName)); err == nil {
 		return nil
@@ -69,6 +70,9 @@ func claimDir(dir string, create bool) error {
 		if !own || filepath.Clean(dir) != DefaultDir {
 			return &ForeignDirError{Dir: dir, Entry: e.Name()}
 		}
+	}
+	if !create {
+		return nil // reading only: the marker is written by what creates
 	}
 	f, err := os.OpenFile(filepath.Join(dir, markerName), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil && !errors.Is(err, os.ErrExist) {
