@@ -37,17 +37,27 @@ func (s *Session) Enter(node string, argv []string, env []string) error {
 			others = append(others, o)
 		}
 	}
-	runtime.LockOSThread() // never unlocked: the process becomes argv
-	if err := privateNetnsDir(others); err != nil {
-		return err
-	}
+	// Every namespace is opened before the mount namespace changes: the
+	// run directory may lie under the /run that is replaced below.
 	target, err := netns.GetFromPath(n.Path)
 	if err != nil {
-		return err
+		return fmt.Errorf("open the namespace of %s: %w", node, err)
 	}
 	var st unix.Stat_t
 	if err := unix.Fstat(int(target), &st); err != nil || st.Ino == machineNS {
 		return errors.New("refusing to enter the machine's own network namespace")
+	}
+	var fds []int
+	for _, o := range others {
+		fd, err := openNS(o.Path)
+		if err != nil {
+			return err
+		}
+		fds = append(fds, fd)
+	}
+	runtime.LockOSThread() // never unlocked: the process becomes argv
+	if err := privateNetnsDir(others, fds); err != nil {
+		return err
 	}
 	if err := netns.Set(target); err != nil {
 		return fmt.Errorf("enter %s: %w", node, err)
@@ -56,23 +66,12 @@ func (s *Session) Enter(node string, argv []string, env []string) error {
 }
 
 // privateNetnsDir unshares the mount namespace of this thread and mounts
-// a fresh /run/netns there holding the given nodes under their names. When
-// the machine has no /run/netns, /run itself is replaced by a tmpfs into
-// which every existing entry of the real /run is bound back, so nothing is
-// created on the machine.
-func privateNetnsDir(nodes []Node) error {
-	var fds []int
-	for _, n := range nodes {
-		fd, err := openNS(n.Path)
-		if err != nil {
-			return err
-		}
-		fds = append(fds, fd)
-	}
-	oldRun, err := unix.Open("/run", unix.O_PATH|unix.O_DIRECTORY, 0)
-	if err != nil {
-		return err
-	}
+// a fresh /run/netns there holding the given nodes (fds are their open
+// namespace files) under their names. When the machine has no /run/netns,
+// /run itself is replaced by a tmpfs into which every entry of the real
+// /run is bound back, so nothing is created on the machine. Every mount
+// is checked: a half-built /run would hide the lab's own files.
+func privateNetnsDir(nodes []Node, fds []int) error {
 	if err := unix.Unshare(unix.CLONE_NEWNS | unix.CLONE_FS); err != nil {
 		return fmt.Errorf("unshare mount namespace: %w", err)
 	}
@@ -80,24 +79,7 @@ func privateNetnsDir(nodes []Node) error {
 		return fmt.Errorf("make mounts private: %w", err)
 	}
 	if _, err := os.Stat("/run/netns"); err != nil {
-		entries, err := os.ReadDir(fmt.Sprintf("/proc/self/fd/%d", oldRun))
-		if err != nil {
-			return err
-		}
-		if err := unix.Mount("netlab-run", "/run", "tmpfs", 0, "mode=755"); err != nil {
-			return fmt.Errorf("mount private /run: %w", err)
-		}
-		for _, e := range entries {
-			dst := filepath.Join("/run", e.Name())
-			src := fmt.Sprintf("/proc/self/fd/%d/%s", oldRun, e.Name())
-			if e.IsDir() {
-				os.Mkdir(dst, 0o755)
-			} else if f, err := os.Create(dst); err == nil {
-				f.Close()
-			}
-			unix.Mount(src, dst, "", unix.MS_BIND|unix.MS_REC, "")
-		}
-		if err := os.MkdirAll("/run/netns", 0o755); err != nil {
+		if err := shadowRun(); err != nil {
 			return err
 		}
 	}
@@ -105,17 +87,73 @@ func privateNetnsDir(nodes []Node) error {
 		return fmt.Errorf("mount private /run/netns: %w", err)
 	}
 	for i, n := range nodes {
+		if !validName(n.Name) {
+			return fmt.Errorf("refusing node name %q: not a plain name", n.Name)
+		}
 		dst := filepath.Join("/run/netns", n.Name)
 		f, err := os.Create(dst)
 		if err != nil {
 			return err
 		}
 		f.Close()
-		if err := unix.Mount(fmt.Sprintf("/proc/self/fd/%d", fds[i]), dst, "", unix.MS_BIND, ""); err != nil {
+		if err := unix.Mount(fmt.Sprintf("/proc/thread-self/fd/%d", fds[i]), dst, "", unix.MS_BIND, ""); err != nil {
 			return fmt.Errorf("show %s in /run/netns: %w", n.Name, err)
 		}
 		unix.Close(fds[i])
 	}
-	unix.Close(oldRun)
+	return nil
+}
+
+// shadowRun replaces /run, in this thread's private mount namespace, by a
+// tmpfs holding every entry of the real /run (bound back with their
+// submounts, so the run directory and its namespace files stay visible)
+// and an empty netns directory. /run is opened after the unshare, so the
+// binds come from this namespace's own copy of its mounts (the kernel
+// refuses binds from another mount namespace).
+func shadowRun() error {
+	oldRun, err := unix.Open("/run", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("open /run: %w", err)
+	}
+	defer unix.Close(oldRun)
+	old := fmt.Sprintf("/proc/thread-self/fd/%d", oldRun)
+	entries, err := os.ReadDir(old)
+	if err != nil {
+		return fmt.Errorf("read /run: %w", err)
+	}
+	if err := unix.Mount("netlab-run", "/run", "tmpfs", 0, "mode=755"); err != nil {
+		return fmt.Errorf("mount private /run: %w", err)
+	}
+	for _, e := range entries {
+		dst := filepath.Join("/run", e.Name())
+		src := filepath.Join(old, e.Name())
+		switch {
+		case e.Type()&os.ModeSymlink != 0:
+			target, err := os.Readlink(src)
+			if err != nil {
+				return fmt.Errorf("private /run: %w", err)
+			}
+			if err := os.Symlink(target, dst); err != nil {
+				return fmt.Errorf("private /run: %w", err)
+			}
+			continue
+		case e.IsDir():
+			if err := os.Mkdir(dst, 0o755); err != nil {
+				return fmt.Errorf("private /run: %w", err)
+			}
+		default:
+			f, err := os.Create(dst)
+			if err != nil {
+				return fmt.Errorf("private /run: %w", err)
+			}
+			f.Close()
+		}
+		if err := unix.Mount(src, dst, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+			return fmt.Errorf("bind %s into the private /run: %w", dst, err)
+		}
+	}
+	if err := os.Mkdir("/run/netns", 0o755); err != nil {
+		return fmt.Errorf("private /run: %w", err)
+	}
 	return nil
 }

@@ -44,6 +44,7 @@ func machineState(t *testing.T) map[string]string {
 		}
 		state[k] = string(b)
 	}
+	state["run"] = runListing(t) // all of /run: names and mounts
 	return state
 }
 

@@ -30,6 +30,9 @@ func createNS(path string, loUp bool) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
+	if err := checkNSPath(filepath.Dir(filepath.Dir(path)), path); err != nil {
+		return err
+	}
 	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE|os.O_EXCL, 0o444)
 	if err != nil {
 		return fmt.Errorf("cannot create namespace file %q: %w", path, err)
@@ -91,9 +94,24 @@ func createNS(path string, loUp bool) error {
 // gone when it returns (reset and the benchmark's cleanup use that). A
 // missing file is not an error.
 func removeNS(path string, sync bool) error {
+	dir := filepath.Dir(filepath.Dir(path))
+	if err := checkNSPath(dir, path); err != nil {
+		return err
+	}
 	mounted, err := isNamespaceMount(path)
 	if err != nil {
 		return err
+	}
+	if mounted {
+		// Only what the mount table lists as netlab's own mount in this
+		// run directory: never a namespace reached some other way.
+		mounts, err := nsMounts(dir)
+		if err != nil {
+			return err
+		}
+		if _, ok := mounts[filepath.Base(path)]; !ok {
+			return fmt.Errorf("refusing %s: the mount table lists no namespace mounted there", path)
+		}
 	}
 	if !mounted { // a placeholder left by a crash before the bind mount
 		if err := os.Remove(path); err != nil && !os.IsNotExist(err) {

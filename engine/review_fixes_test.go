@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -103,6 +104,9 @@ func TestMachineNamespaceIsRefused(t *testing.T) {
 		t.Fatal("removeNS accepted the machine's namespace")
 	}
 	dir := t.TempDir()
+	if err := claimDir(dir, true); err != nil {
+		t.Fatal(err)
+	}
 	st := &State{Version: stateVersion, Nodes: []Node{{Name: "host", Kind: KindHost, Path: "/proc/1/ns/net"}}}
 	if err := writeState(dir, st); err != nil {
 		t.Fatal(err)
@@ -110,8 +114,23 @@ func TestMachineNamespaceIsRefused(t *testing.T) {
 	if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), "damaged") {
 		t.Fatalf("a state pointing outside netlab's directory: %v", err)
 	}
-	if err := Reset(dir); err == nil {
-		t.Fatal("reset acted on a state pointing at the machine's namespace")
+	links := func() string {
+		out, err := exec.Command("ip", "-br", "link").CombinedOutput()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	before := links()
+	// Reset removes the damaged state and only what netlab mounted in dir.
+	if err := Reset(dir); err != nil {
+		t.Fatalf("reset of a damaged state: %v", err)
+	}
+	if after := links(); after != before {
+		t.Fatalf("reset changed the machine's links:\n%s\n%s", before, after)
+	}
+	if _, err := Open(dir); err != ErrNoSession {
+		t.Fatalf("Open after reset: %v", err)
 	}
 }
 

@@ -59,17 +59,29 @@ func Create(dir string, spec Spec) (_ *Session, err error) {
 	if len(spec.Hosts) == 0 {
 		spec.Hosts = []string{"host"}
 	}
+	if err := claimDir(dir, true); err != nil {
+		return nil, err
+	}
 	s := &Session{dir: dir, handles: map[string]*netlink.Handle{}}
 	if err := s.lock(); err != nil {
 		return nil, err
 	}
 	defer s.unlock()
 	if st, err := readState(dir); err == nil {
-		return nil, &ErrSessionExists{State: st}
+		if st.Setup == nil {
+			return nil, &ErrSessionExists{State: st}
+		}
+		// A start killed during setup (we hold the lock, so no start is
+		// running): remove the half-built lab and build it again.
+		s.st = st
+		if err := s.removeAll(); err != nil {
+			return nil, fmt.Errorf("remove the lab whose setup did not finish: %w; run 'netlab reset'", err)
+		}
 	} else if !errors.Is(err, ErrNoSession) {
 		return nil, err
 	}
-	s.st = &State{Version: stateVersion, Meta: spec.Meta, IptDirty: map[string]bool{}, Created: time.Now()}
+	s.st = &State{Version: stateVersion, Meta: spec.Meta, IptDirty: map[string]bool{}, Created: time.Now(),
+		Setup: &SetupProgress{Command: -1, Total: len(spec.Setup)}}
 	defer func() {
 		if err != nil {
 			s.removeAll()
@@ -80,13 +92,33 @@ func Create(dir string, spec Spec) (_ *Session, err error) {
 			return nil, err
 		}
 	}
-	for _, nc := range spec.Setup {
+	for i, nc := range spec.Setup {
+		s.st.Setup.Command, s.st.Setup.Text = i, nc.Command.Text
+		if err := writeState(dir, s.st); err != nil {
+			return nil, err
+		}
 		res := s.run(nc.Node, nc.Command)
 		if res.Err != nil {
 			return nil, fmt.Errorf("lab setup: %q on %s: %w", nc.Command.Text, nc.Node, res.Err)
 		}
 	}
+	s.st.Setup = nil
 	return s, writeState(dir, s.st)
+}
+
+// SetupUnfinishedError is returned by Open for a session whose setup
+// ("netlab start") was stopped before it finished.
+type SetupUnfinishedError struct {
+	Lab   string
+	Setup SetupProgress
+}
+
+func (e *SetupUnfinishedError) Error() string {
+	at := "while creating its hosts"
+	if e.Setup.Command >= 0 {
+		at = fmt.Sprintf("at setup command %d of %d (%q)", e.Setup.Command+1, e.Setup.Total, e.Setup.Text)
+	}
+	return fmt.Sprintf("the setup of lab %q did not finish (netlab was stopped %s); run 'netlab reset', or 'netlab start' again to rebuild it", e.Lab, at)
 }
 
 // Open attaches to the session persisted in dir (RunDir() when empty).
@@ -94,11 +126,21 @@ func Open(dir string) (*Session, error) {
 	if dir == "" {
 		dir = RunDir()
 	}
+	if err := claimDir(dir, false); err != nil {
+		return nil, err
+	}
 	st, err := readState(dir)
 	if err != nil {
 		return nil, err
 	}
-	return &Session{dir: dir, st: st, handles: map[string]*netlink.Handle{}}, nil
+	s := &Session{dir: dir, st: st, handles: map[string]*netlink.Handle{}}
+	if st.Setup != nil {
+		if s.Busy() {
+			return nil, fmt.Errorf("lab %q is still being set up by another netlab process; try again in a moment", st.Meta["lab"])
+		}
+		return nil, &SetupUnfinishedError{Lab: st.Meta["lab"], Setup: *st.Setup}
+	}
+	return s, nil
 }
 
 // Close releases the session's netlink handles; the lab keeps running.
@@ -190,6 +232,9 @@ func (s *Session) handle(n *Node) (*netlink.Handle, error) {
 // addNode records a node before creating its namespace (write-ahead), so a
 // crash never leaves a namespace that reset does not know about.
 func (s *Session) addNode(name, kind, parent string) (*Node, error) {
+	if !validName(name) {
+		return nil, fmt.Errorf("cannot create namespace %q: not a plain name", name)
+	}
 	if s.st.node(name) != nil {
 		return nil, fmt.Errorf("cannot create namespace %q: it already exists", name)
 	}
@@ -283,6 +328,52 @@ func (s *Session) removeAll() error {
 	}
 	os.Remove(filepath.Join(s.dir, "netns"))
 	os.Remove(journalPath(s.dir))
+	removeOwnTemps(s.dir)
+	if err := os.Remove(statePath(s.dir)); err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	return nil
+}
+
+// sweep removes, when the state cannot be read, what netlab mounted under
+// its run directory: the nsfs mounts /proc/self/mountinfo lists in
+// dir/netns (links first, so veth peers go too), placeholder files there,
+// then the damaged state and the temporary files.
+func (s *Session) sweep() error {
+	if err := checkNetnsDir(s.dir); err != nil {
+		return fmt.Errorf("refusing to reset: %w", err)
+	}
+	mounts, err := nsMounts(s.dir)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	names := make([]string, 0, len(mounts))
+	for name := range mounts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := removeNS(nsPath(s.dir, name), true); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if entries, err := os.ReadDir(filepath.Join(s.dir, "netns")); err == nil {
+		for _, e := range entries {
+			// Placeholders of a crash before the bind mount: empty files.
+			if fi, err := e.Info(); err == nil && e.Type().IsRegular() && fi.Size() == 0 && validName(e.Name()) {
+				if _, mounted := mounts[e.Name()]; !mounted {
+					os.Remove(nsPath(s.dir, e.Name()))
+				}
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	os.Remove(filepath.Join(s.dir, "netns"))
+	os.Remove(journalPath(s.dir))
+	removeOwnTemps(s.dir)
 	if err := os.Remove(statePath(s.dir)); err != nil && !os.IsNotExist(err) {
 		return err
 	}
@@ -296,6 +387,9 @@ func Reset(dir string) error {
 	if dir == "" {
 		dir = RunDir()
 	}
+	if err := claimDir(dir, true); err != nil {
+		return err
+	}
 	s := &Session{dir: dir, handles: map[string]*netlink.Handle{}}
 	s.ctl.stopSteps = true // a step may run for hours: its lock wait stops it (cancel.go)
 	if err := s.lock(); err != nil {
@@ -308,13 +402,24 @@ func Reset(dir string) error {
 	}
 	st, err := readState(dir)
 	if errors.Is(err, ErrNoSession) {
-		return errors.Join(errs...)
+		// Still sweep: a crash can leave mounts or temp files before the
+		// first state was written.
+		return errors.Join(append(errs, s.sweep())...)
+	}
+	var damaged *DamagedError
+	if errors.As(err, &damaged) {
+		return errors.Join(append(errs, s.sweep())...)
 	}
 	if err != nil {
 		return errors.Join(append(errs, err)...)
 	}
 	s.st = st
-	return errors.Join(append(errs, s.removeAll())...)
+	if err := s.removeAll(); err != nil {
+		return errors.Join(append(errs, err)...)
+	}
+	// What the state did not record (a crash between mounting and
+	// recording cannot happen, but a hand-edited state can omit nodes).
+	return errors.Join(append(errs, s.sweep())...)
 }
 
 // ScratchDir makes a private run directory for a throwaway session (the
@@ -323,6 +428,9 @@ func Reset(dir string) error {
 func ScratchDir(dir string) (string, error) {
 	if dir == "" {
 		dir = RunDir()
+	}
+	if err := claimDir(dir, true); err != nil {
+		return "", err
 	}
 	parent := filepath.Join(dir, "scratch")
 	if err := os.MkdirAll(parent, 0o755); err != nil {

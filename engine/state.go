@@ -83,7 +83,17 @@ type State struct {
 	IptDirty map[string]bool   `json:"iptables_touched,omitempty"` // nodes whose iptables may be non-empty
 	Sysctls  []string          `json:"sysctls,omitempty"`          // keys commands wrote
 	Dying    []DyingLink       `json:"dying,omitempty"`            // veth peers of deleted namespaces, until the kernel reaps them
+	Setup    *SetupProgress    `json:"setup,omitempty"`            // set while the lab's setup runs
 	Created  time.Time         `json:"created"`
+}
+
+// SetupProgress is the journal of a lab's setup ("netlab start"): set
+// before the first namespace is created and cleared when setup has
+// finished, so a session whose setup was killed says so.
+type SetupProgress struct {
+	Command int    `json:"command"` // index of the setup command being run (-1: creating the hosts)
+	Text    string `json:"text"`
+	Total   int    `json:"total"`
 }
 
 const stateVersion = 1
@@ -106,15 +116,13 @@ func readState(dir string) (*State, error) {
 	}
 	var st State
 	if err := json.Unmarshal(b, &st); err != nil {
-		return nil, fmt.Errorf("session state %s is damaged (%v); run 'netlab reset'", statePath(dir), err)
+		return nil, &DamagedError{Path: statePath(dir), Err: err}
 	}
 	if st.IptDirty == nil {
 		st.IptDirty = map[string]bool{}
 	}
-	for _, n := range st.Nodes {
-		if n.Path != nsPath(dir, n.Name) {
-			return nil, fmt.Errorf("session state %s is damaged (node %s points at %s, outside %s); remove it by hand", statePath(dir), n.Name, n.Path, filepath.Join(dir, "netns"))
-		}
+	if err := st.validate(dir); err != nil {
+		return nil, &DamagedError{Path: statePath(dir), Err: err}
 	}
 	st.applyJournal(dir)
 	return &st, nil
@@ -206,4 +214,60 @@ func (st *State) touchSysctl(key string) {
 		}
 	}
 	st.Sysctls = append(st.Sysctls, key)
+}
+
+// DamagedError is returned when the session state cannot be trusted: it
+// does not parse, or names something that is not a plain node name.
+// "netlab reset" still works then: it removes what netlab mounted under
+// its run directory.
+type DamagedError struct {
+	Path string
+	Err  error
+}
+
+func (e *DamagedError) Error() string {
+	return fmt.Sprintf("session state %s is damaged (%v); run 'netlab reset' to remove the lab", e.Path, e.Err)
+}
+
+func (e *DamagedError) Unwrap() error { return e.Err }
+
+// validate checks what a state file read back may not contain: node
+// names that are paths, paths netlab would not have built, unknown kinds,
+// references to nodes that do not exist.
+func (st *State) validate(dir string) error {
+	seen := map[string]bool{}
+	for _, n := range st.Nodes {
+		if !validName(n.Name) {
+			return fmt.Errorf("node name %q is not a plain name", n.Name)
+		}
+		if seen[n.Name] {
+			return fmt.Errorf("node %q is listed twice", n.Name)
+		}
+		seen[n.Name] = true
+		if n.Kind != KindHost && n.Kind != KindNetns {
+			return fmt.Errorf("node %q has unknown kind %q", n.Name, n.Kind)
+		}
+		if n.Path != nsPath(dir, n.Name) {
+			return fmt.Errorf("node %s points at %s, outside %s", n.Name, n.Path, filepath.Join(dir, "netns"))
+		}
+		if err := checkNSPath(dir, n.Path); err != nil {
+			return err
+		}
+	}
+	for _, n := range st.Nodes {
+		if n.Parent != "" && !validName(n.Parent) {
+			return fmt.Errorf("node %q has parent %q, not a plain name", n.Name, n.Parent)
+		}
+	}
+	for name := range st.IptDirty {
+		if !validName(name) {
+			return fmt.Errorf("iptables record for %q, not a plain name", name)
+		}
+	}
+	for _, d := range st.Dying {
+		if !validName(d.Node) {
+			return fmt.Errorf("dying link on %q, not a plain name", d.Node)
+		}
+	}
+	return nil
 }

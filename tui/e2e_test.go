@@ -14,10 +14,28 @@ import (
 )
 
 // TestEndToEndTmux walks the whole bridge lab in the real binary, in a
-// tmux pane of 100x30, on the real kernel (inside the lab's namespaces,
-// with a throwaway run directory): one undo, one question answered, one
-// step done by hand in the shell, then quits tearing the lab down.
+// tmux pane of 100x30, on the real kernel (inside the lab's namespaces):
+// one undo, one question answered, one step done by hand in the shell,
+// then quits tearing the lab down. It runs with a throwaway run directory,
+// with the default one (/run/netlab) on this machine's /run (compared
+// before and after; this machine has no /run/netns), and with the default
+// one in a private mount namespace whose /run is a tmpfs holding a
+// /run/netns; none leaves anything in /run.
 func TestEndToEndTmux(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		run     string // NETLAB_RUN, "" for the default
+		private bool   // a private /run with /run/netns
+	}{
+		{name: "throwaway run directory", run: "tmp"},
+		{name: "default run directory", run: ""},
+		{name: "default run directory with run netns", run: "", private: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) { endToEnd(t, tc.run, tc.private) })
+	}
+}
+
+func endToEnd(t *testing.T, runDir string, private bool) {
 	ci := os.Getenv("CI") == "true"
 	if _, err := exec.LookPath("tmux"); err != nil {
 		if ci {
@@ -42,11 +60,29 @@ func TestEndToEndTmux(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	run := filepath.Join(tmp, "run")
-	t.Cleanup(func() {
-		if err := engine.Reset(run); err != nil {
-			t.Errorf("reset: %v", err)
+	env := "NETLAB_RUN=" + run
+	if runDir == "" {
+		run, env = engine.DefaultDir, "-u NETLAB_RUN"
+		if !private {
+			// The machine's own /run (this one has no /run/netns): compared
+			// whole before and after.
+			before := runListing(t)
+			forget := lockDefaultRun(t)
+			t.Cleanup(func() {
+				forget()
+				if after := runListing(t); after != before {
+					t.Errorf("/run changed:\nbefore:\n%s\nafter:\n%s", before, after)
+				}
+			})
 		}
-	})
+	}
+	if !private {
+		t.Cleanup(func() {
+			if err := engine.Reset(run); err != nil {
+				t.Errorf("reset: %v", err)
+			}
+		})
+	}
 	sock := fmt.Sprintf("netlab-test-%d", os.Getpid())
 	tmux := func(args ...string) string {
 		out, err := exec.Command("tmux", append([]string{"-L", sock}, args...)...).CombinedOutput()
@@ -56,8 +92,19 @@ func TestEndToEndTmux(t *testing.T) {
 		return string(out)
 	}
 	start := time.Now()
-	tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30",
-		fmt.Sprintf("env NETLAB_RUN=%s TERM=xterm-256color %s; echo NETLAB-EXITED $?; sleep 60", run, bin))
+	newSession := func() error {
+		return exec.Command("tmux", "-L", sock, "new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30",
+			fmt.Sprintf("env %s TERM=xterm-256color %s; echo NETLAB-EXITED $?; env %s %s status >/dev/null 2>&1; echo STATUS-EXIT $?; ls -d /run/netns; sleep 60",
+				env, bin, env, bin)).Run()
+	}
+	if private {
+		// The tmux server, and so netlab, lives in the private /run.
+		if err := inPrivateRun(newSession); err != nil {
+			t.Fatalf("tmux in a private /run: %v", err)
+		}
+	} else if err := newSession(); err != nil {
+		t.Fatalf("tmux new-session: %v", err)
+	}
 	t.Cleanup(func() { exec.Command("tmux", "-L", sock, "kill-server").Run() })
 
 	screen := func() string { return tmux("capture-pane", "-p", "-t", "e2e") }
@@ -119,7 +166,10 @@ func TestEndToEndTmux(t *testing.T) {
 	wait("quit dialog", "Quit netlab", "tear it down")
 	keys("t")
 	wait("exit", "NETLAB-EXITED 0")
-	if _, err := engine.Open(run); !errors.Is(err, engine.ErrNoSession) {
+	wait("no session left", "STATUS-EXIT 3") // 3: no lab is running
+	if private {
+		wait("private /run/netns", "\n/run/netns\n")
+	} else if _, err := engine.Open(run); !errors.Is(err, engine.ErrNoSession) {
 		t.Fatalf("a session is left in %s after tearing down: %v", run, err)
 	}
 }

@@ -44,6 +44,7 @@ func TestDocExamplesPass(t *testing.T) {
 			if err != nil {
 				t.Fatalf("the doc's example does not lint:\n%v", err)
 			}
+			t.Setenv("NETLAB_RUN", t.TempDir()) // its scratch session, never /run/netlab
 			res := Test(lab, nil)
 			if !res.OK {
 				var fails []string
