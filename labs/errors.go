@@ -80,8 +80,8 @@ type errList struct {
 	more     int    // errors dropped past MaxErrorsPerFile
 	warnings int
 
-	// quiet drops the run-time failures lint foresees while it follows a
-	// command that the step itself expects to fail (a "fails" entry).
+	// quiet drops what lint reports while it follows a command that the
+	// step itself expects to fail (a "fails" entry).
 	quiet bool
 }
 
