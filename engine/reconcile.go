@@ -12,9 +12,11 @@ import (
 )
 
 // reconcile makes the lab equal to want: namespaces, links, attributes,
-// addresses, routes, sysctls and iptables, in that order, then verifies the
-// result. This is how undo and the rollback of a failed step restore the
-// kernel exactly, destructive commands included.
+// addresses, routes, sysctls, neighbour tables and iptables, in that
+// order, then verifies the result. This is how undo and the rollback of a
+// failed step restore the kernel exactly, destructive commands included,
+// and what the kernel learned during the step (ARP and NDP entries)
+// forgotten, so that doing the step again shows the same packets.
 func (s *Session) reconcile(want *Snapshot) error {
 	if err := s.reconcileNodes(want); err != nil {
 		return err
@@ -32,13 +34,38 @@ func (s *Session) reconcile(want *Snapshot) error {
 	if err := s.createMissingLinks(want); err != nil {
 		errs = append(errs, err)
 	}
+	// Every node's links first: a veth's carrier depends on its peer,
+	// which may live in a node that comes later.
+	for _, name := range want.Order {
+		x, err := s.ctx(name)
+		if err != nil {
+			return err
+		}
+		if err := setLinkAttrs(x, want.Nodes[name]); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+		}
+	}
+	addrs := func(x *execCtx, w *NodeSnap) error { return setAddrs(x, w, want.Learned) }
+	steps := []func(*execCtx, *NodeSnap) error{addrs, setRoutes, setSysctls}
+	if want.Learned {
+		// Neighbours last: a link going down or changing its MAC flushes
+		// them, and an address change may make the kernel learn anew.
+		steps = append(steps, setNeighs)
+	}
 	for _, name := range want.Order {
 		x, err := s.ctx(name)
 		if err != nil {
 			return err
 		}
 		w := want.Nodes[name]
-		for _, step := range []func(*execCtx, *NodeSnap) error{setLinkAttrs, setAddrs, setRoutes, setSysctls} {
+		if want.Learned {
+			// Let carrier and operstate catch up with the links just set up,
+			// so the kernel's own link-local addresses are there to compare.
+			if _, err := x.settledLinks(); err != nil {
+				return err
+			}
+		}
+		for _, step := range steps {
 			if err := step(x, w); err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", name, err))
 			}
@@ -272,13 +299,25 @@ func setLinkAttrs(x *execCtx, w *NodeSnap) error {
 	return nil
 }
 
-func setAddrs(x *execCtx, w *NodeSnap) error {
+// setAddrs puts back each link's addresses; with linkLocal also the IPv6
+// link-local ones a step removed or added (the kernel's own are normally
+// there already, made from the restored MAC when the link came up).
+func setAddrs(x *execCtx, w *NodeSnap, linkLocal bool) error {
 	for _, l := range w.Links {
 		link, err := x.h.LinkByName(l.Name)
 		if err != nil {
 			return err
 		}
-		have := linkSnap(x, link, x.node.Name, nil, nil).Addrs
+		as, err := x.h.AddrList(link, netlink.FAMILY_ALL)
+		if err != nil {
+			return fmt.Errorf("addresses of %s: %w", l.Name, err)
+		}
+		have, haveLL := addrSnaps(as)
+		if linkLocal {
+			if err := setLinkLocal(x, link, l.LinkLocal, haveLL); err != nil {
+				return err
+			}
+		}
 		want := map[AddrSnap]bool{}
 		for _, a := range l.Addrs {
 			want[a] = true
@@ -433,6 +472,39 @@ func (x *execCtx) restoreIptables(want map[string][]string) error {
 	}
 	if _, err := x.iptablesRaw(b.String(), "iptables-restore"); err != nil {
 		return fmt.Errorf("iptables-restore on %s: %w", x.node.Name, err)
+	}
+	return nil
+}
+
+func setLinkLocal(x *execCtx, link netlink.Link, want, have []string) error {
+	wanted := map[string]bool{}
+	for _, a := range want {
+		wanted[a] = true
+	}
+	for _, a := range have {
+		if wanted[a] {
+			delete(wanted, a)
+			continue
+		}
+		addr, err := netlink.ParseAddr(a)
+		if err != nil {
+			return err
+		}
+		if err := x.h.AddrDel(link, addr); err != nil && !errors.Is(err, unix.EADDRNOTAVAIL) {
+			return fmt.Errorf("remove %s from %s: %w", a, link.Attrs().Name, err)
+		}
+	}
+	for _, a := range want {
+		if !wanted[a] {
+			continue
+		}
+		addr, err := netlink.ParseAddr(a)
+		if err != nil {
+			return err
+		}
+		if err := x.h.AddrAdd(link, addr); err != nil && !errors.Is(err, unix.EEXIST) {
+			return fmt.Errorf("add %s to %s: %w", a, link.Attrs().Name, err)
+		}
 	}
 	return nil
 }

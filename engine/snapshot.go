@@ -11,13 +11,19 @@ import (
 )
 
 // Snapshot is a comparable dump of the whole lab: per node its links (kind,
-// master, admin state, MTU, MAC, addresses, veth peer, vxlan and macvlan
-// parameters), IPv4 routes, iptables tables and the sysctls labs touch.
+// master, admin state, carrier, operstate, MTU, MAC, addresses including
+// link-local ones, veth peer, vxlan and macvlan parameters), neighbour
+// tables, IPv4 routes, iptables tables and the sysctls labs touch.
 // Interface indexes are left out, so two snapshots of equal state are
 // equal even after links were recreated.
 type Snapshot struct {
 	Order []string             `json:"order"` // node names in creation order
 	Nodes map[string]*NodeSnap `json:"nodes"`
+	// Learned says the snapshot records what the kernel learns and settles
+	// by itself: neighbours, carrier, operstate and link-local addresses.
+	// Snapshots saved by older versions lack them; comparisons with such
+	// a snapshot leave those facts out, and undo to it leaves them be.
+	Learned bool `json:"learned,omitempty"`
 }
 
 // NodeSnap is one node's part of a Snapshot.
@@ -28,6 +34,7 @@ type NodeSnap struct {
 	Routes   []RouteSnap         `json:"routes"`
 	Iptables map[string][]string `json:"iptables,omitempty"` // table -> normalised iptables-save lines
 	Sysctls  map[string]string   `json:"sysctls"`
+	Neighs   []NeighSnap         `json:"neighs,omitempty"`
 }
 
 // LinkSnap is one interface.
@@ -35,6 +42,8 @@ type LinkSnap struct {
 	Name    string     `json:"name"`
 	Kind    string     `json:"kind"`
 	Up      bool       `json:"up"`
+	Carrier bool       `json:"carrier,omitempty"`
+	Oper    string     `json:"oper,omitempty"` // operstate: UP, DOWN, LOWERLAYERDOWN, UNKNOWN...
 	MTU     int        `json:"mtu"`
 	MAC     string     `json:"mac"`
 	Master  string     `json:"master,omitempty"`
@@ -44,6 +53,10 @@ type LinkSnap struct {
 	Parent  string     `json:"parent,omitempty"` // macvlan
 	Mode    string     `json:"mode,omitempty"`   // macvlan
 	Addrs   []AddrSnap `json:"addrs,omitempty"`
+	// LinkLocal holds the IPv6 link-local addresses (fe80::/64), which the
+	// kernel makes itself when the link comes up with carrier. Their DAD
+	// flags (tentative, dadfailed) are left out: they change with time.
+	LinkLocal []string `json:"linklocal,omitempty"`
 }
 
 // VxlanSnap holds a vxlan link's parameters.
@@ -110,7 +123,7 @@ func (s *Session) snapshot(full bool) (*Snapshot, error) {
 	if err := s.pruneMissing(); err != nil {
 		return nil, err
 	}
-	snap := &Snapshot{Nodes: map[string]*NodeSnap{}}
+	snap := &Snapshot{Nodes: map[string]*NodeSnap{}, Learned: true}
 	nsids := map[string]map[int]string{} // node -> netnsid -> node name
 	for _, n := range s.st.Nodes {
 		snap.Order = append(snap.Order, n.Name)
@@ -136,24 +149,28 @@ func (s *Session) snapshot(full bool) (*Snapshot, error) {
 	}
 	// peers: node -> ifindex -> name, for resolving veth peers.
 	names := map[string]map[int]string{}
-	links := map[string][]netlink.Link{}
+	links := map[string]nodeLinks{}
 	for _, n := range s.st.Nodes {
 		x, _ := s.ctx(n.Name)
-		ls, err := x.h.LinkList()
+		nl, err := x.settledLinks()
 		if err != nil {
 			return nil, fmt.Errorf("list links of %s: %w", n.Name, err)
 		}
-		links[n.Name] = ls
+		links[n.Name] = nl
 		names[n.Name] = map[int]string{}
-		for _, l := range ls {
+		for _, l := range nl.links {
 			names[n.Name][l.Attrs().Index] = l.Attrs().Name
 		}
 	}
 	for _, n := range s.st.Nodes {
 		x, _ := s.ctx(n.Name)
 		ns := &NodeSnap{Kind: n.Kind, Parent: n.Parent, Sysctls: map[string]string{}}
-		for _, l := range links[n.Name] {
-			ns.Links = append(ns.Links, linkSnap(x, l, n.Name, nsids[n.Name], names))
+		for _, l := range links[n.Name].links {
+			ns.Links = append(ns.Links, linkSnap(x, l, links[n.Name].addrs[l.Attrs().Index], n.Name, nsids[n.Name], names))
+		}
+		var err error
+		if ns.Neighs, err = neighSnaps(x.h, names[n.Name]); err != nil {
+			return nil, fmt.Errorf("%s: %w", n.Name, err)
 		}
 		sort.Slice(ns.Links, func(i, j int) bool { return ns.Links[i].Name < ns.Links[j].Name })
 		routes, err := x.h.RouteList(nil, netlink.FAMILY_V4)
@@ -191,10 +208,11 @@ func (s *Session) sysctlKeys() []string {
 	return keys
 }
 
-func linkSnap(x *execCtx, l netlink.Link, node string, nsids map[int]string, names map[string]map[int]string) LinkSnap {
+func linkSnap(x *execCtx, l netlink.Link, addrs []netlink.Addr, node string, nsids map[int]string, names map[string]map[int]string) LinkSnap {
 	at := l.Attrs()
 	ls := LinkSnap{Name: at.Name, Kind: l.Type(), Up: at.Flags&net.FlagUp != 0, MTU: at.MTU,
-		MAC: at.HardwareAddr.String(), Master: masterName(x.h, l), Promisc: userPromisc(at)}
+		MAC: at.HardwareAddr.String(), Master: masterName(x.h, l), Promisc: userPromisc(at),
+		Carrier: at.RawFlags&unix.IFF_LOWER_UP != 0, Oper: operWord(at.OperState)}
 	switch v := l.(type) {
 	case *netlink.Veth:
 		peerNode := node
@@ -225,19 +243,29 @@ func linkSnap(x *execCtx, l netlink.Link, node string, nsids map[int]string, nam
 			}
 		}
 	}
-	addrs, _ := x.h.AddrList(l, netlink.FAMILY_ALL)
+	ls.Addrs, ls.LinkLocal = addrSnaps(addrs)
+	return ls
+}
+
+// addrSnaps splits a link's addresses into the ones netlab sets (IPv4 and
+// global IPv6) and the IPv6 link-local ones the kernel makes, both sorted.
+func addrSnaps(addrs []netlink.Addr) ([]AddrSnap, []string) {
+	var out []AddrSnap
+	var ll []string
 	for _, a := range addrs {
 		if a.IP.To4() == nil && a.IP.IsLinkLocalUnicast() {
+			ll = append(ll, a.IPNet.String())
 			continue
 		}
 		as := AddrSnap{CIDR: a.IPNet.String()}
 		if a.Broadcast != nil {
 			as.Brd = a.Broadcast.String()
 		}
-		ls.Addrs = append(ls.Addrs, as)
+		out = append(out, as)
 	}
-	sort.Slice(ls.Addrs, func(i, j int) bool { return ls.Addrs[i].CIDR < ls.Addrs[j].CIDR })
-	return ls
+	sort.Slice(out, func(i, j int) bool { return out[i].CIDR < out[j].CIDR })
+	sort.Strings(ll)
+	return out, ll
 }
 
 func routeSnap(h *netlink.Handle, r netlink.Route) RouteSnap {
@@ -299,13 +327,20 @@ func parseSave(out string) map[string][]string {
 // fact is one comparable line of a snapshot.
 type fact struct{ node, kind, key, value string }
 
-func (sn *Snapshot) facts() []fact {
+// facts lists the snapshot's comparable lines; learned adds neighbours,
+// carrier, operstate and link-local addresses.
+func (sn *Snapshot) facts(learned bool) []fact {
 	var fs []fact
 	for _, name := range sn.Order {
 		n := sn.Nodes[name]
 		fs = append(fs, fact{name, "node", name, n.Kind + " " + n.Parent})
 		for _, l := range n.Links {
-			fs = append(fs, fact{name, "link", l.Name, l.describe()})
+			fs = append(fs, fact{name, "link", l.Name, l.describe(learned)})
+			if learned {
+				for _, a := range l.LinkLocal {
+					fs = append(fs, fact{name, "addr", l.Name + " " + a, a + " scope link dev " + l.Name})
+				}
+			}
 			for _, a := range l.Addrs {
 				v := a.CIDR
 				if a.Brd != "" {
@@ -316,6 +351,9 @@ func (sn *Snapshot) facts() []fact {
 		}
 		for _, r := range n.Routes {
 			fs = append(fs, fact{name, "route", r.Text, r.Text})
+		}
+		if learned {
+			fs = append(fs, neighFacts(name, n.Neighs)...)
 		}
 		var tables []string
 		for t := range n.Iptables {
@@ -339,8 +377,13 @@ func (sn *Snapshot) facts() []fact {
 	return fs
 }
 
-func (l LinkSnap) describe() string {
+// describe is the link's comparable line; learned adds carrier and
+// operstate ("carrier=yes oper=UP").
+func (l LinkSnap) describe(learned bool) string {
 	parts := []string{l.Name, l.Kind, upDown(l.Up), fmt.Sprintf("mtu=%d", l.MTU)}
+	if learned {
+		parts = append(parts, "carrier="+map[bool]string{true: "yes", false: "no"}[l.Carrier], "oper="+l.Oper)
+	}
 	if l.MAC != "" {
 		parts = append(parts, "mac="+l.MAC)
 	}
@@ -370,7 +413,7 @@ func (l LinkSnap) describe() string {
 // Change is one difference between two snapshots.
 type Change struct {
 	Node string `json:"node"`
-	Kind string `json:"kind"` // node, link, addr, route, iptables, sysctl
+	Kind string `json:"kind"` // node, link, addr, route, neigh, iptables, sysctl
 	Op   string `json:"op"`   // "+" added, "-" removed, "~" changed
 	Old  string `json:"old,omitempty"`
 	New  string `json:"new,omitempty"`
@@ -432,15 +475,16 @@ func wordDiff(old, new string) string {
 // Diff lists what changed from sn to after. Empty means equal.
 func (sn *Snapshot) Diff(after *Snapshot) []Change {
 	type k struct{ node, kind, key string }
+	learned := sn.Learned && after.Learned
 	old := map[k]string{}
 	var order []k
-	for _, f := range sn.facts() {
+	for _, f := range sn.facts(learned) {
 		old[k{f.node, f.kind, f.key}] = f.value
 		order = append(order, k{f.node, f.kind, f.key})
 	}
 	var changes []Change
 	seen := map[k]bool{}
-	for _, f := range after.facts() {
+	for _, f := range after.facts(learned) {
 		key := k{f.node, f.kind, f.key}
 		seen[key] = true
 		if ov, ok := old[key]; !ok {
