@@ -156,7 +156,7 @@ func setNeighs(x *execCtx, w *NodeSnap) error {
 func neighFacts(node string, ns []NeighSnap) []fact {
 	var fs []fact
 	for _, n := range ns {
-		fs = append(fs, fact{node, "neigh", n.Dev + " " + n.IP, n.text()})
+		fs = append(fs, fact{node, "neigh", n.Dev + " " + n.IP, n.text(), ""})
 	}
 	return fs
 }

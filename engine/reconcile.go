@@ -27,7 +27,7 @@ func (s *Session) reconcile(want *Snapshot) error {
 	}
 	var errs []error
 	for _, name := range want.Order {
-		if err := s.deleteStrayLinks(name, want.Nodes[name], have.Nodes[name]); err != nil {
+		if err := s.deleteStrayLinks(name, want.Nodes[name], have.Nodes[name], want.Learned); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -141,7 +141,7 @@ func findLink(ls []LinkSnap, name string) *LinkSnap {
 	return nil
 }
 
-func (s *Session) deleteStrayLinks(node string, want, have *NodeSnap) error {
+func (s *Session) deleteStrayLinks(node string, want, have *NodeSnap, wantLearned bool) error {
 	if have == nil {
 		return nil
 	}
@@ -151,7 +151,7 @@ func (s *Session) deleteStrayLinks(node string, want, have *NodeSnap) error {
 	}
 	for _, l := range have.Links {
 		w := findLink(want.Links, l.Name)
-		if w != nil && w.identity() == l.identity() {
+		if w != nil && w.identity() == l.identity() && !(wantLearned && staleBridge(want, w, have, l)) {
 			continue
 		}
 		if !recreatable[l.Kind] {
@@ -164,6 +164,29 @@ func (s *Session) deleteStrayLinks(node string, want, have *NodeSnap) error {
 		}
 	}
 	return nil
+}
+
+// staleBridge reports whether a bridge must be made anew to look as it
+// did: a bridge that never had a port has carrier (state UNKNOWN), but
+// once a port came and went the kernel keeps it without carrier (state
+// DOWN, and a zero MAC), whatever is done to it. Only a new bridge is
+// again as a fresh run of the steps before leaves it.
+func staleBridge(want *NodeSnap, w *LinkSnap, have *NodeSnap, h LinkSnap) bool {
+	if w.Kind != "bridge" || !w.Carrier || ports(want, w.Name) > 0 {
+		return false
+	}
+	// Down, it cannot tell whether it had ports: making it anew is safe.
+	return !h.Carrier || ports(have, h.Name) > 0
+}
+
+func ports(n *NodeSnap, bridge string) int {
+	c := 0
+	for _, l := range n.Links {
+		if l.Master == bridge {
+			c++
+		}
+	}
+	return c
 }
 
 func (s *Session) createMissingLinks(want *Snapshot) error {
@@ -256,7 +279,7 @@ func setLinkAttrs(x *execCtx, w *NodeSnap) error {
 			return err
 		}
 		at = link.Attrs()
-		if at.HardwareAddr.String() != l.MAC && l.MAC != "" {
+		if at.HardwareAddr.String() != l.MAC && l.MAC != "" && !randomMAC(w, l) {
 			mac, _ := net.ParseMAC(l.MAC)
 			if at.Flags&net.FlagUp != 0 {
 				x.h.LinkSetDown(link)
@@ -476,7 +499,26 @@ func (x *execCtx) restoreIptables(want map[string][]string) error {
 	return nil
 }
 
+// setLinkLocal puts back the link-local addresses. One the kernel made
+// that was not there before the step is removed by taking the link down
+// and up again rather than by deleting it: the kernel makes a link's
+// link-local address once, when it first has carrier after coming up,
+// and remembers that it did, so a deleted one would not come back when
+// the step is done again. Taking the link down makes it forget.
 func setLinkLocal(x *execCtx, link netlink.Link, want, have []string) error {
+	if len(want) == 0 && len(have) > 0 && link.Attrs().Flags&net.FlagUp != 0 {
+		if err := x.h.LinkSetDown(link); err != nil {
+			return fmt.Errorf("set %s down: %w", link.Attrs().Name, err)
+		}
+		if err := x.h.LinkSetUp(link); err != nil {
+			return fmt.Errorf("set %s up: %w", link.Attrs().Name, err)
+		}
+		as, err := x.h.AddrList(link, netlink.FAMILY_V6)
+		if err != nil {
+			return err
+		}
+		_, have = addrSnaps(as)
+	}
 	wanted := map[string]bool{}
 	for _, a := range want {
 		wanted[a] = true

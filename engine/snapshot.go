@@ -324,8 +324,16 @@ func parseSave(out string) map[string][]string {
 	return tables
 }
 
-// fact is one comparable line of a snapshot.
-type fact struct{ node, kind, key, value string }
+// fact is one comparable line of a snapshot: value is shown, and also
+// compared unless cmp is set (for a value the kernel picks at random).
+type fact struct{ node, kind, key, value, cmp string }
+
+func (f fact) compared() string {
+	if f.cmp != "" {
+		return f.cmp
+	}
+	return f.value
+}
 
 // facts lists the snapshot's comparable lines; learned adds neighbours,
 // carrier, operstate and link-local addresses.
@@ -333,12 +341,21 @@ func (sn *Snapshot) facts(learned bool) []fact {
 	var fs []fact
 	for _, name := range sn.Order {
 		n := sn.Nodes[name]
-		fs = append(fs, fact{name, "node", name, n.Kind + " " + n.Parent})
+		fs = append(fs, fact{name, "node", name, n.Kind + " " + n.Parent, ""})
 		for _, l := range n.Links {
-			fs = append(fs, fact{name, "link", l.Name, l.describe(learned)})
+			random := learned && randomMAC(n, l)
+			f := fact{name, "link", l.Name, l.describe(learned), ""}
 			if learned {
-				for _, a := range l.LinkLocal {
-					fs = append(fs, fact{name, "addr", l.Name + " " + a, a + " scope link dev " + l.Name})
+				f.cmp = l.comparable(random).describe(true)
+			}
+			fs = append(fs, f)
+			if learned {
+				for i, a := range l.LinkLocal {
+					f := fact{name, "addr", fmt.Sprintf("%s link-local %d", l.Name, i), a + " scope link dev " + l.Name, ""}
+					if random {
+						f.cmp = "random"
+					}
+					fs = append(fs, f)
 				}
 			}
 			for _, a := range l.Addrs {
@@ -346,11 +363,11 @@ func (sn *Snapshot) facts(learned bool) []fact {
 				if a.Brd != "" {
 					v += " brd " + a.Brd
 				}
-				fs = append(fs, fact{name, "addr", l.Name + " " + a.CIDR, v + " dev " + l.Name})
+				fs = append(fs, fact{name, "addr", l.Name + " " + a.CIDR, v + " dev " + l.Name, ""})
 			}
 		}
 		for _, r := range n.Routes {
-			fs = append(fs, fact{name, "route", r.Text, r.Text})
+			fs = append(fs, fact{name, "route", r.Text, r.Text, ""})
 		}
 		if learned {
 			fs = append(fs, neighFacts(name, n.Neighs)...)
@@ -362,7 +379,7 @@ func (sn *Snapshot) facts(learned bool) []fact {
 		sort.Strings(tables)
 		for _, t := range tables {
 			for i, line := range n.Iptables[t] {
-				fs = append(fs, fact{name, "iptables", fmt.Sprintf("%s %d %s", t, i, line), "-t " + t + " " + strings.TrimPrefix(line, ":")})
+				fs = append(fs, fact{name, "iptables", fmt.Sprintf("%s %d %s", t, i, line), "-t " + t + " " + strings.TrimPrefix(line, ":"), ""})
 			}
 		}
 		var keys []string
@@ -371,7 +388,7 @@ func (sn *Snapshot) facts(learned bool) []fact {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			fs = append(fs, fact{name, "sysctl", k, k + " = " + n.Sysctls[k]})
+			fs = append(fs, fact{name, "sysctl", k, k + " = " + n.Sysctls[k], ""})
 		}
 	}
 	return fs
@@ -476,10 +493,10 @@ func wordDiff(old, new string) string {
 func (sn *Snapshot) Diff(after *Snapshot) []Change {
 	type k struct{ node, kind, key string }
 	learned := sn.Learned && after.Learned
-	old := map[k]string{}
+	old := map[k]fact{}
 	var order []k
 	for _, f := range sn.facts(learned) {
-		old[k{f.node, f.kind, f.key}] = f.value
+		old[k{f.node, f.kind, f.key}] = f
 		order = append(order, k{f.node, f.kind, f.key})
 	}
 	var changes []Change
@@ -487,15 +504,15 @@ func (sn *Snapshot) Diff(after *Snapshot) []Change {
 	for _, f := range after.facts(learned) {
 		key := k{f.node, f.kind, f.key}
 		seen[key] = true
-		if ov, ok := old[key]; !ok {
+		if of, ok := old[key]; !ok {
 			changes = append(changes, Change{Node: f.node, Kind: f.kind, Op: "+", New: f.value})
-		} else if ov != f.value {
-			changes = append(changes, Change{Node: f.node, Kind: f.kind, Op: "~", Old: ov, New: f.value})
+		} else if of.compared() != f.compared() {
+			changes = append(changes, Change{Node: f.node, Kind: f.kind, Op: "~", Old: of.value, New: f.value})
 		}
 	}
 	for _, key := range order {
 		if !seen[key] {
-			changes = append(changes, Change{Node: key.node, Kind: key.kind, Op: "-", Old: old[key]})
+			changes = append(changes, Change{Node: key.node, Kind: key.kind, Op: "-", Old: old[key].value})
 		}
 	}
 	changes = foldNodes(changes)
@@ -524,6 +541,31 @@ func foldNodes(changes []Change) []Change {
 		out = append(out, c)
 	}
 	return out
+}
+
+// comparable is the link as compared: LOWERLAYERDOWN counts as DOWN,
+// since the kernel says LOWERLAYERDOWN for a veth without carrier only
+// when its peer's index happens to name a link in the veth's own
+// namespace (so it depends on which namespace the peer was in when the
+// carrier last changed); and a random MAC (see randomMAC) as any other.
+func (l LinkSnap) comparable(random bool) LinkSnap {
+	if l.Oper == "LOWERLAYERDOWN" {
+		l.Oper = "DOWN"
+	}
+	if random {
+		l.MAC = "random"
+	}
+	return l
+}
+
+// randomMAC reports whether l is a bridge whose MAC only the kernel chose,
+// at random: one that is up with carrier and has no port. Setting a
+// bridge's MAC, or giving it a port and taking it away, leaves it without
+// carrier for good, so only a bridge that never had either looks so; undo
+// makes such a bridge anew (see staleBridge) and its new MAC is as good as
+// the old one: a fresh run of the steps would pick yet another.
+func randomMAC(n *NodeSnap, l LinkSnap) bool {
+	return l.Kind == "bridge" && l.Up && l.Carrier && ports(n, l.Name) == 0
 }
 
 // Equal reports whether two snapshots describe the same lab state.
