@@ -5,8 +5,11 @@ import (
 	"time"
 
 	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 )
+
+var native = nl.NativeEndian()
 
 // settleLimit bounds how long a snapshot waits for links to settle.
 const settleLimit = 2 * time.Second
@@ -64,14 +67,23 @@ func (x *execCtx) readLinks() (nodeLinks, error) {
 // the link-local address the kernel is about to give it. noLL caches the
 // links whose IPv6 is off (disable_ipv6, addr_gen_mode none).
 func (x *execCtx) unsettled(nl nodeLinks, noLL map[string]bool) bool {
+	var changes map[int]uint32
 	for _, l := range nl.links {
 		at := l.Attrs()
 		up, carrier := at.Flags&net.FlagUp != 0, at.RawFlags&unix.IFF_LOWER_UP != 0
 		oper := at.OperState
 		switch {
+		case up && oper == netlink.OperUnknown && at.Name != "lo":
+			// UNKNOWN is where a link starts; the link watch replaces it
+			// with UP or DOWN at its first carrier change (a bridge's
+			// first port), which it may not have got to yet.
+			if changes == nil {
+				changes = x.carrierChanges()
+			}
+			if changes[at.Index] > 0 {
+				return true
+			}
 		case oper == netlink.OperUnknown:
-			// lo and drivers without carrier reporting: nothing to wait for
-			// on the operstate.
 		case up && carrier && oper != netlink.OperUp:
 			return true
 		case (!up || !carrier) && oper == netlink.OperUp:
@@ -107,4 +119,36 @@ func (x *execCtx) ipv6Off(dev string) bool {
 	}
 	d, ok := v[p+"disable_ipv6"]
 	return !ok || d != "0" || v[p+"addr_gen_mode"] == "1"
+}
+
+// carrierChanges reads each link's count of carrier changes
+// (IFLA_CARRIER_CHANGES), which the netlink library does not decode.
+// Only asked when a link is up in state UNKNOWN.
+func (x *execCtx) carrierChanges() map[int]uint32 {
+	out := map[int]uint32{}
+	x.do(func() error {
+		req := nl.NewNetlinkRequest(unix.RTM_GETLINK, unix.NLM_F_DUMP)
+		req.AddData(nl.NewIfInfomsg(unix.AF_UNSPEC))
+		msgs, err := req.Execute(unix.NETLINK_ROUTE, unix.RTM_NEWLINK)
+		if err != nil {
+			return err
+		}
+		for _, m := range msgs {
+			if len(m) < unix.SizeofIfInfomsg {
+				continue
+			}
+			info := nl.DeserializeIfInfomsg(m)
+			attrs, err := nl.ParseRouteAttr(m[unix.SizeofIfInfomsg:])
+			if err != nil {
+				continue
+			}
+			for _, a := range attrs {
+				if a.Attr.Type == unix.IFLA_CARRIER_CHANGES && len(a.Value) >= 4 {
+					out[int(info.Index)] = native.Uint32(a.Value[:4])
+				}
+			}
+		}
+		return nil
+	})
+	return out
 }
