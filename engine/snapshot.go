@@ -506,7 +506,9 @@ func (sn *Snapshot) Diff(after *Snapshot) []Change {
 		seen[key] = true
 		if of, ok := old[key]; !ok {
 			changes = append(changes, Change{Node: f.node, Kind: f.kind, Op: "+", New: f.value})
-		} else if of.compared() != f.compared() {
+		} else if of.compared() != f.compared() && of.value != f.value {
+			// A value compared loosely (a random MAC) changes only when
+			// both its shown and its compared forms do.
 			changes = append(changes, Change{Node: f.node, Kind: f.kind, Op: "~", Old: of.value, New: f.value})
 		}
 	}
@@ -523,7 +525,8 @@ func (sn *Snapshot) Diff(after *Snapshot) []Change {
 }
 
 // foldNodes leaves out the details of a namespace that appeared or went
-// as a whole (its sysctls and loopback): the node line says it all.
+// as a whole (its sysctls, loopback and neighbours): the node line says
+// it all.
 // Equality is unaffected, since the node line itself is a change.
 func foldNodes(changes []Change) []Change {
 	whole := map[string]bool{}
@@ -535,7 +538,7 @@ func foldNodes(changes []Change) []Change {
 	out := changes[:0]
 	for _, c := range changes {
 		text := c.Old + c.New
-		if whole[c.Node] && (c.Kind == "sysctl" || strings.HasPrefix(text, "lo ") || strings.HasSuffix(text, " dev lo")) {
+		if whole[c.Node] && (c.Kind == "sysctl" || c.Kind == "neigh" || strings.HasPrefix(text, "lo ") || strings.HasSuffix(text, " dev lo")) {
 			continue
 		}
 		out = append(out, c)
