@@ -118,10 +118,12 @@ func setNeighs(x *execCtx, w *NodeSnap) error {
 			}
 			continue
 		}
-		same := wn.LLAddr == n.HardwareAddr.String() && (wn.State == "PERMANENT") == (n.State == unix.NUD_PERMANENT)
-		// An entry reachable before the step and stale now is refreshed,
-		// since a stale one probes where a reachable one stays quiet.
-		done[key] = same && (wn.State != "REACHABLE" || n.State == unix.NUD_REACHABLE)
+		// Kept as it is only when in the state recorded: a REACHABLE one
+		// that went STALE is refreshed (a stale one probes when used, a
+		// reachable one stays quiet), and one in DELAY or PROBE is set
+		// back to STALE, which also cancels the probe it was about to send.
+		done[key] = wn.LLAddr == n.HardwareAddr.String() && wn.State == snapNeighStates[n.State] &&
+			n.State != unix.NUD_DELAY && n.State != unix.NUD_PROBE
 	}
 	for key, n := range want {
 		if done[key] {

@@ -47,11 +47,6 @@ func (s *Session) reconcile(want *Snapshot) error {
 	}
 	addrs := func(x *execCtx, w *NodeSnap) error { return setAddrs(x, w, want.Learned) }
 	steps := []func(*execCtx, *NodeSnap) error{addrs, setRoutes, setSysctls}
-	if want.Learned {
-		// Neighbours last: a link going down or changing its MAC flushes
-		// them, and an address change may make the kernel learn anew.
-		steps = append(steps, setNeighs)
-	}
 	for _, name := range want.Order {
 		x, err := s.ctx(name)
 		if err != nil {
@@ -76,6 +71,24 @@ func (s *Session) reconcile(want *Snapshot) error {
 			}
 			if len(w.Iptables) > 0 {
 				s.st.IptDirty[name] = true
+			}
+		}
+	}
+	if want.Learned && len(errs) == 0 {
+		// Neighbours last, over every node and twice: a link going down or
+		// changing its MAC flushes them, and a probe a node sent before its
+		// own table was set (a peer's entry in DELAY) teaches the node it
+		// reaches; the second pass forgets that again, with no probe left
+		// pending anywhere after the first.
+		for pass := 0; pass < 2; pass++ {
+			for _, name := range want.Order {
+				x, err := s.ctx(name)
+				if err != nil {
+					return err
+				}
+				if err := setNeighs(x, want.Nodes[name]); err != nil && pass == 1 {
+					errs = append(errs, fmt.Errorf("%s: %w", name, err))
+				}
 			}
 		}
 	}
