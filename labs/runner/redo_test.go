@@ -18,20 +18,12 @@ import (
 // of the same ping by design: its id and sequence number.
 var pingNumbers = regexp.MustCompile(`\b(id|seq) \d+`)
 
-// ipv6Timers matches the packets the kernel's IPv6 timers send on their
-// own, seconds after a link came up (router solicitations, MLD reports,
-// duplicate address detection): they fall into whichever step happens to
-// run at the time, so they are not a step's packets.
-var ipv6Timers = regexp.MustCompile(`router solicitation|multicast listener report|IP6 :: >`)
-
 // packetLines is a step's packets as compared between two runs: without
-// timestamps, ping ids and sequence numbers normalised.
+// timestamps, ping ids and sequence numbers normalised. (The capture
+// already hides the IPv6 and IGMP chatter interfaces make by themselves.)
 func packetLines(rep *StepReport) []string {
 	var out []string
 	for _, p := range rep.Packets {
-		if ipv6Timers.MatchString(p.Summary) {
-			continue
-		}
 		out = append(out, fmt.Sprintf("%s %s %s", p.Label, p.Dir, pingNumbers.ReplaceAllString(p.Summary, "$1 N")))
 	}
 	return out
