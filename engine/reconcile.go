@@ -557,6 +557,10 @@ func setLinkLocal(x *execCtx, link netlink.Link, want, have []string) error {
 		if err != nil {
 			return err
 		}
+		if addr.IP.To4() != nil || !addr.IP.IsLinkLocalUnicast() {
+			// The session file is read back: only fe80::/10 belongs here.
+			return fmt.Errorf("%s is not an IPv6 link-local address", a)
+		}
 		if err := x.h.AddrAdd(link, addr); err != nil && !errors.Is(err, unix.EEXIST) {
 			return fmt.Errorf("add %s to %s: %w", a, link.Attrs().Name, err)
 		}
