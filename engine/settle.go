@@ -64,10 +64,18 @@ func (x *execCtx) readLinks() (nodeLinks, error) {
 
 // unsettled reports whether some link's operstate has not caught up with
 // its admin state and carrier yet, or a link that is up and running lacks
-// the link-local address the kernel is about to give it. noLL caches the
-// links whose IPv6 is off (disable_ipv6, addr_gen_mode none).
+// the link-local address the kernel is about to give it (IPv6 has not
+// marked it ready yet: a ready link without one had it removed on
+// purpose). noLL caches the links whose IPv6 is off (disable_ipv6,
+// addr_gen_mode none).
 func (x *execCtx) unsettled(nl nodeLinks, noLL map[string]bool) bool {
-	var changes map[int]uint32
+	var extra map[int]linkExtra
+	get := func() map[int]linkExtra {
+		if extra == nil {
+			extra = x.linkExtras()
+		}
+		return extra
+	}
 	for _, l := range nl.links {
 		at := l.Attrs()
 		up, carrier := at.Flags&net.FlagUp != 0, at.RawFlags&unix.IFF_LOWER_UP != 0
@@ -77,10 +85,7 @@ func (x *execCtx) unsettled(nl nodeLinks, noLL map[string]bool) bool {
 			// UNKNOWN is where a link starts; the link watch replaces it
 			// with UP or DOWN at its first carrier change (a bridge's
 			// first port), which it may not have got to yet.
-			if changes == nil {
-				changes = x.carrierChanges()
-			}
-			if changes[at.Index] > 0 {
+			if get()[at.Index].carrierChanges > 0 {
 				return true
 			}
 		case oper == netlink.OperUnknown:
@@ -90,6 +95,15 @@ func (x *execCtx) unsettled(nl nodeLinks, noLL map[string]bool) bool {
 			return true
 		}
 		if !up || !carrier || len(at.HardwareAddr) != 6 || noLL[at.Name] || hasLinkLocal(nl.addrs[at.Index]) {
+			continue
+		}
+		if get()[at.Index].inet6Flags&ifReady != 0 {
+			// Ready, so its link-local address was removed on purpose,
+			// unless the kernel made it between the two reads: look again.
+			as, err := x.h.AddrList(l, netlink.FAMILY_V6)
+			if err == nil && hasLinkLocal(as) {
+				return true
+			}
 			continue
 		}
 		if x.ipv6Off(at.Name) {
@@ -121,11 +135,20 @@ func (x *execCtx) ipv6Off(dev string) bool {
 	return !ok || d != "0" || v[p+"addr_gen_mode"] == "1"
 }
 
-// carrierChanges reads each link's count of carrier changes
-// (IFLA_CARRIER_CHANGES), which the netlink library does not decode.
-// Only asked when a link is up in state UNKNOWN.
-func (x *execCtx) carrierChanges() map[int]uint32 {
-	out := map[int]uint32{}
+// ifReady is IF_READY of IFLA_INET6_FLAGS: IPv6 has configured the link
+// (made its link-local address) since it last came up with carrier.
+const ifReady = 0x80000000
+
+// linkExtra is what the netlink library does not decode of a link.
+type linkExtra struct {
+	carrierChanges uint32 // IFLA_CARRIER_CHANGES
+	inet6Flags     uint32 // IFLA_AF_SPEC / AF_INET6 / IFLA_INET6_FLAGS
+}
+
+// linkExtras reads them for every link of the node, in one dump. Only
+// asked when a link is in a state that may be passing.
+func (x *execCtx) linkExtras() map[int]linkExtra {
+	out := map[int]linkExtra{}
 	x.do(func() error {
 		req := nl.NewNetlinkRequest(unix.RTM_GETLINK, unix.NLM_F_DUMP)
 		req.AddData(nl.NewIfInfomsg(unix.AF_UNSPEC))
@@ -142,13 +165,42 @@ func (x *execCtx) carrierChanges() map[int]uint32 {
 			if err != nil {
 				continue
 			}
+			var e linkExtra
 			for _, a := range attrs {
-				if a.Attr.Type == unix.IFLA_CARRIER_CHANGES && len(a.Value) >= 4 {
-					out[int(info.Index)] = native.Uint32(a.Value[:4])
+				switch a.Attr.Type {
+				case unix.IFLA_CARRIER_CHANGES:
+					if len(a.Value) >= 4 {
+						e.carrierChanges = native.Uint32(a.Value[:4])
+					}
+				case unix.IFLA_AF_SPEC:
+					e.inet6Flags = inet6Flags(a.Value)
 				}
 			}
+			out[int(info.Index)] = e
 		}
 		return nil
 	})
 	return out
+}
+
+func inet6Flags(spec []byte) uint32 {
+	afs, err := nl.ParseRouteAttr(spec)
+	if err != nil {
+		return 0
+	}
+	for _, af := range afs {
+		if af.Attr.Type&^unix.NLA_F_NESTED != unix.AF_INET6 {
+			continue
+		}
+		attrs, err := nl.ParseRouteAttr(af.Value)
+		if err != nil {
+			return 0
+		}
+		for _, a := range attrs {
+			if a.Attr.Type == unix.IFLA_INET6_FLAGS && len(a.Value) >= 4 {
+				return native.Uint32(a.Value[:4])
+			}
+		}
+	}
+	return 0
 }
