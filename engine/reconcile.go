@@ -12,9 +12,11 @@ import (
 )
 
 // reconcile makes the lab equal to want: namespaces, links, attributes,
-// addresses, routes, sysctls and iptables, in that order, then verifies the
-// result. This is how undo and the rollback of a failed step restore the
-// kernel exactly, destructive commands included.
+// addresses, routes, sysctls, neighbour tables and iptables, in that
+// order, then verifies the result. This is how undo and the rollback of a
+// failed step restore the kernel exactly, destructive commands included,
+// and what the kernel learned during the step (ARP and NDP entries)
+// forgotten, so that doing the step again shows the same packets.
 func (s *Session) reconcile(want *Snapshot) error {
 	if err := s.reconcileNodes(want); err != nil {
 		return err
@@ -25,20 +27,40 @@ func (s *Session) reconcile(want *Snapshot) error {
 	}
 	var errs []error
 	for _, name := range want.Order {
-		if err := s.deleteStrayLinks(name, want.Nodes[name], have.Nodes[name]); err != nil {
+		if err := s.deleteStrayLinks(name, want.Nodes[name], have.Nodes[name], want.Learned); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	if err := s.createMissingLinks(want); err != nil {
 		errs = append(errs, err)
 	}
+	// Every node's links first: a veth's carrier depends on its peer,
+	// which may live in a node that comes later.
+	for _, name := range want.Order {
+		x, err := s.ctx(name)
+		if err != nil {
+			return err
+		}
+		if err := setLinkAttrs(x, want.Nodes[name]); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+		}
+	}
+	addrs := func(x *execCtx, w *NodeSnap) error { return setAddrs(x, w, want.Learned) }
+	steps := []func(*execCtx, *NodeSnap) error{addrs, setRoutes, setSysctls}
 	for _, name := range want.Order {
 		x, err := s.ctx(name)
 		if err != nil {
 			return err
 		}
 		w := want.Nodes[name]
-		for _, step := range []func(*execCtx, *NodeSnap) error{setLinkAttrs, setAddrs, setRoutes, setSysctls} {
+		if want.Learned {
+			// Let carrier and operstate catch up with the links just set up,
+			// so the kernel's own link-local addresses are there to compare.
+			if _, err := x.settledLinks(); err != nil {
+				return err
+			}
+		}
+		for _, step := range steps {
 			if err := step(x, w); err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", name, err))
 			}
@@ -49,6 +71,24 @@ func (s *Session) reconcile(want *Snapshot) error {
 			}
 			if len(w.Iptables) > 0 {
 				s.st.IptDirty[name] = true
+			}
+		}
+	}
+	if want.Learned && len(errs) == 0 {
+		// Neighbours last, over every node and twice: a link going down or
+		// changing its MAC flushes them, and a probe a node sent before its
+		// own table was set (a peer's entry in DELAY) teaches the node it
+		// reaches; the second pass forgets that again, with no probe left
+		// pending anywhere after the first.
+		for pass := 0; pass < 2; pass++ {
+			for _, name := range want.Order {
+				x, err := s.ctx(name)
+				if err != nil {
+					return err
+				}
+				if err := setNeighs(x, want.Nodes[name]); err != nil && pass == 1 {
+					errs = append(errs, fmt.Errorf("%s: %w", name, err))
+				}
 			}
 		}
 	}
@@ -114,7 +154,7 @@ func findLink(ls []LinkSnap, name string) *LinkSnap {
 	return nil
 }
 
-func (s *Session) deleteStrayLinks(node string, want, have *NodeSnap) error {
+func (s *Session) deleteStrayLinks(node string, want, have *NodeSnap, wantLearned bool) error {
 	if have == nil {
 		return nil
 	}
@@ -124,7 +164,7 @@ func (s *Session) deleteStrayLinks(node string, want, have *NodeSnap) error {
 	}
 	for _, l := range have.Links {
 		w := findLink(want.Links, l.Name)
-		if w != nil && w.identity() == l.identity() {
+		if w != nil && w.identity() == l.identity() && !(wantLearned && staleBridge(want, w, have, l)) {
 			continue
 		}
 		if !recreatable[l.Kind] {
@@ -137,6 +177,29 @@ func (s *Session) deleteStrayLinks(node string, want, have *NodeSnap) error {
 		}
 	}
 	return nil
+}
+
+// staleBridge reports whether a bridge must be made anew to look as it
+// did: a bridge that never had a port has carrier (state UNKNOWN), but
+// once a port came and went the kernel keeps it without carrier (state
+// DOWN, and a zero MAC), whatever is done to it. Only a new bridge is
+// again as a fresh run of the steps before leaves it.
+func staleBridge(want *NodeSnap, w *LinkSnap, have *NodeSnap, h LinkSnap) bool {
+	if w.Kind != "bridge" || !w.Carrier || ports(want, w.Name) > 0 {
+		return false
+	}
+	// Down, it cannot tell whether it had ports: making it anew is safe.
+	return !h.Carrier || ports(have, h.Name) > 0
+}
+
+func ports(n *NodeSnap, bridge string) int {
+	c := 0
+	for _, l := range n.Links {
+		if l.Master == bridge {
+			c++
+		}
+	}
+	return c
 }
 
 func (s *Session) createMissingLinks(want *Snapshot) error {
@@ -229,7 +292,7 @@ func setLinkAttrs(x *execCtx, w *NodeSnap) error {
 			return err
 		}
 		at = link.Attrs()
-		if at.HardwareAddr.String() != l.MAC && l.MAC != "" {
+		if at.HardwareAddr.String() != l.MAC && l.MAC != "" && !randomMAC(w, l) {
 			mac, _ := net.ParseMAC(l.MAC)
 			if at.Flags&net.FlagUp != 0 {
 				x.h.LinkSetDown(link)
@@ -272,13 +335,25 @@ func setLinkAttrs(x *execCtx, w *NodeSnap) error {
 	return nil
 }
 
-func setAddrs(x *execCtx, w *NodeSnap) error {
+// setAddrs puts back each link's addresses; with linkLocal also the IPv6
+// link-local ones a step removed or added (the kernel's own are normally
+// there already, made from the restored MAC when the link came up).
+func setAddrs(x *execCtx, w *NodeSnap, linkLocal bool) error {
 	for _, l := range w.Links {
 		link, err := x.h.LinkByName(l.Name)
 		if err != nil {
 			return err
 		}
-		have := linkSnap(x, link, x.node.Name, nil, nil).Addrs
+		as, err := x.h.AddrList(link, netlink.FAMILY_ALL)
+		if err != nil {
+			return fmt.Errorf("addresses of %s: %w", l.Name, err)
+		}
+		have, haveLL := addrSnaps(as)
+		if linkLocal {
+			if err := setLinkLocal(x, link, l.LinkLocal, haveLL); err != nil {
+				return err
+			}
+		}
 		want := map[AddrSnap]bool{}
 		for _, a := range l.Addrs {
 			want[a] = true
@@ -433,6 +508,62 @@ func (x *execCtx) restoreIptables(want map[string][]string) error {
 	}
 	if _, err := x.iptablesRaw(b.String(), "iptables-restore"); err != nil {
 		return fmt.Errorf("iptables-restore on %s: %w", x.node.Name, err)
+	}
+	return nil
+}
+
+// setLinkLocal puts back the link-local addresses. One the kernel made
+// that was not there before the step is removed by taking the link down
+// and up again rather than by deleting it: the kernel makes a link's
+// link-local address once, when it first has carrier after coming up,
+// and remembers that it did, so a deleted one would not come back when
+// the step is done again. Taking the link down makes it forget.
+func setLinkLocal(x *execCtx, link netlink.Link, want, have []string) error {
+	if len(want) == 0 && len(have) > 0 && link.Attrs().Flags&net.FlagUp != 0 {
+		if err := x.h.LinkSetDown(link); err != nil {
+			return fmt.Errorf("set %s down: %w", link.Attrs().Name, err)
+		}
+		if err := x.h.LinkSetUp(link); err != nil {
+			return fmt.Errorf("set %s up: %w", link.Attrs().Name, err)
+		}
+		as, err := x.h.AddrList(link, netlink.FAMILY_V6)
+		if err != nil {
+			return err
+		}
+		_, have = addrSnaps(as)
+	}
+	wanted := map[string]bool{}
+	for _, a := range want {
+		wanted[a] = true
+	}
+	for _, a := range have {
+		if wanted[a] {
+			delete(wanted, a)
+			continue
+		}
+		addr, err := netlink.ParseAddr(a)
+		if err != nil {
+			return err
+		}
+		if err := x.h.AddrDel(link, addr); err != nil && !errors.Is(err, unix.EADDRNOTAVAIL) {
+			return fmt.Errorf("remove %s from %s: %w", a, link.Attrs().Name, err)
+		}
+	}
+	for _, a := range want {
+		if !wanted[a] {
+			continue
+		}
+		addr, err := netlink.ParseAddr(a)
+		if err != nil {
+			return err
+		}
+		if addr.IP.To4() != nil || !addr.IP.IsLinkLocalUnicast() {
+			// The session file is read back: only fe80::/10 belongs here.
+			return fmt.Errorf("%s is not an IPv6 link-local address", a)
+		}
+		if err := x.h.AddrAdd(link, addr); err != nil && !errors.Is(err, unix.EEXIST) {
+			return fmt.Errorf("add %s to %s: %w", a, link.Attrs().Name, err)
+		}
 	}
 	return nil
 }

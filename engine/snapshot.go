@@ -11,13 +11,19 @@ import (
 )
 
 // Snapshot is a comparable dump of the whole lab: per node its links (kind,
-// master, admin state, MTU, MAC, addresses, veth peer, vxlan and macvlan
-// parameters), IPv4 routes, iptables tables and the sysctls labs touch.
+// master, admin state, carrier, operstate, MTU, MAC, addresses including
+// link-local ones, veth peer, vxlan and macvlan parameters), neighbour
+// tables, IPv4 routes, iptables tables and the sysctls labs touch.
 // Interface indexes are left out, so two snapshots of equal state are
 // equal even after links were recreated.
 type Snapshot struct {
 	Order []string             `json:"order"` // node names in creation order
 	Nodes map[string]*NodeSnap `json:"nodes"`
+	// Learned says the snapshot records what the kernel learns and settles
+	// by itself: neighbours, carrier, operstate and link-local addresses.
+	// Snapshots saved by older versions lack them; comparisons with such
+	// a snapshot leave those facts out, and undo to it leaves them be.
+	Learned bool `json:"learned,omitempty"`
 }
 
 // NodeSnap is one node's part of a Snapshot.
@@ -28,6 +34,7 @@ type NodeSnap struct {
 	Routes   []RouteSnap         `json:"routes"`
 	Iptables map[string][]string `json:"iptables,omitempty"` // table -> normalised iptables-save lines
 	Sysctls  map[string]string   `json:"sysctls"`
+	Neighs   []NeighSnap         `json:"neighs,omitempty"`
 }
 
 // LinkSnap is one interface.
@@ -35,6 +42,8 @@ type LinkSnap struct {
 	Name    string     `json:"name"`
 	Kind    string     `json:"kind"`
 	Up      bool       `json:"up"`
+	Carrier bool       `json:"carrier,omitempty"`
+	Oper    string     `json:"oper,omitempty"` // operstate: UP, DOWN, LOWERLAYERDOWN, UNKNOWN...
 	MTU     int        `json:"mtu"`
 	MAC     string     `json:"mac"`
 	Master  string     `json:"master,omitempty"`
@@ -44,6 +53,10 @@ type LinkSnap struct {
 	Parent  string     `json:"parent,omitempty"` // macvlan
 	Mode    string     `json:"mode,omitempty"`   // macvlan
 	Addrs   []AddrSnap `json:"addrs,omitempty"`
+	// LinkLocal holds the IPv6 link-local addresses (fe80::/64), which the
+	// kernel makes itself when the link comes up with carrier. Their DAD
+	// flags (tentative, dadfailed) are left out: they change with time.
+	LinkLocal []string `json:"linklocal,omitempty"`
 }
 
 // VxlanSnap holds a vxlan link's parameters.
@@ -110,7 +123,7 @@ func (s *Session) snapshot(full bool) (*Snapshot, error) {
 	if err := s.pruneMissing(); err != nil {
 		return nil, err
 	}
-	snap := &Snapshot{Nodes: map[string]*NodeSnap{}}
+	snap := &Snapshot{Nodes: map[string]*NodeSnap{}, Learned: true}
 	nsids := map[string]map[int]string{} // node -> netnsid -> node name
 	for _, n := range s.st.Nodes {
 		snap.Order = append(snap.Order, n.Name)
@@ -136,24 +149,28 @@ func (s *Session) snapshot(full bool) (*Snapshot, error) {
 	}
 	// peers: node -> ifindex -> name, for resolving veth peers.
 	names := map[string]map[int]string{}
-	links := map[string][]netlink.Link{}
+	links := map[string]nodeLinks{}
 	for _, n := range s.st.Nodes {
 		x, _ := s.ctx(n.Name)
-		ls, err := x.h.LinkList()
+		nl, err := x.settledLinks()
 		if err != nil {
 			return nil, fmt.Errorf("list links of %s: %w", n.Name, err)
 		}
-		links[n.Name] = ls
+		links[n.Name] = nl
 		names[n.Name] = map[int]string{}
-		for _, l := range ls {
+		for _, l := range nl.links {
 			names[n.Name][l.Attrs().Index] = l.Attrs().Name
 		}
 	}
 	for _, n := range s.st.Nodes {
 		x, _ := s.ctx(n.Name)
 		ns := &NodeSnap{Kind: n.Kind, Parent: n.Parent, Sysctls: map[string]string{}}
-		for _, l := range links[n.Name] {
-			ns.Links = append(ns.Links, linkSnap(x, l, n.Name, nsids[n.Name], names))
+		for _, l := range links[n.Name].links {
+			ns.Links = append(ns.Links, linkSnap(x, l, links[n.Name].addrs[l.Attrs().Index], n.Name, nsids[n.Name], names))
+		}
+		var err error
+		if ns.Neighs, err = neighSnaps(x.h, names[n.Name]); err != nil {
+			return nil, fmt.Errorf("%s: %w", n.Name, err)
 		}
 		sort.Slice(ns.Links, func(i, j int) bool { return ns.Links[i].Name < ns.Links[j].Name })
 		routes, err := x.h.RouteList(nil, netlink.FAMILY_V4)
@@ -191,10 +208,11 @@ func (s *Session) sysctlKeys() []string {
 	return keys
 }
 
-func linkSnap(x *execCtx, l netlink.Link, node string, nsids map[int]string, names map[string]map[int]string) LinkSnap {
+func linkSnap(x *execCtx, l netlink.Link, addrs []netlink.Addr, node string, nsids map[int]string, names map[string]map[int]string) LinkSnap {
 	at := l.Attrs()
 	ls := LinkSnap{Name: at.Name, Kind: l.Type(), Up: at.Flags&net.FlagUp != 0, MTU: at.MTU,
-		MAC: at.HardwareAddr.String(), Master: masterName(x.h, l), Promisc: userPromisc(at)}
+		MAC: at.HardwareAddr.String(), Master: masterName(x.h, l), Promisc: userPromisc(at),
+		Carrier: at.RawFlags&unix.IFF_LOWER_UP != 0, Oper: operWord(at.OperState)}
 	switch v := l.(type) {
 	case *netlink.Veth:
 		peerNode := node
@@ -225,19 +243,29 @@ func linkSnap(x *execCtx, l netlink.Link, node string, nsids map[int]string, nam
 			}
 		}
 	}
-	addrs, _ := x.h.AddrList(l, netlink.FAMILY_ALL)
+	ls.Addrs, ls.LinkLocal = addrSnaps(addrs)
+	return ls
+}
+
+// addrSnaps splits a link's addresses into the ones netlab sets (IPv4 and
+// global IPv6) and the IPv6 link-local ones the kernel makes, both sorted.
+func addrSnaps(addrs []netlink.Addr) ([]AddrSnap, []string) {
+	var out []AddrSnap
+	var ll []string
 	for _, a := range addrs {
 		if a.IP.To4() == nil && a.IP.IsLinkLocalUnicast() {
+			ll = append(ll, a.IPNet.String())
 			continue
 		}
 		as := AddrSnap{CIDR: a.IPNet.String()}
 		if a.Broadcast != nil {
 			as.Brd = a.Broadcast.String()
 		}
-		ls.Addrs = append(ls.Addrs, as)
+		out = append(out, as)
 	}
-	sort.Slice(ls.Addrs, func(i, j int) bool { return ls.Addrs[i].CIDR < ls.Addrs[j].CIDR })
-	return ls
+	sort.Slice(out, func(i, j int) bool { return out[i].CIDR < out[j].CIDR })
+	sort.Strings(ll)
+	return out, ll
 }
 
 func routeSnap(h *netlink.Handle, r netlink.Route) RouteSnap {
@@ -296,26 +324,53 @@ func parseSave(out string) map[string][]string {
 	return tables
 }
 
-// fact is one comparable line of a snapshot.
-type fact struct{ node, kind, key, value string }
+// fact is one comparable line of a snapshot: value is shown, and also
+// compared unless cmp is set (for a value the kernel picks at random).
+type fact struct{ node, kind, key, value, cmp string }
 
-func (sn *Snapshot) facts() []fact {
+func (f fact) compared() string {
+	if f.cmp != "" {
+		return f.cmp
+	}
+	return f.value
+}
+
+// facts lists the snapshot's comparable lines; learned adds neighbours,
+// carrier, operstate and link-local addresses.
+func (sn *Snapshot) facts(learned bool) []fact {
 	var fs []fact
 	for _, name := range sn.Order {
 		n := sn.Nodes[name]
-		fs = append(fs, fact{name, "node", name, n.Kind + " " + n.Parent})
+		fs = append(fs, fact{name, "node", name, n.Kind + " " + n.Parent, ""})
 		for _, l := range n.Links {
-			fs = append(fs, fact{name, "link", l.Name, l.describe()})
+			random := learned && randomMAC(n, l)
+			f := fact{name, "link", l.Name, l.describe(learned), ""}
+			if learned {
+				f.cmp = l.comparable(random).describe(true)
+			}
+			fs = append(fs, f)
+			if learned {
+				for i, a := range l.LinkLocal {
+					f := fact{name, "addr", fmt.Sprintf("%s link-local %d", l.Name, i), a + " scope link dev " + l.Name, ""}
+					if random {
+						f.cmp = "random"
+					}
+					fs = append(fs, f)
+				}
+			}
 			for _, a := range l.Addrs {
 				v := a.CIDR
 				if a.Brd != "" {
 					v += " brd " + a.Brd
 				}
-				fs = append(fs, fact{name, "addr", l.Name + " " + a.CIDR, v + " dev " + l.Name})
+				fs = append(fs, fact{name, "addr", l.Name + " " + a.CIDR, v + " dev " + l.Name, ""})
 			}
 		}
 		for _, r := range n.Routes {
-			fs = append(fs, fact{name, "route", r.Text, r.Text})
+			fs = append(fs, fact{name, "route", r.Text, r.Text, ""})
+		}
+		if learned {
+			fs = append(fs, neighFacts(name, n.Neighs)...)
 		}
 		var tables []string
 		for t := range n.Iptables {
@@ -324,7 +379,7 @@ func (sn *Snapshot) facts() []fact {
 		sort.Strings(tables)
 		for _, t := range tables {
 			for i, line := range n.Iptables[t] {
-				fs = append(fs, fact{name, "iptables", fmt.Sprintf("%s %d %s", t, i, line), "-t " + t + " " + strings.TrimPrefix(line, ":")})
+				fs = append(fs, fact{name, "iptables", fmt.Sprintf("%s %d %s", t, i, line), "-t " + t + " " + strings.TrimPrefix(line, ":"), ""})
 			}
 		}
 		var keys []string
@@ -333,14 +388,19 @@ func (sn *Snapshot) facts() []fact {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			fs = append(fs, fact{name, "sysctl", k, k + " = " + n.Sysctls[k]})
+			fs = append(fs, fact{name, "sysctl", k, k + " = " + n.Sysctls[k], ""})
 		}
 	}
 	return fs
 }
 
-func (l LinkSnap) describe() string {
+// describe is the link's comparable line; learned adds carrier and
+// operstate ("carrier=yes oper=UP").
+func (l LinkSnap) describe(learned bool) string {
 	parts := []string{l.Name, l.Kind, upDown(l.Up), fmt.Sprintf("mtu=%d", l.MTU)}
+	if learned {
+		parts = append(parts, "carrier="+map[bool]string{true: "yes", false: "no"}[l.Carrier], "oper="+l.Oper)
+	}
 	if l.MAC != "" {
 		parts = append(parts, "mac="+l.MAC)
 	}
@@ -370,7 +430,7 @@ func (l LinkSnap) describe() string {
 // Change is one difference between two snapshots.
 type Change struct {
 	Node string `json:"node"`
-	Kind string `json:"kind"` // node, link, addr, route, iptables, sysctl
+	Kind string `json:"kind"` // node, link, addr, route, neigh, iptables, sysctl
 	Op   string `json:"op"`   // "+" added, "-" removed, "~" changed
 	Old  string `json:"old,omitempty"`
 	New  string `json:"new,omitempty"`
@@ -432,26 +492,29 @@ func wordDiff(old, new string) string {
 // Diff lists what changed from sn to after. Empty means equal.
 func (sn *Snapshot) Diff(after *Snapshot) []Change {
 	type k struct{ node, kind, key string }
-	old := map[k]string{}
+	learned := sn.Learned && after.Learned
+	old := map[k]fact{}
 	var order []k
-	for _, f := range sn.facts() {
-		old[k{f.node, f.kind, f.key}] = f.value
+	for _, f := range sn.facts(learned) {
+		old[k{f.node, f.kind, f.key}] = f
 		order = append(order, k{f.node, f.kind, f.key})
 	}
 	var changes []Change
 	seen := map[k]bool{}
-	for _, f := range after.facts() {
+	for _, f := range after.facts(learned) {
 		key := k{f.node, f.kind, f.key}
 		seen[key] = true
-		if ov, ok := old[key]; !ok {
+		if of, ok := old[key]; !ok {
 			changes = append(changes, Change{Node: f.node, Kind: f.kind, Op: "+", New: f.value})
-		} else if ov != f.value {
-			changes = append(changes, Change{Node: f.node, Kind: f.kind, Op: "~", Old: ov, New: f.value})
+		} else if of.compared() != f.compared() && of.value != f.value {
+			// A value compared loosely (a random MAC) changes only when
+			// both its shown and its compared forms do.
+			changes = append(changes, Change{Node: f.node, Kind: f.kind, Op: "~", Old: of.value, New: f.value})
 		}
 	}
 	for _, key := range order {
 		if !seen[key] {
-			changes = append(changes, Change{Node: key.node, Kind: key.kind, Op: "-", Old: old[key]})
+			changes = append(changes, Change{Node: key.node, Kind: key.kind, Op: "-", Old: old[key].value})
 		}
 	}
 	changes = foldNodes(changes)
@@ -462,7 +525,8 @@ func (sn *Snapshot) Diff(after *Snapshot) []Change {
 }
 
 // foldNodes leaves out the details of a namespace that appeared or went
-// as a whole (its sysctls and loopback): the node line says it all.
+// as a whole (its sysctls, loopback and neighbours): the node line says
+// it all.
 // Equality is unaffected, since the node line itself is a change.
 func foldNodes(changes []Change) []Change {
 	whole := map[string]bool{}
@@ -474,12 +538,37 @@ func foldNodes(changes []Change) []Change {
 	out := changes[:0]
 	for _, c := range changes {
 		text := c.Old + c.New
-		if whole[c.Node] && (c.Kind == "sysctl" || strings.HasPrefix(text, "lo ") || strings.HasSuffix(text, " dev lo")) {
+		if whole[c.Node] && (c.Kind == "sysctl" || c.Kind == "neigh" || strings.HasPrefix(text, "lo ") || strings.HasSuffix(text, " dev lo")) {
 			continue
 		}
 		out = append(out, c)
 	}
 	return out
+}
+
+// comparable is the link as compared: LOWERLAYERDOWN counts as DOWN,
+// since the kernel says LOWERLAYERDOWN for a veth without carrier only
+// when its peer's index happens to name a link in the veth's own
+// namespace (so it depends on which namespace the peer was in when the
+// carrier last changed); and a random MAC (see randomMAC) as any other.
+func (l LinkSnap) comparable(random bool) LinkSnap {
+	if l.Oper == "LOWERLAYERDOWN" {
+		l.Oper = "DOWN"
+	}
+	if random {
+		l.MAC = "random"
+	}
+	return l
+}
+
+// randomMAC reports whether l is a bridge whose MAC only the kernel chose,
+// at random: one that is up with carrier and has no port. Setting a
+// bridge's MAC, or giving it a port and taking it away, leaves it without
+// carrier for good, so only a bridge that never had either looks so; undo
+// makes such a bridge anew (see staleBridge) and its new MAC is as good as
+// the old one: a fresh run of the steps would pick yet another.
+func randomMAC(n *NodeSnap, l LinkSnap) bool {
+	return l.Kind == "bridge" && l.Up && l.Carrier && ports(n, l.Name) == 0
 }
 
 // Equal reports whether two snapshots describe the same lab state.

@@ -1,0 +1,183 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"sort"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// NeighSnap is one entry of a node's neighbour table (ARP for IPv4, NDP
+// for IPv6) that holds a link-layer address.
+//
+// Only the entry and its address are compared between snapshots, not its
+// NUD state: a learned entry ages from REACHABLE to STALE on its own after
+// half a minute, and whether a packet triggers an ARP request depends only
+// on whether a usable entry exists (REACHABLE and STALE ones send at once;
+// a STALE one probes by unicast seconds later). State is still recorded,
+// so that undo can put an entry back as it was (see setNeighs).
+type NeighSnap struct {
+	IP     string `json:"ip"`
+	Dev    string `json:"dev"`
+	LLAddr string `json:"lladdr"`
+	State  string `json:"state"` // REACHABLE, STALE or PERMANENT (DELAY and PROBE are recorded as STALE)
+}
+
+// fact is the comparable, displayed form: "192.168.88.12 lladdr ... dev veth01".
+func (n NeighSnap) text() string {
+	t := n.IP + " lladdr " + n.LLAddr + " dev " + n.Dev
+	if n.State == "PERMANENT" {
+		t += " permanent"
+	}
+	return t
+}
+
+// snapNeighStates maps the NUD states a snapshot keeps to their names. The
+// kernel's own entries (NOARP: loopback, broadcast, multicast) and entries
+// without an address (INCOMPLETE, FAILED, NONE) are left out: the first
+// are recreated by the kernel on use, the second resolve again exactly as
+// if they were absent.
+var snapNeighStates = map[int]string{
+	unix.NUD_REACHABLE: "REACHABLE",
+	unix.NUD_STALE:     "STALE",
+	unix.NUD_DELAY:     "STALE",
+	unix.NUD_PROBE:     "STALE",
+	unix.NUD_PERMANENT: "PERMANENT",
+}
+
+// neighKept reports whether undo manages the entry at all: everything but
+// the kernel's NOARP entries and proxy entries.
+func neighKept(n netlink.Neigh) bool {
+	return n.State&unix.NUD_NOARP == 0 && n.Flags&netlink.NTF_PROXY == 0 &&
+		(n.Family == unix.AF_INET || n.Family == unix.AF_INET6)
+}
+
+// neighSnaps lists a node's neighbour entries, both families, sorted.
+// names maps ifindex to link name.
+func neighSnaps(h *netlink.Handle, names map[int]string) ([]NeighSnap, error) {
+	ns, err := h.NeighList(0, netlink.FAMILY_ALL)
+	if err != nil {
+		return nil, fmt.Errorf("list neighbours: %w", err)
+	}
+	var out []NeighSnap
+	for _, n := range ns {
+		state, ok := snapNeighStates[n.State]
+		if !ok || !neighKept(n) || len(n.HardwareAddr) == 0 || names[n.LinkIndex] == "" {
+			continue
+		}
+		out = append(out, NeighSnap{IP: n.IP.String(), Dev: names[n.LinkIndex], LLAddr: n.HardwareAddr.String(), State: state})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Dev != out[j].Dev {
+			return out[i].Dev < out[j].Dev
+		}
+		return out[i].IP < out[j].IP
+	})
+	return out, nil
+}
+
+// setNeighs makes the node's neighbour tables equal to w's: entries a step
+// made the kernel learn are deleted (so a re-run of the step sends the
+// same ARP request as the first run did), and entries that existed before
+// are written back with the state they had, REACHABLE ones included, so a
+// re-run finds the cache exactly as warm as the first run found it.
+// Entries are compared by device, address and link-layer address.
+func setNeighs(x *execCtx, w *NodeSnap) error {
+	links, err := x.h.LinkList()
+	if err != nil {
+		return err
+	}
+	index, names := map[string]int{}, map[int]string{}
+	for _, l := range links {
+		index[l.Attrs().Name] = l.Attrs().Index
+		names[l.Attrs().Index] = l.Attrs().Name
+	}
+	want := map[string]NeighSnap{}
+	for _, n := range w.Neighs {
+		want[n.Dev+"|"+n.IP] = n
+	}
+	have, err := x.h.NeighList(0, netlink.FAMILY_ALL)
+	if err != nil {
+		return fmt.Errorf("list neighbours: %w", err)
+	}
+	var errs []error
+	done := map[string]bool{}
+	for _, n := range have {
+		if !neighKept(n) {
+			continue
+		}
+		key := names[n.LinkIndex] + "|" + n.IP.String()
+		wn, ok := want[key]
+		if !ok {
+			d := n
+			if err := x.h.NeighDel(&d); err != nil && !errors.Is(err, unix.ENOENT) {
+				errs = append(errs, fmt.Errorf("forget neighbour %s dev %s: %w", n.IP, names[n.LinkIndex], err))
+			}
+			continue
+		}
+		// Kept as it is only when in the state recorded: a REACHABLE one
+		// that went STALE is refreshed (a stale one probes when used, a
+		// reachable one stays quiet), and one in DELAY or PROBE is set
+		// back to STALE, which also cancels the probe it was about to send.
+		done[key] = wn.LLAddr == n.HardwareAddr.String() && wn.State == snapNeighStates[n.State] &&
+			n.State != unix.NUD_DELAY && n.State != unix.NUD_PROBE
+	}
+	for key, n := range want {
+		if done[key] {
+			continue
+		}
+		idx, ok := index[n.Dev]
+		ip := net.ParseIP(n.IP)
+		mac, err := net.ParseMAC(n.LLAddr)
+		if !ok || ip == nil || err != nil {
+			errs = append(errs, fmt.Errorf("cannot restore neighbour %q lladdr %q dev %q", n.IP, n.LLAddr, n.Dev))
+			continue
+		}
+		fam, state := netlink.FAMILY_V6, unix.NUD_STALE
+		if ip.To4() != nil {
+			fam = netlink.FAMILY_V4
+		}
+		switch n.State {
+		case "REACHABLE":
+			state = unix.NUD_REACHABLE
+		case "PERMANENT":
+			state = unix.NUD_PERMANENT
+		}
+		e := &netlink.Neigh{LinkIndex: idx, Family: fam, State: state, IP: ip, HardwareAddr: mac}
+		if err := x.h.NeighSet(e); err != nil {
+			errs = append(errs, fmt.Errorf("restore neighbour %s dev %s: %w", n.IP, n.Dev, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// neighFacts are the comparable lines of a node's neighbour table.
+func neighFacts(node string, ns []NeighSnap) []fact {
+	var fs []fact
+	for _, n := range ns {
+		fs = append(fs, fact{node, "neigh", n.Dev + " " + n.IP, n.text(), ""})
+	}
+	return fs
+}
+
+// operWord is the operstate as "ip link" prints it after "state".
+func operWord(s netlink.LinkOperState) string {
+	switch s {
+	case netlink.OperUp:
+		return "UP"
+	case netlink.OperDown:
+		return "DOWN"
+	case netlink.OperLowerLayerDown:
+		return "LOWERLAYERDOWN"
+	case netlink.OperDormant:
+		return "DORMANT"
+	case netlink.OperNotPresent:
+		return "NOTPRESENT"
+	case netlink.OperTesting:
+		return "TESTING"
+	}
+	return "UNKNOWN"
+}
