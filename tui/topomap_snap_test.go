@@ -29,9 +29,16 @@ func topoSnapPath(step int) string {
 // addresses are random) so the stored snapshots only change when the
 // kernel state a lab builds does.
 func stableSnap(s *engine.Snapshot) *engine.Snapshot {
+	// What the kernel learns by itself (neighbours, link-local addresses,
+	// carrier and operstate, which settle with time) is not drawn on the
+	// map, so it is left out of the stored states.
+	s.Learned = false
 	for _, n := range s.Nodes {
+		n.Neighs = nil
 		for i := range n.Links {
 			n.Links[i].MAC = ""
+			n.Links[i].LinkLocal = nil
+			n.Links[i].Carrier, n.Links[i].Oper = false, ""
 		}
 	}
 	return s
