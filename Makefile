@@ -73,9 +73,11 @@ CHAOS_WORKERS ?= 4
 CHAOS_ROUNDS  ?= 12
 CHAOS_SEED    ?=
 chaos: deps
+	@rc=0; \
 	NETLAB_CHAOS=1 CHAOS_KILLS=$(CHAOS_KILLS) CHAOS_WORKERS=$(CHAOS_WORKERS) CHAOS_ROUNDS=$(CHAOS_ROUNDS) CHAOS_SEED=$(CHAOS_SEED) \
-		$(GO) test -count=1 -p 1 -timeout 6m -v -run '^TestChaos' .
-	NETLAB_CHAOS=1 $(GO) test -count=1 -p 1 -timeout 6m -run 'TestUndoThenRedoEveryStep|TestEveryExpectationCanFail' ./labs/runner/
+		$(GO) test -count=1 -p 1 -timeout 6m -v -run '^TestChaos' . || rc=1; \
+	NETLAB_CHAOS=1 $(GO) test -count=1 -p 1 -timeout 6m -v -run 'TestUndoThenRedoEveryStep|TestEveryExpectationCanFail' ./labs/runner/ || rc=1; \
+	exit $$rc
 
 # Each benchmark compares against its reference in the same run; the
 # figures are in the README.

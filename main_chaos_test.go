@@ -18,24 +18,25 @@ import (
 // come from the Makefile (CHAOS_KILLS, CHAOS_WORKERS, CHAOS_ROUNDS) and
 // the random delays from CHAOS_SEED, logged so a failure can be replayed.
 
-// killVerb is a verb the series SIGKILLs. The random delay is a random
-// fraction of 1.3 times the verb's run time as measured on this machine
-// (its unkilled runs in the series), so that kills land anywhere in it,
-// and some after it finished, on a fast machine as on a loaded one. max is
-// the first guess, before anything was measured.
+// killVerb is a verb the series SIGKILLs. The delay is a random point
+// between from and 1.3 times the verb's run time as measured on this
+// machine (its unkilled runs in the series), so that kills land anywhere
+// in it, and some after it finished, on a fast machine as on a loaded one.
+// max is the first guess, before anything was measured.
 type killVerb struct {
 	name  string
 	args  []string
 	max   time.Duration
-	steps int // steps it applies: its time is that many steps' time
+	steps int     // steps it applies: its time is that many steps' time
+	from  float64 // start's first quarter is the program starting: nothing to kill there
 }
 
 var killVerbs = []killVerb{
-	{"start", []string{"start", "bridge"}, 150 * time.Millisecond, 0},
-	{"step", []string{"step"}, 150 * time.Millisecond, 1},
-	{"step -n 3", []string{"step", "-n", "3"}, 450 * time.Millisecond, 3},
-	{"undo", []string{"undo"}, 200 * time.Millisecond, 0},
-	{"reset", []string{"reset"}, 250 * time.Millisecond, 0},
+	{"start", []string{"start", "bridge"}, 150 * time.Millisecond, 0, 0.25},
+	{"step", []string{"step"}, 150 * time.Millisecond, 1, 0},
+	{"step -n 3", []string{"step", "-n", "3"}, 450 * time.Millisecond, 3, 0},
+	{"undo", []string{"undo"}, 200 * time.Millisecond, 0, 0},
+	{"reset", []string{"reset"}, 250 * time.Millisecond, 0, 0},
 }
 
 const verbTimeout = 30 * time.Second
@@ -63,6 +64,10 @@ func TestChaosKills(t *testing.T) {
 		}
 	}
 	for i, v := range order[:n] {
+		if !timeLeft(t, 90*time.Second) {
+			t.Errorf("stopped after %d of %d faults: the go test -timeout is near (a slow machine? lower CHAOS_KILLS)", i, n)
+			break
+		}
 		f := &fault{t: t, r: r, name: fmt.Sprintf("fault %d (%s)", i+1, v.name), ok: true, took: took}
 		want := 0
 		switch v.name {
@@ -76,7 +81,7 @@ func TestChaosKills(t *testing.T) {
 			r.forceClean()
 			continue
 		}
-		delay := time.Duration(frac * 1.3 * float64(took.of(v)))
+		delay := time.Duration((v.from + frac*(1.3-v.from)) * float64(took.of(v)))
 		f.name += fmt.Sprintf(" after %d step(s), killed at %v", want, delay.Round(time.Millisecond))
 		tried++
 		res := runLimited(t, r.cmd(v.args...), verbTimeout, delay)
@@ -95,6 +100,14 @@ func TestChaosKills(t *testing.T) {
 	}
 	checkMachine(t, before)
 	t.Logf("chaos: faults tried %d (%d landed mid-run), survived %d, leftovers %d", tried, inFlight, survived, leftovers)
+}
+
+// timeLeft reports whether more than margin remains before go test's
+// -timeout, which would end the test without its cleanup (and leave
+// namespaces mounted): the series stops early instead, and says so.
+func timeLeft(t *testing.T, margin time.Duration) bool {
+	d, ok := t.Deadline()
+	return !ok || time.Until(d) > margin
 }
 
 // fault is one kill and its recovery; its checks mark it not survived.
@@ -323,7 +336,7 @@ func TestChaosConcurrent(t *testing.T) {
 		go func(w int) {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(seed, uint64(w)))
-			for i := 0; i < rounds; i++ {
+			for i := 0; i < rounds && timeLeft(t, 90*time.Second); i++ {
 				args := verbs[rng.IntN(len(verbs))]
 				res := r.run(verbTimeout, args...)
 				what := fmt.Sprintf("worker %d round %d: netlab %s", w, i, strings.Join(args, " "))
@@ -456,6 +469,9 @@ func TestChaosHostileLabs(t *testing.T) {
 	refused := 0
 	for _, c := range hostileCases {
 		t.Run(c.name, func(t *testing.T) {
+			if !timeLeft(t, 60*time.Second) {
+				t.Fatal("not run: the go test -timeout is near")
+			}
 			path := filepath.Join("testdata", "hostile", c.file)
 			if c.file == "" {
 				path = generated(t, c.name)
