@@ -76,15 +76,25 @@ func TestChaosKills(t *testing.T) {
 		case "undo", "reset":
 			want = 1 + rng.IntN(11)
 		}
-		frac := rng.Float64()
+		frac, setupAim := rng.Float64(), rng.IntN(2) == 0
 		if !f.prepare(v, want) {
 			r.forceClean()
 			continue
 		}
 		delay := time.Duration((v.from + frac*(1.3-v.from)) * float64(took.of(v)))
+		waitFor := ""
+		if v.name == "start" && setupAim {
+			// Aim at setup, a few milliseconds of start: from the moment the
+			// first node is recorded, a random point of a fifth of start.
+			waitFor = filepath.Join(r.dir, "session.json")
+			delay = time.Duration(frac * 0.2 * float64(took.of(v)))
+		}
 		f.name += fmt.Sprintf(" after %d step(s), killed at %v", want, delay.Round(time.Millisecond))
+		if waitFor != "" {
+			f.name += " after session.json appeared"
+		}
 		tried++
-		res := runLimited(t, r.cmd(v.args...), verbTimeout, delay)
+		res := runLimited(t, r.cmd(v.args...), verbTimeout, delay, waitFor)
 		if res.killed {
 			inFlight++
 		}

@@ -105,7 +105,7 @@ func (r *chaosRun) cmd(args ...string) *exec.Cmd {
 
 // run runs netlab and kills it (and what it started) after timeout.
 func (r *chaosRun) run(timeout time.Duration, args ...string) result {
-	return runLimited(r.t, r.cmd(args...), timeout, 0)
+	return runLimited(r.t, r.cmd(args...), timeout, 0, "")
 }
 
 // limited wraps a netlab command in prlimit so a runaway parse cannot take
@@ -116,14 +116,15 @@ func (r *chaosRun) limited(timeout time.Duration, args ...string) result {
 		cmd.Path = p
 		cmd.Args = append([]string{"prlimit", "--as=4294967296", "--", binary}, args...)
 	}
-	return runLimited(r.t, cmd, timeout, 0)
+	return runLimited(r.t, cmd, timeout, 0, "")
 }
 
 // runLimited runs cmd with its output in a file (so that orphaned children
 // holding it open cannot block us), killing its process group after
 // timeout, or only the process itself after killAfter (a fault: netlab is
-// SIGKILLed mid-work, its children live on as they would).
-func runLimited(t *testing.T, cmd *exec.Cmd, timeout, killAfter time.Duration) result {
+// SIGKILLed mid-work, its children live on as they would). With waitFor,
+// the killAfter delay starts once that file exists (or the process ends).
+func runLimited(t *testing.T, cmd *exec.Cmd, timeout, killAfter time.Duration, waitFor string) result {
 	t.Helper()
 	f, err := os.CreateTemp("", "netlab-chaos-out-")
 	if err != nil {
@@ -139,8 +140,31 @@ func runLimited(t *testing.T, cmd *exec.Cmd, timeout, killAfter time.Duration) r
 	go func() { done <- cmd.Wait() }()
 	res := result{pid: cmd.Process.Pid}
 	var fault <-chan time.Time
-	if killAfter > 0 {
+	if killAfter > 0 && waitFor == "" {
 		fault = time.After(killAfter)
+	}
+	if killAfter > 0 && waitFor != "" {
+		armed := make(chan time.Time)
+		stop := make(chan struct{})
+		defer close(stop)
+		go func() {
+			for {
+				select {
+				case <-stop:
+					return
+				case <-time.After(time.Millisecond):
+				}
+				if _, err := os.Stat(waitFor); err == nil {
+					time.Sleep(killAfter)
+					select {
+					case armed <- time.Now():
+					case <-stop:
+					}
+					return
+				}
+			}
+		}()
+		fault = armed
 	}
 	select {
 	case <-done:
