@@ -44,10 +44,10 @@ const verbTimeout = 30 * time.Second
 // TestChaosKills SIGKILLs start, step, step -n 3, undo and reset of the
 // bridge lab at random moments. After each kill: status answers (0 or 3,
 // no crash), undo finishes an interrupted step, the lab works again (the
-// next step passes its checks, also one that was undone), a killed start is recovered
-// by start (setup complete), and reset leaves nothing: no namespace mount,
-// no file but netlab's lock and marker. The machine's network and /run
-// are the same after the whole series.
+// next step passes its checks, also one that was undone), a killed start
+// is recovered by start (setup complete), and reset leaves nothing: no
+// namespace mount, no file but netlab's lock and marker. The machine's
+// network and /run are the same after the whole series.
 func TestChaosKills(t *testing.T) {
 	needChaos(t)
 	n := envInt("CHAOS_KILLS", 40)
