@@ -70,7 +70,7 @@ test: deps vet
 # random delays of an earlier run (its seed is logged).
 CHAOS_KILLS   ?= 40
 CHAOS_WORKERS ?= 4
-CHAOS_ROUNDS  ?= 12
+CHAOS_ROUNDS  ?= 16
 CHAOS_SEED    ?=
 chaos: deps
 	@rc=0; \

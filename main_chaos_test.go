@@ -323,20 +323,24 @@ func (f *fault) resetClean() {
 // end status agrees with the mounted namespaces and reset leaves nothing.
 func TestChaosConcurrent(t *testing.T) {
 	needChaos(t)
-	workers, rounds := envInt("CHAOS_WORKERS", 4), envInt("CHAOS_ROUNDS", 12)
+	workers, rounds := envInt("CHAOS_WORKERS", 4), envInt("CHAOS_ROUNDS", 16)
 	seed := chaosSeed(t)
 	before := chaosMachine(t)
 	r := newChaosRun(t)
 	f := &fault{t: t, r: r, name: "concurrent rounds", ok: true}
 	f.must("start", "bridge")
-	verbs := [][]string{{"step"}, {"step", "-n", "2"}, {"undo"}, {"undo", "-n", "2"}, {"step"}, {"status"}, {"reset"}, {"start", "bridge"}}
+	// Weighted towards step so that the lab gets deep (the ping steps) and
+	// steps are undone and redone there, between the odd reset and start.
+	verbs := [][]string{{"step"}, {"step"}, {"step"}, {"step", "-n", "2"}, {"step", "-n", "2"}, {"undo"}, {"undo"},
+		{"undo", "-n", "2"}, {"status"}, {"reset"}, {"start", "bridge"}}
 	// What a verb may find when another process got there first (a step
 	// refuses when the session moved on while it waited). A session
 	// reset by another process while this one waited for the lock is
 	// "no lab session is running" with exit 1 today, not the documented 3:
 	// accepted (the verb did nothing), counted and logged.
 	allDone := regexp.MustCompile(`every step of the lab is applied|nothing to undo|no lab is running|already running|no lab session is running|the session moved on meanwhile`)
-	vanished := 0
+	vanished, deepest := 0, 0
+	stepLine := regexp.MustCompile(`(?m)^step (\d+): `)
 	var mu sync.Mutex
 	var problems []string
 	ops := 0
@@ -363,6 +367,11 @@ func TestChaosConcurrent(t *testing.T) {
 				}
 				mu.Lock()
 				ops++
+				for _, m := range stepLine.FindAllStringSubmatch(res.out, -1) {
+					var k int
+					fmt.Sscan(m[1], &k)
+					deepest = max(deepest, k)
+				}
 				if res.code == 1 && strings.Contains(res.out, "no lab session is running") {
 					vanished++
 				}
@@ -389,7 +398,7 @@ func TestChaosConcurrent(t *testing.T) {
 	if vanished > 0 {
 		t.Logf("note: %d verb(s) found the session reset by another process while waiting for the lock (exit 1, not 3)", vanished)
 	}
-	t.Logf("chaos: concurrent verbs %d (%d processes x %d rounds), failed %d, leftovers %d", ops, workers, rounds, len(problems), f.leftovers)
+	t.Logf("chaos: concurrent verbs %d (%d processes x %d rounds, deepest step %d), failed %d, leftovers %d", ops, workers, rounds, deepest, len(problems), f.leftovers)
 }
 
 // hostileCase is one file of testdata/hostile (or one generated at run
