@@ -345,8 +345,8 @@ func TestChaosConcurrent(t *testing.T) {
 	// process still runs the setup; a reset from another process stops a
 	// running step (cancelled, or interrupted after a step). A session
 	// reset by another process while this one waited for the lock is
-	// "no lab session is running" with exit 1 today, not the documented 3:
-	// accepted (the verb did nothing), counted and logged.
+	// "no lab session is running" with the documented exit 3: counted and
+	// logged.
 	allDone := regexp.MustCompile(`every step of the lab is applied|nothing to undo|no lab is running|already running|no lab session is running|the session moved on meanwhile|still being set up by another netlab process|cancelled|interrupted after step \d+`)
 	vanished, deepest := 0, 0
 	stepLine := regexp.MustCompile(`(?m)^step (\d+): `)
@@ -367,6 +367,8 @@ func TestChaosConcurrent(t *testing.T) {
 				switch {
 				case crashed(res) != "":
 					bad = crashed(res)
+				case strings.Contains(res.out, "no lab session is running") && res.code != exitNoSession:
+					bad = "no session must exit 3"
 				case strings.Contains(res.out, "[FAIL]"):
 					bad = "a step failed its checks"
 				case res.code == 0:
@@ -381,7 +383,7 @@ func TestChaosConcurrent(t *testing.T) {
 					fmt.Sscan(m[1], &k)
 					deepest = max(deepest, k)
 				}
-				if res.code == 1 && strings.Contains(res.out, "no lab session is running") {
+				if strings.Contains(res.out, "no lab session is running") {
 					vanished++
 				}
 				if bad != "" {
@@ -405,7 +407,7 @@ func TestChaosConcurrent(t *testing.T) {
 	f.resetClean()
 	checkMachine(t, before)
 	if vanished > 0 {
-		t.Logf("note: %d verb(s) found the session reset by another process while waiting for the lock (exit 1, not 3)", vanished)
+		t.Logf("note: %d verb(s) found the session reset by another process while waiting for the lock (exit 3)", vanished)
 	}
 	t.Logf("chaos: concurrent verbs %d (%d processes x %d rounds, deepest step %d), failed %d, leftovers %d", ops, workers, rounds, deepest, len(problems), f.leftovers)
 }

@@ -155,3 +155,19 @@ func checkNetnsDir(dir string) error {
 	}
 	return nil
 }
+
+// dropPlantedNetnsLink removes dir/netns when it is a symbolic link. netlab
+// never makes one there, so whatever it points at is not netlab's: the
+// link itself goes (os.Remove does not follow it), nothing behind it is
+// touched, and reset carries on with what really is under dir.
+func dropPlantedNetnsLink(dir string) error {
+	p := filepath.Join(dir, "netns")
+	fi, err := os.Lstat(p)
+	if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		return nil
+	}
+	if err := os.Remove(p); err != nil {
+		return fmt.Errorf("remove the link %s that netlab did not make: %w", p, err)
+	}
+	return nil
+}

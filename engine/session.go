@@ -396,6 +396,9 @@ func Reset(dir string) error {
 		return err
 	}
 	defer s.unlock()
+	if err := dropPlantedNetnsLink(dir); err != nil {
+		return err
+	}
 	var errs []error
 	if err := resetScratch(dir); err != nil {
 		errs = append(errs, err)
