@@ -285,3 +285,31 @@ func TestLoadErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestStepExplain: a step's explain text is loaded (cleaned like every
+// text) for the outcome shown once the step has run.
+func TestStepExplain(t *testing.T) {
+	lab, err := Load("e.yaml", []byte(`
+id: e
+title: t
+summary: s
+steps:
+  - title: make a bridge
+    text: What will ip link show?
+    commands: [ip link add br01 type bridge]
+    explain: "A bridge appears, \x1b[2Jdown until it is switched on."
+`))
+	if err == nil {
+		t.Fatal("a control character in explain was accepted")
+	}
+	if !strings.Contains(err.Error(), "e.yaml:9:33:") || !strings.Contains(err.Error(), "control character") {
+		t.Errorf("error does not point at the explain text: %v", err)
+	}
+	lab, err = Load("e.yaml", []byte("id: e\ntitle: t\nsummary: s\nsteps:\n  - title: a\n    text: b\n    commands: [ip link add br01 type bridge]\n    explain: A bridge appears.\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := lab.Steps[0].Explain; got != "A bridge appears." {
+		t.Errorf("explain = %q", got)
+	}
+}

@@ -88,6 +88,7 @@ type Step struct {
 	Expect   []Expect        // what must be true once the commands have run
 	Question *Question       // asked before the step runs; nil when none
 	Hint     string          // shown when the student asks for help
+	Explain  string          // markdown shown with the outcome, once the step has run: what the student just saw, and why
 	Line     int             // line where the step starts in the file
 	Timeout  time.Duration   // the step's own time limit (timeout:); 0 for the lab's
 

@@ -18,7 +18,7 @@ import (
 var (
 	labKeys      = []string{"id", "title", "summary", "description", "nodes", "setup", "steps", "step_timeout"}
 	setupKeys    = []string{"node", "commands"}
-	stepKeys     = []string{"title", "text", "node", "commands", "capture", "expect", "question", "hint", "timeout"}
+	stepKeys     = []string{"title", "text", "node", "commands", "capture", "expect", "question", "explain", "hint", "timeout"}
 	questionKeys = []string{"ask", "choices", "answer", "explain"}
 	expectKeys   = map[ExpectKind][]string{
 		ExpectPing:    {"ping", "command"},
@@ -177,6 +177,7 @@ func (y *yamlLoader) step(n *yaml.Node) Step {
 	s.Title = y.optStr(m, "title", "step title")
 	s.Text = y.optStr(m, "text", "step text")
 	s.Hint = y.optStr(m, "hint", "step hint")
+	s.Explain = y.optStr(m, "explain", "step explanation")
 	if v := m["timeout"]; v != nil {
 		s.Timeout = y.duration(v, "timeout")
 	}
