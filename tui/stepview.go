@@ -102,7 +102,11 @@ func (m *Model) stepContent(w int) (title string, body []string, outcome int) {
 	add := func(lines ...string) { body = append(body, lines...) }
 	tag := map[stepState]string{statePending: "not run yet", stateCurrent: "next to run", stateDone: "done",
 		stateByHand: "done by hand", stateFailed: "failed"}[m.stateOf(i)]
-	title = st.Title.Render(fmt.Sprintf("Step %d of %d: %s", i+1, len(lab.Steps), s.Title)) + "  " + st.Subtle.Render("["+tag+"]")
+	// The title stays on screen while the rest scrolls: one line, the
+	// title cut rather than the step's state.
+	tag = "[" + tag + "]"
+	head := ansi.Truncate(fmt.Sprintf("Step %d of %d: %s", i+1, len(lab.Steps), s.Title), max(10, w-ansi.StringWidth(tag)-2), "…")
+	title = st.Title.Render(head) + "  " + st.Subtle.Render(tag)
 	if m.showHint && i == m.current() {
 		add("")
 		if s.Hint != "" {

@@ -163,6 +163,13 @@ func (m *Model) shortHelp() []key.Binding {
 		}
 		return []key.Binding{k.Up, k.Down, k.Follow, k.Filter, k.Pause, k.Ifaces, k.Save, k.NextPane, k.Help}
 	}
+	// Enter's help says which of its jobs it does now, as the status does.
+	switch m.enterAction() {
+	case enterShowNext:
+		k.Run.SetHelp(keyName(k.Run), "show next")
+	case enterAsk:
+		k.Run.SetHelp(keyName(k.Run), "predict")
+	}
 	return k.ShortHelp()
 }
 
