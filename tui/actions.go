@@ -67,13 +67,13 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Next):
 		if m.viewed < len(m.lab.Steps)-1 {
 			m.viewed++
-			m.offsets[paneStep] = 0
+			m.offsets[paneStep], m.toOutcome = 0, false
 		}
 		return nil
 	case key.Matches(msg, k.Prev):
 		if m.viewed > 0 {
 			m.viewed--
-			m.offsets[paneStep] = 0
+			m.offsets[paneStep], m.toOutcome = 0, false
 		}
 		return nil
 	case key.Matches(msg, k.Hint):
@@ -124,7 +124,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 			m.setStatus(m.allDoneText(), false)
 		case enterShowNext:
 			// The outcome was on screen; now the next step, not yet run.
-			m.viewed, m.offsets[paneStep], m.showHint = m.current(), 0, false
+			m.viewed, m.offsets[paneStep], m.showHint, m.toOutcome = m.current(), 0, false, false
 			m.setStatus("", false)
 		case enterAsk:
 			m.dialog = dialogQuestion
