@@ -33,7 +33,7 @@ func (m *Model) render() string {
 	st := m.ctx.st
 	w, h := m.ctx.width, m.ctx.height
 	if m.tooSmall() {
-		msg := fmt.Sprintf("The terminal is %dx%d; netlab needs at least %dx%d.\nMake it bigger, or press q to quit.", w, h, minWidth, minHeight)
+		msg := fmt.Sprintf("The terminal is %dx%d; netlab needs at least %dx%d.\nMake it bigger, or press %s to quit.", w, h, minWidth, minHeight, keyName(m.ctx.keys.Quit))
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Warn.Render(msg))
 	}
 	switch m.screen {
@@ -51,7 +51,7 @@ func (m *Model) render() string {
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, m.conflictView(w))
 	case screenError:
 		msg := st.Error.Render("netlab could not open the lab") + "\n\n" + ansi.Wrap(m.errText, w-8, " ") +
-			"\n\n" + st.Subtle.Render("esc: back to the labs · q: quit")
+			"\n\n" + st.Subtle.Render(keyName(m.ctx.keys.Back)+": back to the labs · "+keyName(m.ctx.keys.Quit)+": quit")
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Dialog.Render(msg))
 	}
 	return m.labView()
