@@ -130,6 +130,16 @@ func (m *Model) stepContent(w int) (title string, body []string, outcome int) {
 	if q != nil && answered && rep != nil {
 		add(m.predictionLines(i, w)...)
 	}
+	// The step's packets sit under the command that sent them, as in the
+	// seeds where tcpdump's lines follow the ping: the report does not say
+	// which command sent which packet, so they go under the step's last
+	// ping, or its last command when it pings nothing.
+	pktsAt := len(s.Commands) - 1
+	for j, c := range s.Commands {
+		if c.Parsed != nil && c.Parsed.Program == "ping" {
+			pktsAt = j
+		}
+	}
 	add("", st.Bold.Render("Commands")+st.Subtle.Render(" (on "+s.Node+")"))
 	for j, c := range s.Commands {
 		var cr *runner.CommandReport
@@ -154,10 +164,7 @@ func (m *Model) stepContent(w int) (title string, body []string, outcome int) {
 				}
 			}
 		}
-		// The step's packets sit under its last command, as in a
-		// terminal where tcpdump runs beside it: the report does not say
-		// which command sent which packet.
-		if rep != nil && j == len(s.Commands)-1 {
+		if rep != nil && j == pktsAt {
 			add(m.packetLines(rep.Packets, w)...)
 		}
 	}
