@@ -67,13 +67,13 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Next):
 		if m.viewed < len(m.lab.Steps)-1 {
 			m.viewed++
-			m.offsets[paneStep] = 0
+			m.offsets[paneStep], m.toOutcome = 0, false
 		}
 		return nil
 	case key.Matches(msg, k.Prev):
 		if m.viewed > 0 {
 			m.viewed--
-			m.offsets[paneStep] = 0
+			m.offsets[paneStep], m.toOutcome = 0, false
 		}
 		return nil
 	case key.Matches(msg, k.Hint):
@@ -119,17 +119,19 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.Run):
-		if m.done() {
-			m.setStatus("every step is done: u undoes, R resets, q quits", false)
-			return nil
+		switch m.enterAction() {
+		case enterNone:
+			m.setStatus(m.allDoneText(), false)
+		case enterShowNext:
+			// The outcome was on screen; now the next step, not yet run.
+			m.viewed, m.offsets[paneStep], m.showHint, m.toOutcome = m.current(), 0, false, false
+			m.setStatus("", false)
+		case enterAsk:
+			m.dialog = dialogQuestion
+		case enterRun:
+			return m.runStep(false)
 		}
-		if q := m.lab.Steps[m.current()].Question; q != nil {
-			if _, ok := m.answers[m.current()]; !ok {
-				m.dialog = dialogQuestion
-				return nil
-			}
-		}
-		return m.runStep(false)
+		return nil
 	case key.Matches(msg, k.RunAll):
 		if m.done() {
 			m.setStatus("every step is done", false)

@@ -17,7 +17,7 @@ func TestUndo(t *testing.T) {
 			h := labHarness(t)
 			h.key(k)
 			h.wantScreen("nothing to undo")
-			h.key("enter", "enter", k)
+			h.key("enter", "enter", "enter", k) // run 1, show 2, run 2
 			if h.m.current() != 1 {
 				t.Fatalf("%d applied after undo, want 1", h.m.current())
 			}

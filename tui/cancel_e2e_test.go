@@ -84,6 +84,8 @@ func TestCancelStepTmux(t *testing.T) {
 	wait("start", "Step 1 of 2", "started lab hang")
 	keys("Enter")
 	wait("step 1", "step 1 done", "1/2 done")
+	keys("Enter") // shows step 2 (issue 11); the next Enter runs it
+	wait("step 2 shown", "Step 2 of 2")
 	keys("Enter")
 	wait("step 2 runs", "running step 2… (esc cancels)")
 	time.Sleep(time.Second)

@@ -231,7 +231,7 @@ func (c *captureModel) savable() []capture.Packet {
 func (c *captureModel) view(ctx *shared, w, h int) string {
 	st := ctx.st
 	var head []string
-	where := "no interfaces (this step captures nothing; i chooses some)"
+	where := "no interfaces (this step captures nothing; " + keyName(ctx.keys.Ifaces) + " chooses some)"
 	if len(c.targets) > 0 {
 		var names []string
 		for _, t := range c.targets {
@@ -282,7 +282,7 @@ func (c *captureModel) view(ctx *shared, w, h int) string {
 	}
 	lines := head
 	if len(vis) == 0 {
-		msg := "no packets yet: run the step, or ping from a shell (s)"
+		msg := "no packets yet: run the step, or ping from a shell (" + keyName(ctx.keys.Shell) + ")"
 		if len(c.entries) > 0 {
 			msg = "no packet matches the filter"
 		}

@@ -115,7 +115,7 @@ type pickerReloadMsg struct{}
 func (m *Model) stepCmd(index int, all bool) tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.stepCancel = cancel
-	m.busy = fmt.Sprintf("running step %d… (esc cancels)", index+1)
+	m.busy = fmt.Sprintf("running step %d… (%s cancels)", index+1, keyName(m.ctx.keys.Cancel))
 	s := m.sess
 	return func() tea.Msg {
 		defer cancel()

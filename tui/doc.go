@@ -6,6 +6,13 @@
 // from the kernel, what the last step or undo changed, and the packets
 // captured on the step's interfaces.
 //
+// A step is read, run, observed, then left: Enter runs the step and its
+// outcome stays on screen (each command's output, the packets captured
+// during the step under the commands, the checks, the expectations, the
+// prediction and the step's explanation); the next Enter shows the next
+// step, not yet run, and the one after runs it. The status line says which
+// of the two Enter does (flow.go); run-all does not stop between steps.
+//
 // One root Model holds small sub-models (picker, step view, topology,
 // changes, capture, follow, dialogs), each with its own Update and View,
 // sharing a context of size, styles and keys. Everything slow (the engine,

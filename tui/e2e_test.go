@@ -132,7 +132,16 @@ func endToEnd(t *testing.T, runDir string, private bool) {
 	t.Logf("time to the picker's first frame (process start included): %v", time.Since(start))
 	keys("Enter")
 	wait("start", "Step 1 of 14", "started lab bridge")
+	// Enter runs a step; the next Enter shows the following one (issue 11).
+	next := func(i int) {
+		t.Helper()
+		keys("Enter")
+		wait(fmt.Sprintf("show step %d", i), fmt.Sprintf("Step %d of 14", i))
+	}
 	for i := 1; i <= 8; i++ {
+		if i > 1 {
+			next(i)
+		}
 		keys("Enter")
 		wait(fmt.Sprintf("step %d", i), fmt.Sprintf("step %d done", i), fmt.Sprintf("%d/14 done", i))
 	}
@@ -140,6 +149,7 @@ func endToEnd(t *testing.T, runDir string, private bool) {
 	wait("undo", "undid step 8", "7/14 done")
 	keys("Enter")
 	wait("step 8 again", "step 8 done", "8/14 done")
+	next(9)
 	keys("Enter")
 	wait("question", "Predict first", "1. An ARP request")
 	keys("1")
@@ -148,9 +158,11 @@ func endToEnd(t *testing.T, runDir string, private bool) {
 	wait("capture", "Capture on host:br01", "ARP, Request who-has 192.168.88.12 tell 192.168.88.11", "ICMP echo reply")
 	keys("BTab", "BTab", "BTab")
 	for i := 10; i <= 11; i++ {
+		next(i)
 		keys("Enter")
 		wait(fmt.Sprintf("step %d", i), fmt.Sprintf("step %d done", i))
 	}
+	next(12)
 	keys("Enter")
 	wait("question 12", "Predict first")
 	keys("2")

@@ -26,6 +26,9 @@ type fakeSession struct {
 	applied  []runner.StepState
 	byHandOK bool
 	closed   bool
+	// stepPackets, when set, are what every step with a capture reports
+	// having seen (real frames, summarised as the runner does).
+	stepPackets []capture.Packet
 }
 
 func (f *fakeSession) Lab() *labs.Lab { return f.lab }
@@ -51,7 +54,15 @@ func (f *fakeSession) Step() (*runner.StepReport, error) {
 	for _, e := range st.Expect {
 		rep.Expects = append(rep.Expects, runner.ExpectReport{What: string(e.Kind) + " " + e.Text, OK: true})
 	}
+	for _, p := range f.stepPackets {
+		if len(st.Capture) > 0 {
+			rep.Packets = append(rep.Packets, runner.PacketLine{Label: p.Label(), Dir: p.Dir.String(), Time: p.Timestamp(), Summary: p.Summary(false)})
+		}
+	}
 	for _, t := range st.Capture {
+		if f.stepPackets != nil {
+			break
+		}
 		rep.Packets = append(rep.Packets, runner.PacketLine{Label: t.String(), Dir: "P", Time: "12:00:00.000000",
 			Summary: "ARP, Request who-has 192.168.88.12 tell 192.168.88.11, length 28"})
 	}
@@ -148,6 +159,8 @@ type fakeBackend struct {
 	captures [][]capture.Target
 	shells   []string
 	byHandOK bool
+	// stepPackets go to the sessions Start makes (fakeSession.stepPackets).
+	stepPackets []capture.Packet
 }
 
 func (b *fakeBackend) Labs() ([]labs.Summary, error) { return labs.List("") }
@@ -169,7 +182,7 @@ func (b *fakeBackend) Start(lab *labs.Lab) (Session, error) {
 	if b.running != nil {
 		return nil, errors.New("a lab session is already running")
 	}
-	b.running = &fakeSession{lab: lab, byHandOK: b.byHandOK}
+	b.running = &fakeSession{lab: lab, byHandOK: b.byHandOK, stepPackets: b.stepPackets}
 	return b.running, nil
 }
 
@@ -214,6 +227,26 @@ func (s *fakeSource) Close() error {
 		s.mu.Unlock()
 	})
 	return nil
+}
+
+// flowLab is testdata/flow.yaml: two steps with explanations, the second
+// with a question, and markdown bold in the texts.
+func flowLab(t testing.TB) *labs.Lab {
+	t.Helper()
+	lab, err := labs.LoadFile("testdata/flow.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lab
+}
+
+// manyPackets is more packets than a step's outcome lists (packetsShown).
+func manyPackets(t testing.TB) []capture.Packet {
+	var ps []capture.Packet
+	for range 3 {
+		ps = append(ps, natPackets(t)...)
+	}
+	return ps
 }
 
 func bridgeLab(t testing.TB) *labs.Lab {

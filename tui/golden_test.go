@@ -18,6 +18,7 @@ func TestGolden(t *testing.T) {
 	screens := []struct {
 		name string
 		lab  bool // open the bridge lab rather than the picker
+		flow bool // open testdata/flow.yaml, whose steps report manyPackets
 		pre  int  // steps applied before the TUI opens
 		do   func(t *testing.T, tm *teatest.TestModel, be *fakeBackend)
 	}{
@@ -32,11 +33,34 @@ func TestGolden(t *testing.T) {
 		{name: "step-after", lab: true, do: func(t *testing.T, tm *teatest.TestModel, be *fakeBackend) {
 			waitOutput(t, tm, "started lab")
 			for i := 1; i <= 3; i++ {
+				if i > 1 {
+					keys(tm, "enter") // shows step i; the next Enter runs it
+				}
 				keys(tm, "enter")
 				waitOutput(t, tm, fmt.Sprintf("step %d done", i))
 			}
-			keys(tm, "p")
-			waitOutput(t, tm, "Step 3 of 14")
+		}},
+		// issue 11: read, run, observe, move on.
+		{name: "flow-after-run", flow: true, do: func(t *testing.T, tm *teatest.TestModel, be *fakeBackend) {
+			waitOutput(t, tm, "started lab")
+			keys(tm, "enter")
+			waitOutput(t, tm, "step 1 done")
+		}},
+		{name: "flow-next-not-run", flow: true, do: func(t *testing.T, tm *teatest.TestModel, be *fakeBackend) {
+			waitOutput(t, tm, "started lab")
+			keys(tm, "enter")
+			waitOutput(t, tm, "step 1 done")
+			keys(tm, "enter")
+			waitOutput(t, tm, "Step 2 of 2")
+		}},
+		{name: "flow-explain-after-question", flow: true, do: func(t *testing.T, tm *teatest.TestModel, be *fakeBackend) {
+			waitOutput(t, tm, "started lab")
+			keys(tm, "enter")
+			waitOutput(t, tm, "step 1 done")
+			keys(tm, "enter", "enter")
+			waitOutput(t, tm, "Predict first")
+			keys(tm, "2")
+			waitOutput(t, tm, "step 2 done")
 		}},
 		{name: "changes", lab: true, do: func(t *testing.T, tm *teatest.TestModel, be *fakeBackend) {
 			waitOutput(t, tm, "started lab")
@@ -59,6 +83,9 @@ func TestGolden(t *testing.T) {
 		for _, sc := range screens {
 			t.Run(fmt.Sprintf("%s-%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
 				be := &fakeBackend{}
+				if sc.flow {
+					be.stepPackets = manyPackets(t)
+				}
 				if sc.pre > 0 {
 					be.running = &fakeSession{lab: bridgeLab(t)}
 					for range sc.pre {
@@ -68,6 +95,9 @@ func TestGolden(t *testing.T) {
 				opts := Options{}
 				if sc.lab {
 					opts.Lab = bridgeLab(t)
+				}
+				if sc.flow {
+					opts.Lab = flowLab(t)
 				}
 				m := New(opts, be, true)
 				tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(size[0], size[1]))

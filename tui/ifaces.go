@@ -73,7 +73,7 @@ func (ch *ifaceChooser) chosen() []labs.CaptureTarget {
 func (ch *ifaceChooser) view(ctx *shared, w, h int) string {
 	st := ctx.st
 	lines := []string{st.Bold.Render("Capture on which interfaces?"),
-		st.Subtle.Render("space/enter toggles, esc or i applies")}
+		st.Subtle.Render(fmt.Sprintf("%s/%s toggles, %s or %s applies", keyName(ctx.keys.Pause), keyName(ctx.keys.Choose), keyName(ctx.keys.Back), keyName(ctx.keys.Ifaces)))}
 	if len(ch.items) == 0 {
 		lines = append(lines, "no interfaces in the lab yet")
 	}

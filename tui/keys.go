@@ -1,6 +1,10 @@
 package tui
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+)
 
 // KeyMap is every key the TUI answers to, in one place. Components match
 // with key.Matches; bubbles/help renders ShortHelp and FullHelp.
@@ -88,3 +92,18 @@ type helpKeys struct {
 
 func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
 func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
+
+// keyName is how a binding's key is written in a sentence ("enter", "tab"):
+// hints in text come from the KeyMap, never from literal key letters, so a
+// rebound key is named right everywhere.
+func keyName(b key.Binding) string { return b.Help().Key }
+
+// keyTitle is keyName with a capital, to start a sentence ("Enter: next step").
+func keyTitle(b key.Binding) string {
+	n := keyName(b)
+	if n == "" {
+		return n
+	}
+	r := []rune(n)
+	return strings.ToUpper(string(r[0])) + string(r[1:])
+}

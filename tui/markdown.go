@@ -4,8 +4,28 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/glamour"
+	"github.com/charmbracelet/glamour/ansi"
+	glamourstyles "github.com/charmbracelet/glamour/styles"
 	"github.com/charmbracelet/lipgloss"
 )
+
+// plainStyle is glamour's notty style without the emphasis markers: with
+// colours off, notty writes **bold** and *italic* literally, which reads
+// as noise in a lesson (issue 11). Bold and italic text stays, unmarked.
+func plainStyle() ansi.StyleConfig {
+	cfg := glamourstyles.NoTTYStyleConfig
+	cfg.Emph = ansi.StylePrimitive{}
+	cfg.Strong = ansi.StylePrimitive{}
+	return cfg
+}
+
+// styleOption picks the renderer's style by name; "notty" is plainStyle.
+func styleOption(name string) glamour.TermRendererOption {
+	if name == "notty" {
+		return glamour.WithStyles(plainStyle())
+	}
+	return glamour.WithStandardStyle(name)
+}
 
 // markdown renders lab text with glamour in a fixed style (never asking
 // the terminal for its background), caching by text and width.
@@ -35,7 +55,7 @@ func (m *markdown) render(text string, width int) string {
 	r := m.renderers[width]
 	if r == nil {
 		var err error
-		r, err = glamour.NewTermRenderer(glamour.WithStandardStyle(m.style), glamour.WithWordWrap(width-4),
+		r, err = glamour.NewTermRenderer(styleOption(m.style), glamour.WithWordWrap(width-4),
 			glamour.WithColorProfile(lipgloss.ColorProfile()))
 		if err != nil {
 			return text

@@ -79,6 +79,9 @@ type Model struct {
 	pane    pane
 	dialog  dialog
 	offsets [paneCount]int // scroll per pane
+	// toOutcome scrolls the step pane to the outcome of the step just run
+	// at the next render (where the outcome's first line is known).
+	toOutcome bool
 
 	stepCancel func() // cancels the step running now (the Cancel key); nil when none
 
@@ -349,7 +352,7 @@ func (m *Model) onStepDone(msg stepDoneMsg) tea.Cmd {
 	if msg.err != nil {
 		m.setStatus(msg.err.Error(), true)
 		if errors.Is(msg.err, runner.ErrAllDone) {
-			m.setStatus("every step is done: u undoes, R resets, q quits", false)
+			m.setStatus(m.allDoneText(), false)
 		}
 		return m.applyState(msg.state)
 	}
@@ -358,21 +361,20 @@ func (m *Model) onStepDone(msg stepDoneMsg) tea.Cmd {
 	m.changes = changeSet{set: true, title: fmt.Sprintf("Step %d, %s: what changed", rep.Index, rep.Title), changes: rep.Changes}
 	m.capture.addReport(rep.Packets)
 	cmd := m.applyState(msg.state)
-	_, asked := m.answers[msg.index]
 	switch {
 	case rep.Error != "":
 		m.setStatus(fmt.Sprintf("step %d failed and was rolled back: %s", rep.Index, rep.Error), true)
 	case !rep.OK:
-		m.setStatus(fmt.Sprintf("step %d ran, but not everything held (see below); u undoes it", rep.Index), true)
+		m.setStatus(fmt.Sprintf("step %d ran, but not everything held (see below); %s undoes it", rep.Index, keyName(m.ctx.keys.Undo)), true)
 	case m.done():
-		m.setStatus(fmt.Sprintf("step %d done: that was the last step. q quits (and can tear the lab down)", rep.Index), false)
+		m.setStatus(fmt.Sprintf("step %d done: that was the last step. %s quits (and can tear the lab down)", rep.Index, keyName(m.ctx.keys.Quit)), false)
 	default:
-		m.setStatus(fmt.Sprintf("step %d done; Enter runs step %d", rep.Index, rep.Index+1), false)
+		m.setStatus(fmt.Sprintf("step %d done", rep.Index), false)
 	}
 	m.showHint = false
-	if rep.OK && !asked {
-		m.viewed, m.offsets[paneStep] = min(m.current(), len(m.lab.Steps)-1), 0
-	}
+	// The step's outcome stays on screen, scrolled to it; the next Enter
+	// shows the next step (enterAction).
+	m.viewed, m.offsets[paneStep], m.toOutcome = msg.index, 0, true
 	if msg.all && rep.OK && !m.done() {
 		return tea.Batch(cmd, m.runStep(true))
 	}
@@ -453,7 +455,7 @@ func (m *Model) onByHand(msg byHandMsg) tea.Cmd {
 	m.reports[msg.index] = rep
 	m.changes = changeSet{set: true, title: fmt.Sprintf("Shell session during step %d: what changed", rep.Index), changes: rep.Changes}
 	if rep.OK {
-		m.setStatus(fmt.Sprintf("step %d done by hand ✎; Enter runs step %d", rep.Index, rep.Index+1), false)
+		m.setStatus(fmt.Sprintf("step %d done by hand ✎", rep.Index), false)
 		m.viewed, m.offsets[paneStep] = min(m.current(), len(m.lab.Steps)-1), 0
 	} else {
 		m.setStatus(fmt.Sprintf("step %d is not done yet: see what is missing", rep.Index), true)

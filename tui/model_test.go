@@ -200,13 +200,23 @@ func TestOpenLab(t *testing.T) {
 
 func TestEnterWalksTheLab(t *testing.T) {
 	h := labHarness(t)
+	// Enter runs a step; the next Enter shows the following step without
+	// running it; the one after runs it (issue 11).
 	for i := 1; i <= 8; i++ {
+		if i > 1 {
+			h.key("enter")
+			if h.m.current() != i-1 || h.m.viewed != i-1 {
+				t.Fatalf("enter after step %d ran: %d applied, viewing %d", i-1, h.m.current(), h.m.viewed)
+			}
+		}
 		h.key("enter")
 		if h.m.current() != i {
-			t.Fatalf("after %d enters, %d steps applied", i, h.m.current())
+			t.Fatalf("step %d: %d steps applied", i, h.m.current())
 		}
 	}
-	h.wantScreen("✓  8 Configure", "▶  9 Ping", "step 8 done; Enter runs step 9")
+	h.wantScreen("✓  8 Configure", "▶  9 Ping", "step 8 done", "Enter: next step")
+	h.key("enter")
+	h.wantScreen("Step 9 of 14", "Enter: predict, then run step 9")
 	// step 9 asks first
 	h.key("enter")
 	if h.m.dialog != dialogQuestion || h.m.current() != 8 {
@@ -222,9 +232,9 @@ func TestEnterWalksTheLab(t *testing.T) {
 	if h.m.current() != 9 {
 		t.Fatal("answering did not run the step")
 	}
-	h.key("enter") // step 10
-	h.key("enter") // step 11
-	h.key("enter") // step 12: question
+	h.key("enter", "enter") // step 10
+	h.key("enter", "enter") // step 11
+	h.key("enter", "enter") // step 12: question
 	h.key("2")
 	h.wantScreen("you said 2.", "right")
 }

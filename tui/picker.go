@@ -79,7 +79,7 @@ func newPicker(ctx *shared, msg pickerLoadedMsg) pickerModel {
 		errs = append(errs, "some lab files have errors (see 'netlab lint'): "+firstLine(msg.labsErr.Error()))
 	}
 	if msg.openErr != nil {
-		errs = append(errs, "a session is running but cannot be reopened: "+msg.openErr.Error()+" (R resets it)")
+		errs = append(errs, "a session is running but cannot be reopened: "+msg.openErr.Error()+" ("+keyName(ctx.keys.Reset)+" resets it)")
 	}
 	p.err = strings.Join(errs, "\n")
 	l := list.New(items, pickerDelegate{st: ctx.st}, ctx.width, ctx.height-2)

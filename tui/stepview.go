@@ -80,22 +80,33 @@ func (m *Model) stepList(w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
-// stepContent is the viewed step: its text, commands and, once run, the
-// outcome of each command, the checks, expectations and the prediction.
-func (m *Model) stepContent(w int) string {
+// packetsShown is how many of a step's captured packets its outcome lists
+// under the commands; the Capture pane has them all.
+const packetsShown = 8
+
+// stepContent is the viewed step: a title (kept on screen), then its text,
+// commands and, once run, the outcome: each command's output, the packets
+// captured during the step, the checks, expectations, the prediction and
+// the explanations. outcome is the index in body where the outcome starts,
+// the place the pane scrolls to right after the step ran.
+func (m *Model) stepContent(w int) (title string, body []string, outcome int) {
 	st := m.ctx.st
 	lab := m.lab
 	if len(lab.Steps) == 0 {
-		return "This lab has no steps."
+		return "This lab has no steps.", nil, 0
 	}
+	k := m.ctx.keys
 	i := m.viewed
 	s := lab.Steps[i]
 	rep := m.reports[i]
-	var b []string
-	add := func(lines ...string) { b = append(b, lines...) }
+	add := func(lines ...string) { body = append(body, lines...) }
 	tag := map[stepState]string{statePending: "not run yet", stateCurrent: "next to run", stateDone: "done",
 		stateByHand: "done by hand", stateFailed: "failed"}[m.stateOf(i)]
-	add(st.Title.Render(fmt.Sprintf("Step %d of %d: %s", i+1, len(lab.Steps), s.Title)) + "  " + st.Subtle.Render("["+tag+"]"))
+	// The title stays on screen while the rest scrolls: one line, the
+	// title cut rather than the step's state.
+	tag = "[" + tag + "]"
+	head := ansi.Truncate(fmt.Sprintf("Step %d of %d: %s", i+1, len(lab.Steps), s.Title), max(10, w-ansi.StringWidth(tag)-2), "…")
+	title = st.Title.Render(head) + "  " + st.Subtle.Render(tag)
 	if m.showHint && i == m.current() {
 		add("")
 		if s.Hint != "" {
@@ -104,29 +115,30 @@ func (m *Model) stepContent(w int) string {
 			add(st.Subtle.Render("This step has no hint: its commands above are the answer."))
 		}
 	}
-	if q := s.Question; q != nil {
-		if a, ok := m.answers[i]; ok && rep != nil {
-			add("", st.Bold.Render("Your prediction"))
-			verdict := st.OK.Render("right")
-			if a != q.Answer {
-				verdict = st.Error.Render("not quite") + ": the answer is " + fmt.Sprintf("%d. %s", q.Answer+1, q.Choices[q.Answer])
-			}
-			add(wrapIndent(fmt.Sprintf("you said %d. %s — %s", a+1, q.Choices[a], verdict), w, "  "))
-			if q.Explain != "" {
-				add(wrapIndent(q.Explain, w, ""))
-			}
-		} else if m.stateOf(i) == stateCurrent {
-			add("", st.Subtle.Render("Enter first asks you to predict what happens."))
-		}
+	q := s.Question
+	_, answered := m.answers[i]
+	if q != nil && !(answered && rep != nil) && m.stateOf(i) == stateCurrent {
+		add("", st.Subtle.Render(keyTitle(k.Run)+" first asks you to predict what happens."))
 	}
-	if rep != nil {
-		add(m.reportLines(rep, w)...)
-	}
-	if i == 0 && lab.Description != "" && len(m.applied) == 0 {
+	if i == 0 && lab.Description != "" && len(m.applied) == 0 && rep == nil {
 		add(m.md.render(lab.Description, w))
 	}
 	if s.Text != "" {
 		add(m.md.render(s.Text, w))
+	}
+	outcome = len(body)
+	if q != nil && answered && rep != nil {
+		add(m.predictionLines(i, w)...)
+	}
+	// The step's packets sit under the command that sent them, as in the
+	// seeds where tcpdump's lines follow the ping: the report does not say
+	// which command sent which packet, so they go under the step's last
+	// ping, or its last command when it pings nothing.
+	pktsAt := len(s.Commands) - 1
+	for j, c := range s.Commands {
+		if c.Parsed != nil && c.Parsed.Program == "ping" {
+			pktsAt = j
+		}
 	}
 	add("", st.Bold.Render("Commands")+st.Subtle.Render(" (on "+s.Node+")"))
 	for j, c := range s.Commands {
@@ -152,11 +164,62 @@ func (m *Model) stepContent(w int) string {
 				}
 			}
 		}
+		if rep != nil && j == pktsAt {
+			add(m.packetLines(rep.Packets, w)...)
+		}
 	}
-	return strings.Join(b, "\n")
+	if rep != nil {
+		add(m.reportLines(rep, w)...)
+	}
+	if s.Explain != "" && i < len(m.applied) {
+		add("", st.Bold.Render("What happened"), m.md.render(s.Explain, w))
+	}
+	return title, body, outcome
 }
 
-// reportLines shows a step report's checks, expectations and packets.
+// predictionLines says whether the student's prediction held, and why.
+func (m *Model) predictionLines(i, w int) []string {
+	st := m.ctx.st
+	q := m.lab.Steps[i].Question
+	a := m.answers[i]
+	b := []string{"", st.Bold.Render("Your prediction")}
+	verdict := st.OK.Render("right")
+	if a != q.Answer {
+		verdict = st.Error.Render("not quite") + ": the answer is " + fmt.Sprintf("%d. %s", q.Answer+1, q.Choices[q.Answer])
+	}
+	b = append(b, wrapIndent(fmt.Sprintf("you said %d. %s — %s", a+1, q.Choices[a], verdict), w, "  "))
+	if q.Explain != "" {
+		b = append(b, m.md.render(q.Explain, w))
+	}
+	return b
+}
+
+// packetLines lists the first packets a step captured as tcpdump lines,
+// with a count of the rest.
+func (m *Model) packetLines(pkts []runner.PacketLine, w int) []string {
+	if len(pkts) == 0 {
+		return nil
+	}
+	st := m.ctx.st
+	n := min(len(pkts), packetsShown)
+	es := make([]*pktEntry, n)
+	labelW := 0
+	for j := range n {
+		es[j] = newReportEntry(pkts[j])
+		labelW = max(labelW, len(es[j].label))
+	}
+	b := []string{st.Subtle.Render(fmt.Sprintf("    captured during the step (%d):", len(pkts)))}
+	for _, e := range es {
+		text := fmt.Sprintf("    %s %-*s %-3s %s", e.time, labelW, e.label, e.dir, e.text())
+		b = append(b, kindStyle(st, e.kind).Render(ansi.Truncate(text, w, "…")))
+	}
+	if rest := len(pkts) - n; rest > 0 {
+		b = append(b, st.Subtle.Render(fmt.Sprintf("    … and %d more (%s: Capture pane)", rest, keyName(m.ctx.keys.NextPane))))
+	}
+	return b
+}
+
+// reportLines shows a step report's failure, checks and expectations.
 func (m *Model) reportLines(rep *runner.StepReport, w int) []string {
 	st := m.ctx.st
 	var b []string
@@ -177,7 +240,7 @@ func (m *Model) reportLines(rep *runner.StepReport, w int) []string {
 				}
 			}
 			if n == 0 {
-				add("  this step changes nothing a check could see; press Enter to run it")
+				add("  this step changes nothing a check could see; press " + keyName(m.ctx.keys.Run) + " to run it")
 			}
 		}
 	}
@@ -207,9 +270,6 @@ func (m *Model) reportLines(rep *runner.StepReport, w int) []string {
 			}
 		}
 	}
-	if len(rep.Packets) > 0 {
-		add("", st.Subtle.Render(fmt.Sprintf("%d packets captured during the step: tab to the Capture pane", len(rep.Packets))))
-	}
 	return b
 }
 
@@ -231,6 +291,7 @@ func (m *Model) questionView(w int) string {
 	for j, c := range q.Choices {
 		lines = append(lines, wrapIndent(fmt.Sprintf("%d. %s", j+1, c), w-6, "   "))
 	}
-	lines = append(lines, "", st.Subtle.Render(fmt.Sprintf("press 1-%d to answer and run the step, esc to go back", len(q.Choices))))
+	k := m.ctx.keys
+	lines = append(lines, "", st.Subtle.Render(fmt.Sprintf("press the number of your answer (1-%d) to run the step, %s to go back", len(q.Choices), keyName(k.Back))))
 	return st.Dialog.Width(w - 2).Render(strings.Join(lines, "\n"))
 }

@@ -33,7 +33,7 @@ func (m *Model) render() string {
 	st := m.ctx.st
 	w, h := m.ctx.width, m.ctx.height
 	if m.tooSmall() {
-		msg := fmt.Sprintf("The terminal is %dx%d; netlab needs at least %dx%d.\nMake it bigger, or press q to quit.", w, h, minWidth, minHeight)
+		msg := fmt.Sprintf("The terminal is %dx%d; netlab needs at least %dx%d.\nMake it bigger, or press %s to quit.", w, h, minWidth, minHeight, keyName(m.ctx.keys.Quit))
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Warn.Render(msg))
 	}
 	switch m.screen {
@@ -51,7 +51,7 @@ func (m *Model) render() string {
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, m.conflictView(w))
 	case screenError:
 		msg := st.Error.Render("netlab could not open the lab") + "\n\n" + ansi.Wrap(m.errText, w-8, " ") +
-			"\n\n" + st.Subtle.Render("esc: back to the labs · q: quit")
+			"\n\n" + st.Subtle.Render(keyName(m.ctx.keys.Back)+": back to the labs · "+keyName(m.ctx.keys.Quit)+": quit")
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Dialog.Render(msg))
 	}
 	return m.labView()
@@ -124,7 +124,13 @@ func (m *Model) labView() string {
 	if m.statusErr {
 		statusStyle = st.Error
 	}
-	statusLine := statusStyle.Render(ansi.Truncate(status, w, "…"))
+	// Enter's job (run the step, or show the next) is always on the right.
+	hint := m.enterHint()
+	msgText := ansi.Truncate(status, max(0, w-ansi.StringWidth(hint)-2), "…")
+	statusLine := statusStyle.Render(msgText)
+	if hint != "" {
+		statusLine += strings.Repeat(" ", max(1, w-ansi.StringWidth(msgText)-ansi.StringWidth(hint))) + st.Bold.Render(hint)
+	}
 	var helpView string
 	if m.fullHelp {
 		helpView = m.fullHelpView()
@@ -157,6 +163,13 @@ func (m *Model) shortHelp() []key.Binding {
 		}
 		return []key.Binding{k.Up, k.Down, k.Follow, k.Filter, k.Pause, k.Ifaces, k.Save, k.NextPane, k.Help}
 	}
+	// Enter's help says which of its jobs it does now, as the status does.
+	switch m.enterAction() {
+	case enterShowNext:
+		k.Run.SetHelp(keyName(k.Run), "show next")
+	case enterAsk:
+		k.Run.SetHelp(keyName(k.Run), "predict")
+	}
 	return k.ShortHelp()
 }
 
@@ -167,7 +180,12 @@ func (m *Model) paneView(w, h int) string {
 	case paneStep:
 		lw := min(32, w/3)
 		cw := w - lw - 3
-		content := m.scrolled(paneStep, strings.Split(m.stepContent(cw), "\n"), cw, h)
+		title, body, outcome := m.stepContent(cw)
+		lines, outcome := wrapLines(body, cw, outcome)
+		if m.toOutcome {
+			m.offsets[paneStep], m.toOutcome = outcome, false
+		}
+		content := ansi.Truncate(title, cw, "…") + "\n" + m.scrollLines(paneStep, lines, cw, h-1)
 		sep := strings.TrimRight(strings.Repeat(st.Subtle.Render(" │ ")+"\n", h), "\n")
 		return lipgloss.JoinHorizontal(lipgloss.Top, m.stepList(lw, h), sep, content)
 	case paneTopology:
@@ -183,20 +201,42 @@ func (m *Model) paneView(w, h int) string {
 
 // scrolled wraps lines to w and shows h of them from the pane's offset.
 func (m *Model) scrolled(p pane, lines []string, w, h int) string {
+	wrapped, _ := wrapLines(lines, w, 0)
+	return m.scrollLines(p, wrapped, w, h)
+}
+
+// wrapLines splits and wraps lines to w; at is an index in lines, and the
+// index of its first line in the result is returned with it.
+func wrapLines(lines []string, w, at int) ([]string, int) {
 	var wrapped []string
-	for _, l := range lines {
+	atOut := 0
+	for i, l := range lines {
+		if i == at {
+			atOut = len(wrapped)
+		}
 		wrapped = append(wrapped, strings.Split(ansi.Wrap(l, w, " "), "\n")...)
 	}
+	return wrapped, atOut
+}
+
+// scrollLines shows h of the wrapped lines from the pane's offset, saying
+// how many lie below (and, on the step pane, above: after a step ran its
+// text is scrolled away to show the outcome).
+func (m *Model) scrollLines(p pane, wrapped []string, w, h int) string {
+	k := m.ctx.keys
 	off := &m.offsets[p]
 	*off = max(0, min(*off, len(wrapped)-h))
 	end := min(len(wrapped), *off+h)
-	out := wrapped[*off:end]
+	out := append([]string(nil), wrapped[*off:end]...)
 	if len(wrapped) > h && h > 1 {
-		more := fmt.Sprintf("↓ %d more lines (j/k, pgdn/pgup)", len(wrapped)-end)
+		more := fmt.Sprintf("↓ %d more lines (%s, %s)", len(wrapped)-end, keyName(k.Down), keyName(k.PageDown))
 		if end == len(wrapped) {
 			more = "(end)"
 		}
 		out = append(out[:len(out)-1], m.ctx.st.Subtle.Render(more))
+		if p == paneStep && *off > 0 && h > 2 {
+			out[0] = m.ctx.st.Subtle.Render(fmt.Sprintf("↑ %d lines above (%s, %s)", *off, keyName(k.Up), keyName(k.Top)))
+		}
 	}
 	return fit(strings.Join(out, "\n"), w, h)
 }

@@ -1,0 +1,159 @@
+package tui
+
+import (
+	"github.com/netlab/netlab/labs"
+	"strings"
+	"testing"
+)
+
+// TestEnterAfterRunShowsNextStep: after a step ran, its outcome stays on
+// screen and Enter only shows the next step; the Enter after that runs
+// it. The status line says which of the two Enter does (issue 11).
+func TestEnterAfterRunShowsNextStep(t *testing.T) {
+	be := &fakeBackend{stepPackets: manyPackets(t)}
+	h := newHarness(t, Options{Lab: flowLab(t)}, be)
+	steps := []struct {
+		name     string
+		key      string
+		applied  int
+		viewed   int
+		dialog   dialog
+		status   string   // Enter's job on the status line
+		onScreen []string // more that must show
+		absent   []string
+	}{
+		{name: "opened", applied: 0, viewed: 0, status: "Enter: run step 1",
+			onScreen: []string{"Step 1 of 2", "[next to run]", "enter run step"}, absent: []string{"output of"}},
+		{name: "run step 1", key: "enter", applied: 1, viewed: 0, status: "Enter: next step",
+			onScreen: []string{"Step 1 of 2", "[done]", "step 1 done", "output of ip link show br01",
+				"captured during the step (15):", "12:00:00.000 host:br01 B   ARP, Request who-has 192.168.88.1",
+				"… and 7 more (tab: Capture pane)", "enter show next"}},
+		{name: "show step 2, not run", key: "enter", applied: 1, viewed: 1, status: "Enter: predict, then run step 2",
+			onScreen: []string{"Step 2 of 2", "[next to run]"}, absent: []string{"output of", "captured during"}},
+		{name: "ask", key: "enter", applied: 1, viewed: 1, dialog: dialogQuestion,
+			onScreen: []string{"Predict first", "1. An ARP request"}},
+		{name: "answer runs", key: "1", applied: 2, viewed: 1,
+			onScreen: []string{"Your prediction", "right", "the destination's MAC address", "output of ip -br addr show br01"}},
+	}
+	for _, s := range steps {
+		if s.key != "" {
+			h.key(s.key)
+		}
+		if h.m.current() != s.applied || h.m.viewed != s.viewed || h.m.dialog != s.dialog {
+			t.Fatalf("%s: %d applied, viewing %d, dialog %d; want %d, %d, %d", s.name,
+				h.m.current(), h.m.viewed, h.m.dialog, s.applied, s.viewed, s.dialog)
+		}
+		if got := h.m.enterHint(); got != s.status {
+			t.Errorf("%s: Enter's hint %q, want %q", s.name, got, s.status)
+		}
+		scr := h.screen()
+		lines := strings.Split(scr, "\n")
+		if s.status != "" && !strings.Contains(lines[len(lines)-2], s.status) {
+			t.Errorf("%s: status line %q lacks %q", s.name, lines[len(lines)-2], s.status)
+		}
+		for _, p := range s.onScreen {
+			if !strings.Contains(scr, p) {
+				t.Errorf("%s: screen lacks %q:\n%s", s.name, p, scr)
+			}
+		}
+		for _, p := range s.absent {
+			if strings.Contains(scr, p) {
+				t.Errorf("%s: screen shows %q:\n%s", s.name, p, scr)
+			}
+		}
+	}
+	// Reading back to a done step shows its outcome again.
+	h.key("p")
+	h.m.offsets[paneStep] = 1 << 30
+	h.wantScreen("Step 1 of 2", "[done]", "The bridge is up")
+}
+
+// TestRunAllDoesNotStop: run-all runs every step without waiting for
+// Enter between them, and ends on the last step's outcome.
+func TestRunAllDoesNotStop(t *testing.T) {
+	h := newHarness(t, Options{Lab: flowLab(t)}, &fakeBackend{})
+	h.key("a")
+	if !h.m.done() || h.m.viewed != 1 {
+		t.Fatalf("run all: %d applied, viewing %d", h.m.current(), h.m.viewed)
+	}
+	h.wantScreen("2/2 done", "output of ip -br addr show br01")
+}
+
+// TestNoColorMarkdownHasNoMarkers: under NO_COLOR a step's bold text is
+// plain, without glamour notty's ** markers (issue 11 item 6).
+func TestNoColorMarkdownHasNoMarkers(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want string
+	}{
+		{name: "bold", text: "A **bridge** is a switch.", want: "A bridge is a switch."},
+		{name: "underscore bold", text: "An __ARP__ request.", want: "An ARP request."},
+		{name: "italic", text: "Its *own* stack.", want: "Its own stack."},
+	}
+	md := newMarkdown(newStyles(true).markdownStyle())
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := md.render(tc.text, 60)
+			if strings.Contains(got, "**") || strings.Contains(got, "__") || strings.Contains(got, "*") {
+				t.Errorf("markers in %q", got)
+			}
+			if !strings.Contains(got, tc.want) {
+				t.Errorf("rendered %q, want it to hold %q", got, tc.want)
+			}
+		})
+	}
+	// The whole step view, as the TUI draws it with colours off.
+	h := newHarness(t, Options{Lab: flowLab(t)}, &fakeBackend{})
+	h.key("enter")
+	h.m.offsets[paneStep] = 0
+	scr := h.screen()
+	if !strings.Contains(scr, "A bridge is a virtual switch") || strings.Contains(scr, "**") {
+		t.Errorf("the step view under NO_COLOR:\n%s", scr)
+	}
+}
+
+// TestPacketsUnderThePing: a step's captured packets are listed under the
+// ping that sent them, not after the show commands that follow it; a step
+// that pings nothing lists them under its last command.
+func TestPacketsUnderThePing(t *testing.T) {
+	tests := []struct {
+		name     string
+		commands string
+		before   string // the command whose output the packets follow
+		after    string // the command listed after the packets; "" for none
+	}{
+		{name: "ping first", commands: "      - ip link add br01 type bridge\n      - ping 192.168.88.1 -c 1\n      - ip link show br01\n",
+			before: "$ ping 192.168.88.1 -c 1", after: "$ ip link show br01"},
+		{name: "no ping", commands: "      - ip link add br01 type bridge\n      - ip link show br01\n      - ip -br link show br01\n",
+			before: "$ ip -br link show br01"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "id: pings\ntitle: Pings\nsummary: packets under the ping\nnodes: [host]\nsteps:\n  - title: Ping the bridge\n    node: host\n    text: Ping it.\n    commands:\n" +
+				tc.commands + "    capture: [host:br01]\n"
+			lab, err := labs.Load("pings.yaml", []byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := newHarness(t, Options{Lab: lab}, &fakeBackend{stepPackets: natPackets(t)})
+			h.key("enter")
+			_, body, _ := h.m.stepContent(200)
+			text := strings.Join(body, "\n")
+			at := func(s string) int {
+				i := strings.Index(text, s)
+				if i < 0 {
+					t.Fatalf("the step lacks %q:\n%s", s, text)
+				}
+				return i
+			}
+			pk := at("captured during the step (5):")
+			if at(tc.before) > pk || at("output of "+strings.TrimPrefix(tc.before, "$ ")) > pk {
+				t.Errorf("the packets come before %q and its output:\n%s", tc.before, text)
+			}
+			if tc.after != "" && at(tc.after) < pk {
+				t.Errorf("the packets come after %q:\n%s", tc.after, text)
+			}
+		})
+	}
+}
