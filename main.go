@@ -588,6 +588,7 @@ func captureCmd() *cobra.Command {
 	c.Flags().IntVarP(&opts.Count, "count", "c", 0, "stop after N packets")
 	c.Flags().StringVarP(&opts.WriteFile, "write", "w", "", "also write the packets to a pcap file (overwritten if it exists; a symbolic link is refused)")
 	c.Flags().BoolVarP(&opts.LinkLevel, "link", "e", false, "print link-level (MAC) addresses")
+	c.Flags().CountVarP(&opts.Verbose, "verbose", "v", "print the IP header's fields (ttl, id, flags, length) as tcpdump -v; -vv also checks checksums")
 	c.Flags().StringVar(&opts.Filter, "filter", "", "filter: arp, icmp, ip, udp, tcp, vxlan, host ADDR, port N, not/and/or, ( )")
 	c.Flags().BoolVar(&opts.ShowBackground, "background", false, "also show IPv6 background noise (MLD, neighbour discovery)")
 	return c
