@@ -19,8 +19,9 @@ type summarizer struct {
 	linkLevel bool
 	verbose   int // tcpdump's -v count: 1 for -v, 2 for -vv
 	tcp       tcpRel
-	ipSrc     net.IP // the IPv4 addresses around a TCP or UDP header, for its checksum under -v
+	ipSrc     net.IP // the IP addresses around a TCP or UDP header, for its checksum under -v
 	ipDst     net.IP
+	ip6       bool // they are IPv6 addresses
 	frag      bool // the IPv4 packet is a fragment: tcpdump checks no checksum
 }
 
@@ -128,7 +129,7 @@ func (s *summarizer) ipv4(data []byte) {
 	plen := int(ip.Length) - hl
 	if s.verbose > 0 && len(data) >= hl {
 		s.ipv4Verbose(data[:hl])
-		s.ipSrc, s.ipDst = ip.SrcIP, ip.DstIP
+		s.ipSrc, s.ipDst, s.ip6 = ip.SrcIP, ip.DstIP, false
 		s.frag = ip.FragOffset != 0 || ip.Flags&layers.IPv4MoreFragments != 0
 	}
 	if ip.FragOffset != 0 {
@@ -152,9 +153,9 @@ func (s *summarizer) ipv6(data []byte) {
 	ip.SrcIP, ip.DstIP = net.IP(data[8:24]), net.IP(data[24:40])
 	ip.NextHeader = layers.IPProtocol(data[6])
 	plen := int(binary.BigEndian.Uint16(data[4:6]))
-	s.ipSrc, s.ipDst = nil, nil // -v checksums are checked for IPv4 only
 	if s.verbose > 0 {
 		s.ipv6Verbose(data)
+		s.ipSrc, s.ipDst, s.ip6, s.frag = ip.SrcIP, ip.DstIP, true, false
 	}
 	payload := data[40:]
 	if plen < len(payload) {
@@ -217,9 +218,11 @@ func (s *summarizer) udp(src, dst net.IP, data []byte, length int) {
 	if int(u.Length) < length {
 		length = int(u.Length)
 	}
-	if s.verbose > 1 && s.ipSrc != nil && !s.frag {
+	// tcpdump checks an IPv4 datagram's checksum under -vv, an IPv6 one's
+	// (mandatory there) under -v.
+	if (s.verbose > 1 || s.ip6 && s.verbose > 0) && s.ipSrc != nil && !s.frag {
 		switch {
-		case u.Checksum == 0:
+		case u.Checksum == 0 && !s.ip6:
 			s.b.WriteString("[no cksum] ")
 		case len(data) >= length:
 			if sum := inCksum(data[:length], pseudoSum(s.ipSrc, s.ipDst, 17, length)); sum != 0 {

@@ -114,12 +114,19 @@ func inCksum(data []byte, initial uint32) uint16 {
 	return ^uint16(sum)
 }
 
-// pseudoSum is the IPv4 pseudo-header's part of a TCP or UDP checksum.
+// pseudoSum is the pseudo-header's part of a TCP or UDP checksum, IPv4
+// (RFC 793) or IPv6 (RFC 8200): the addresses, the protocol and the length.
 func pseudoSum(src, dst net.IP, proto uint8, length int) uint32 {
-	s4, d4 := src.To4(), dst.To4()
-	return uint32(binary.BigEndian.Uint16(s4)) + uint32(binary.BigEndian.Uint16(s4[2:])) +
-		uint32(binary.BigEndian.Uint16(d4)) + uint32(binary.BigEndian.Uint16(d4[2:])) +
-		uint32(proto) + uint32(length)
+	var sum uint32
+	for _, a := range []net.IP{src, dst} {
+		if a4 := a.To4(); a4 != nil {
+			a = a4
+		}
+		for i := 0; i+1 < len(a); i += 2 {
+			sum += uint32(binary.BigEndian.Uint16(a[i:]))
+		}
+	}
+	return sum + uint32(proto) + uint32(length>>16) + uint32(length&0xffff)
 }
 
 // cksumShouldBe is tcpdump's in_cksum_shouldbe: the value the checksum
