@@ -91,6 +91,7 @@ func rootCmd() *cobra.Command {
 			"creates, with live packet captures. Run it with no arguments to pick a lab.",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := needRoot("netlab"); err != nil {
@@ -106,6 +107,7 @@ func rootCmd() *cobra.Command {
 	})
 	root.AddCommand(openCmd(), listCmd(), lintCmd(), testCmd(), startCmd(), stepCmd(), undoCmd(), statusCmd(),
 		resetCmd(), execCmd(), shellCmd(), captureCmd())
+	root.SetVersionTemplate("{{.Version}}\n")
 	return root
 }
 
@@ -486,10 +488,11 @@ func resetCmd() *cobra.Command {
 			if err := needRoot("netlab reset"); err != nil {
 				return err
 			}
-			if err := engine.Reset(engine.RunDir()); err != nil {
+			sum, err := engine.ResetReport(engine.RunDir())
+			if err != nil {
 				return fail(exitFailed, "%v", err)
 			}
-			fmt.Fprintln(stdout, "reset: no lab is running")
+			fmt.Fprintln(stdout, "reset: "+sum.String())
 			return nil
 		},
 	}
@@ -588,6 +591,7 @@ func captureCmd() *cobra.Command {
 	c.Flags().IntVarP(&opts.Count, "count", "c", 0, "stop after N packets")
 	c.Flags().StringVarP(&opts.WriteFile, "write", "w", "", "also write the packets to a pcap file (overwritten if it exists; a symbolic link is refused)")
 	c.Flags().BoolVarP(&opts.LinkLevel, "link", "e", false, "print link-level (MAC) addresses")
+	c.Flags().CountVarP(&opts.Verbose, "verbose", "v", "print the IP header's fields (ttl, id, flags, length) as tcpdump -v; -vv also checks checksums")
 	c.Flags().StringVar(&opts.Filter, "filter", "", "filter: arp, icmp, ip, udp, tcp, vxlan, host ADDR, port N, not/and/or, ( )")
 	c.Flags().BoolVar(&opts.ShowBackground, "background", false, "also show IPv6 background noise (MLD, neighbour discovery)")
 	return c

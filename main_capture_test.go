@@ -47,3 +47,33 @@ func TestCaptureFlags(t *testing.T) {
 		t.Errorf("the link's target was written: %q", b)
 	}
 }
+
+// TestCaptureVerbose: netlab capture -vv prints the IP header as tcpdump
+// -vv does, on a line of its own before the addresses, and -v once does
+// too; without -v the line is the one-line form.
+func TestCaptureVerbose(t *testing.T) {
+	c := newCLI(t)
+	c.must(0, "start", "bridge")
+	c.must(0, "step", "-n", "1")
+	tests := []struct {
+		name  string
+		flags []string
+		want  string
+	}{
+		{"plain", nil, " host:lo Out IP 127.0.0.1 > 127.0.0.1: ICMP echo"},
+		{"-v", []string{"-v"}, "IP (tos 0x0, ttl 64, id "},
+		{"-vv", []string{"-vv"}, ", proto ICMP (1), length 84)\n    127.0.0.1 > 127.0.0.1: ICMP echo"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			go func() {
+				time.Sleep(300 * time.Millisecond) // let the socket open
+				c.cmd("exec", "host", "--", "ping", "-c", "1", "127.0.0.1").Run()
+			}()
+			out := c.must(0, append([]string{"capture", "host:lo", "-c", "1", "--filter", "icmp"}, tt.flags...)...)
+			if !strings.Contains(out, tt.want) {
+				t.Errorf("netlab capture %v printed:\n%s\nwant it to contain %q", tt.flags, out, tt.want)
+			}
+		})
+	}
+}

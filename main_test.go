@@ -181,7 +181,7 @@ func lesson(t *testing.T, c *cli) {
 		Step int  `json:"step"`
 		OK   bool `json:"ok"`
 	}
-	if err := json.Unmarshal([]byte(c.must(0, "step", "--all", "--json")), &steps); err != nil || len(steps) != 6 {
+	if err := json.Unmarshal([]byte(c.must(0, "step", "--all", "--json")), &steps); err != nil || len(steps) != 8 {
 		t.Fatalf("step --all --json: %v %+v", err, steps)
 	}
 	for _, s := range steps {
@@ -189,12 +189,17 @@ func lesson(t *testing.T, c *cli) {
 			t.Errorf("step %d failed", s.Step)
 		}
 	}
-	if st := c.status(); st.Applied != 14 || st.Next != "" {
+	if st := c.status(); st.Applied != 16 || st.Next != "" {
 		t.Errorf("status at the end: %+v", st)
 	}
 	c.must(1, "step")
-	c.must(0, "reset")
-	c.must(0, "reset")
+	// The last step deleted ns01 and ns02: the lab's two hosts are left.
+	if out := c.must(0, "reset"); out != "reset: removed lab bridge: 2 namespaces\n" {
+		t.Errorf("reset says %q", out)
+	}
+	if out := c.must(0, "reset"); out != "reset: nothing to remove\n" {
+		t.Errorf("second reset says %q", out)
+	}
 	c.must(3, "status")
 	c.forgetRunDir()
 	if after := machine(t); after != before {

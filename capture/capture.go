@@ -28,6 +28,9 @@ type Options struct {
 	Count int
 	// LinkLevel prints Ethernet addresses, as tcpdump -e.
 	LinkLevel bool
+	// Verbose is tcpdump's -v count (0, 1 or 2), carried by every packet
+	// the capture delivers (Packet.Verbose).
+	Verbose int
 	// WriteFile, for Run, also writes every packet to this pcap file.
 	WriteFile string
 }
@@ -51,6 +54,7 @@ type Capture struct {
 	filter     *Filter
 	userFilter bool // the filter runs in user space (no kernel BPF)
 	showBG     bool
+	verbose    int
 
 	ring *Ring
 	out  chan Packet
@@ -130,6 +134,7 @@ func newCapture(targets []Target, srcs []gopacket.PacketDataSource, f *Filter, u
 		filter:     f,
 		userFilter: userFilter,
 		showBG:     opts.ShowBackground,
+		verbose:    opts.Verbose,
 		ring:       NewRing(size),
 		out:        make(chan Packet, 4096),
 		in:         make(chan Packet, 1024),
@@ -175,7 +180,7 @@ func (c *Capture) read(s *source) {
 			continue
 		}
 		p := Packet{Time: ci.Timestamp, Node: s.target.Node, Iface: s.target.Iface,
-			Data: data, Length: ci.Length, tcp: s.tcp.observe(data)}
+			Data: data, Length: ci.Length, Verbose: c.verbose, tcp: s.tcp.observe(data)}
 		if len(ci.AncillaryData) > 0 {
 			p.Dir, _ = ci.AncillaryData[0].(Direction)
 		}

@@ -21,6 +21,10 @@ type liveCase struct {
 	filter  string
 	traffic func(*testLab)
 	expect  []string // lines that must be among those captured, per target in order
+	// verbose also compares our -v and -vv lines with tcpdump -v and -vv,
+	// and checks vexpect among the -vv lines of the first target.
+	verbose bool
+	vexpect []string
 }
 
 var liveCases = []liveCase{
@@ -44,6 +48,24 @@ var liveCases = []liveCase{
 			sendUDP(l, "ns01", "192.168.88.12:40000", "hi")
 		},
 		expect: []string{"Flags [P.], seq 1:6, ack 1", "UDP, length 2", "udp port 40000 unreachable"},
+	},
+	{
+		name: "verbose icmp udp tcp", lab: bridgeLab, setup: upBridgeLab,
+		targets: [][2]string{{"host", "br01"}, {"ns02", "veth02"}},
+		filter:  "tcp or udp or icmp", verbose: true,
+		traffic: func(l *testLab) {
+			l.mustRun("ns01", "ping", "-c", "2", "-i", "0.2", "192.168.88.12")
+			udpExchange(l, "ns01", "ns02", "192.168.88.12:40002", "hi")
+			tcpExchange(l, "ns01", "ns02", "192.168.88.12:40001", "hello")
+		},
+		vexpect: []string{
+			"IP (tos 0x0, ttl 64, id ",
+			", offset 0, flags [DF], proto ICMP (1), length 84)\n    192.168.88.11 > 192.168.88.12: ICMP echo request, id ",
+			"proto UDP (17), length 30)\n    192.168.88.11.",
+			"> 192.168.88.12.40002: [",
+			"proto TCP (6), length 60)\n    192.168.88.11.",
+			"> 192.168.88.12.40001: Flags [S], cksum 0x",
+		},
 	},
 	{
 		name: "nat masquerade", lab: natLab, setup: upBridgeLab,
@@ -74,7 +96,7 @@ func TestLiveMatchesTcpdump(t *testing.T) {
 		t.Run(lc.name, func(t *testing.T) {
 			l := lc.lab(t)
 			lc.setup(l)
-			type dumps struct{ plain, link *tcpdump }
+			type dumps struct{ plain, link, v, vv *tcpdump }
 			var tds []dumps
 			var targets []Target
 			for _, tg := range lc.targets {
@@ -82,10 +104,15 @@ func TestLiveMatchesTcpdump(t *testing.T) {
 				if lc.filter != "" {
 					args = append(args, lc.filter)
 				}
-				tds = append(tds, dumps{
+				d := dumps{
 					plain: l.startTcpdump(tg[0], args...),
 					link:  l.startTcpdump(tg[0], append([]string{"-e"}, args...)...),
-				})
+				}
+				if lc.verbose {
+					d.v = l.startTcpdump(tg[0], append([]string{"-v"}, args...)...)
+					d.vv = l.startTcpdump(tg[0], append([]string{"-vv"}, args...)...)
+				}
+				tds = append(tds, d)
 				targets = append(targets, Target{Node: tg[0], NSPath: l.node(tg[0]).path(), Iface: tg[1]})
 			}
 			c, err := Open(targets, Options{Filter: lc.filter, ShowBackground: true})
@@ -129,6 +156,11 @@ func TestLiveMatchesTcpdump(t *testing.T) {
 					}
 				}
 			}
+			if lc.verbose {
+				checkVerbose(t, lc, targets, pkts, func(i, v int) *tcpdump {
+					return map[int]*tcpdump{1: tds[i].v, 2: tds[i].vv}[v]
+				})
+			}
 			if lc.name == "bridge ping" {
 				checkDirections(t, pkts)
 			}
@@ -141,6 +173,39 @@ func TestLiveMatchesTcpdump(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// checkVerbose compares our lines at -v and -vv with tcpdump's, per
+// target, and looks for lc.vexpect among the first target's -vv lines.
+func checkVerbose(t *testing.T, lc liveCase, targets []Target, pkts []Packet, td func(i, v int) *tcpdump) {
+	t.Helper()
+	for i, tg := range targets {
+		for _, v := range []int{1, 2} {
+			theirs := stripTimestamps(td(i, v).stop())
+			var ours []string
+			for _, p := range pkts {
+				if p.Label() == tg.String() {
+					p.Verbose = v
+					ours = append(ours, strings.Split(p.Summary(false), "\n")...)
+				}
+			}
+			if !containsRun(theirs, ours) {
+				t.Errorf("%s (-v x%d): our lines are not what tcpdump printed\nours:\n%s\ntcpdump:\n%s",
+					tg, v, strings.Join(ours, "\n"), strings.Join(theirs, "\n"))
+			}
+			if testing.Verbose() {
+				t.Logf("%s -v x%d:\n%s", tg, v, strings.Join(ours, "\n"))
+			}
+			if i == 0 && v == 2 {
+				all := strings.Join(ours, "\n")
+				for _, want := range lc.vexpect {
+					if !strings.Contains(all, want) {
+						t.Errorf("%s -vv: no line has %q", tg, want)
+					}
+				}
+			}
+		}
 	}
 }
 

@@ -34,6 +34,10 @@ type Packet struct {
 	Dir    Direction
 	Data   []byte // the captured bytes, starting at the Ethernet header
 	Length int    // the frame's length on the wire (>= len(Data))
+	// Verbose is how many of tcpdump's -v the capture was asked for (0, 1
+	// or 2): Summary then prints the IP header's fields, and with 2 the
+	// checksums, as tcpdump -v and -vv do.
+	Verbose int
 
 	tcp tcpRel // relative TCP sequence numbers, as tcpdump tracks them
 }
@@ -64,10 +68,11 @@ func (p *Packet) appendLine(b []byte, linkLevel bool) []byte {
 }
 
 // Summary is the packet in the words of tcpdump -nn (tcpdump -nn -e with
-// linkLevel), without the timestamp. A VXLAN packet takes two lines, the
-// outer UDP datagram and the inner frame, exactly as tcpdump prints it.
+// linkLevel, -v or -vv after p.Verbose), without the timestamp. A VXLAN
+// packet takes two lines, the outer UDP datagram and the inner frame, and
+// under -v an IPv4 packet takes two, exactly as tcpdump prints them.
 func (p *Packet) Summary(linkLevel bool) string {
-	s := summarizer{linkLevel: linkLevel, tcp: p.tcp}
+	s := summarizer{linkLevel: linkLevel, verbose: p.Verbose, tcp: p.tcp}
 	length := p.Length
 	if length < len(p.Data) {
 		length = len(p.Data)

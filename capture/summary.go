@@ -17,7 +17,12 @@ import (
 type summarizer struct {
 	b         strings.Builder
 	linkLevel bool
+	verbose   int // tcpdump's -v count: 1 for -v, 2 for -vv
 	tcp       tcpRel
+	ipSrc     net.IP // the IP addresses around a TCP or UDP header, for its checksum under -v
+	ipDst     net.IP
+	ip6       bool // they are IPv6 addresses
+	frag      bool // the IPv4 packet is a fragment: tcpdump checks no checksum
 }
 
 func (s *summarizer) printf(format string, a ...any) { fmt.Fprintf(&s.b, format, a...) }
@@ -80,6 +85,10 @@ func (s *summarizer) arp(data []byte, length int) {
 		s.b.WriteString("[|arp]")
 		return
 	}
+	if s.verbose > 0 {
+		// tcpdump -v names the address types and lengths first.
+		s.b.WriteString("Ethernet (len 6), IPv4 (len 4), ")
+	}
 	op, ok := arpOps[a.Operation]
 	if !ok {
 		op = "Unknown"
@@ -118,6 +127,11 @@ func (s *summarizer) ipv4(data []byte) {
 	}
 	hl := int(ip.IHL) * 4
 	plen := int(ip.Length) - hl
+	if s.verbose > 0 && len(data) >= hl {
+		s.ipv4Verbose(data[:hl])
+		s.ipSrc, s.ipDst, s.ip6 = ip.SrcIP, ip.DstIP, false
+		s.frag = ip.FragOffset != 0 || ip.Flags&layers.IPv4MoreFragments != 0
+	}
 	if ip.FragOffset != 0 {
 		// A later fragment: no transport header to decode.
 		s.printf("%s > %s: ip-proto-%d", ip.SrcIP, ip.DstIP, uint8(ip.Protocol))
@@ -139,6 +153,10 @@ func (s *summarizer) ipv6(data []byte) {
 	ip.SrcIP, ip.DstIP = net.IP(data[8:24]), net.IP(data[24:40])
 	ip.NextHeader = layers.IPProtocol(data[6])
 	plen := int(binary.BigEndian.Uint16(data[4:6]))
+	if s.verbose > 0 {
+		s.ipv6Verbose(data)
+		s.ipSrc, s.ipDst, s.ip6, s.frag = ip.SrcIP, ip.DstIP, true, false
+	}
 	payload := data[40:]
 	if plen < len(payload) {
 		payload = payload[:plen]
@@ -199,6 +217,20 @@ func (s *summarizer) udp(src, dst net.IP, data []byte, length int) {
 	s.printf("%s.%d > %s.%d: ", src, u.SrcPort, dst, u.DstPort)
 	if int(u.Length) < length {
 		length = int(u.Length)
+	}
+	// tcpdump checks an IPv4 datagram's checksum under -vv, an IPv6 one's
+	// (mandatory there) under -v.
+	if (s.verbose > 1 || s.ip6 && s.verbose > 0) && s.ipSrc != nil && !s.frag {
+		switch {
+		case u.Checksum == 0 && !s.ip6:
+			s.b.WriteString("[no cksum] ")
+		case len(data) >= length:
+			if sum := inCksum(data[:length], pseudoSum(s.ipSrc, s.ipDst, 17, length)); sum != 0 {
+				s.printf("[bad udp cksum 0x%04x -> 0x%04x!] ", u.Checksum, cksumShouldBe(u.Checksum, sum))
+			} else {
+				s.b.WriteString("[udp sum ok] ")
+			}
+		}
 	}
 	if u.SrcPort == vxlanPort || u.DstPort == vxlanPort {
 		s.vxlan(data[8:], length-8)
@@ -321,6 +353,19 @@ func (s *summarizer) icmp(data []byte, length int) {
 	}
 	s.b.WriteString(", length ")
 	s.num(length)
+	if s.verbose > 0 && (typ == 3 || typ == 4 || typ == 5 || typ == 11 || typ == 12) && len(data) > 8 {
+		// -v prints the datagram an error quotes, on a line of its own.
+		in := summarizer{verbose: s.verbose}
+		in.ipv4(data[8:])
+		s.b.WriteString("\n\t")
+		s.b.WriteString(in.b.String())
+	}
+	if s.verbose > 0 && !s.frag && len(data) >= length {
+		if sum := inCksum(data[:length], 0); sum != 0 {
+			stored := binary.BigEndian.Uint16(data[2:4])
+			s.printf(" (wrong icmp cksum %x (->%x)!)", stored, cksumShouldBe(stored, sum))
+		}
+	}
 }
 
 func (s *summarizer) icmp6(data []byte, length int) {
@@ -414,6 +459,14 @@ func (s *summarizer) tcpSeg(src, dst net.IP, data []byte, length int) {
 		}
 	}
 	s.b.WriteString("]")
+	if s.verbose > 0 && s.ipSrc != nil && !s.frag && len(data) >= length {
+		s.printf(", cksum 0x%04x", t.Checksum)
+		if sum := inCksum(data[:length], pseudoSum(s.ipSrc, s.ipDst, 6, length)); sum != 0 {
+			s.printf(" (incorrect -> 0x%04x)", cksumShouldBe(t.Checksum, sum))
+		} else {
+			s.b.WriteString(" (correct)")
+		}
+	}
 	seq, ack := t.Seq, t.Ack
 	if s.tcp.relative {
 		if s.tcp.rev {
@@ -424,7 +477,7 @@ func (s *summarizer) tcpSeg(src, dst net.IP, data []byte, length int) {
 	}
 	hl := int(t.DataOffset) * 4
 	plen := length - hl
-	if plen > 0 || flags&0x07 != 0 { // SYN, FIN, RST
+	if s.verbose > 1 || plen > 0 || flags&0x07 != 0 { // SYN, FIN, RST
 		s.printf(", seq %d", seq)
 		if plen > 0 {
 			s.printf(":%d", seq+uint32(plen))

@@ -148,3 +148,20 @@ func writeFile(t testing.TB, path, data string) {
 		t.Fatal(err)
 	}
 }
+
+// udpExchange opens a UDP socket at server:addr, sends payload to it from
+// client and waits for it to arrive, so no port unreachable follows.
+func udpExchange(l *testLab, client, server, addr, payload string) {
+	l.t.Helper()
+	var pc net.PacketConn
+	if err := l.do(server, func() (err error) { pc, err = net.ListenPacket("udp4", addr); return }); err != nil {
+		l.t.Fatalf("listen udp %s in %s: %v", addr, server, err)
+	}
+	defer pc.Close()
+	sendUDP(l, client, addr, payload)
+	pc.SetReadDeadline(time.Now().Add(2 * time.Second))
+	buf := make([]byte, 64)
+	if _, _, err := pc.ReadFrom(buf); err != nil {
+		l.t.Fatalf("udp to %s: %v", addr, err)
+	}
+}

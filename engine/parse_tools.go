@@ -280,6 +280,7 @@ type CaptureRequest struct {
 	Iface     string // the interface to listen on
 	Filter    string // the filter words after the options, joined by spaces
 	LinkLevel bool   // -e
+	Verbose   int    // how many -v: 1 for -v, 2 for -vv (-vvv counts as -vv)
 }
 
 // Capture returns the capture a "tcpdump" command asks for, or nil.
@@ -316,6 +317,7 @@ func parseTcpdump(cmd *Command, w *words) error {
 			if strings.Contains(t.s, "e") {
 				a.req.LinkLevel = true
 			}
+			a.req.Verbose = min(a.req.Verbose+strings.Count(t.s, "v"), 2)
 		case strings.HasPrefix(t.s, "-"):
 			return errAt(t, "unsupported tcpdump option %q (netlab knows -i, -n, -v, -e, -l)", t.s)
 		default:

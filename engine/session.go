@@ -339,13 +339,13 @@ func (s *Session) removeAll() error {
 // its run directory: the nsfs mounts /proc/self/mountinfo lists in
 // dir/netns (links first, so veth peers go too), placeholder files there,
 // then the damaged state and the temporary files.
-func (s *Session) sweep() error {
+func (s *Session) sweep() (int, error) {
 	if err := checkNetnsDir(s.dir); err != nil {
-		return fmt.Errorf("refusing to reset: %w", err)
+		return 0, fmt.Errorf("refusing to reset: %w", err)
 	}
 	mounts, err := nsMounts(s.dir)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	var errs []error
 	names := make([]string, 0, len(mounts))
@@ -353,10 +353,13 @@ func (s *Session) sweep() error {
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	removed := 0
 	for _, name := range names {
 		if err := removeNS(nsPath(s.dir, name), true); err != nil {
 			errs = append(errs, err)
+			continue
 		}
+		removed++
 	}
 	if entries, err := os.ReadDir(filepath.Join(s.dir, "netns")); err == nil {
 		for _, e := range entries {
@@ -369,60 +372,115 @@ func (s *Session) sweep() error {
 		}
 	}
 	if len(errs) > 0 {
-		return errors.Join(errs...)
+		return removed, errors.Join(errs...)
 	}
 	os.Remove(filepath.Join(s.dir, "netns"))
 	os.Remove(journalPath(s.dir))
 	removeOwnTemps(s.dir)
 	if err := os.Remove(statePath(s.dir)); err != nil && !os.IsNotExist(err) {
-		return err
+		return removed, err
 	}
-	return nil
+	return removed, nil
 }
 
 // Reset removes everything the session in dir (RunDir() when empty)
 // recorded: its namespaces, their bind mounts and the state. It is
 // idempotent, works after a crash, and removes nothing it did not record.
 func Reset(dir string) error {
+	_, err := ResetReport(dir)
+	return err
+}
+
+// ResetSummary says what a reset removed, for "netlab reset" to tell.
+type ResetSummary struct {
+	Lab        string // the lab id the state recorded; "" when none was readable
+	Namespaces int    // namespaces removed (lab hosts and the namespaces steps made)
+	Scratch    int    // throwaway "netlab test" sessions removed
+}
+
+// String is the line netlab reset prints: "removed lab bridge: 4
+// namespaces", or "nothing to remove".
+func (r ResetSummary) String() string {
+	if r.Namespaces == 0 && r.Scratch == 0 && r.Lab == "" {
+		return "nothing to remove"
+	}
+	var parts []string
+	if r.Lab != "" || r.Namespaces > 0 {
+		what := "removed lab " + r.Lab
+		if r.Lab == "" {
+			what = "removed an unreadable session"
+		}
+		parts = append(parts, fmt.Sprintf("%s: %d %s", what, r.Namespaces, plural(r.Namespaces, "namespace", "namespaces")))
+	}
+	if r.Scratch > 0 {
+		what := fmt.Sprintf("%d %s of netlab test", r.Scratch, plural(r.Scratch, "session", "sessions"))
+		if len(parts) == 0 {
+			what = "removed " + what
+		}
+		parts = append(parts, what)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// ResetReport is Reset, and says what it removed.
+func ResetReport(dir string) (ResetSummary, error) {
+	var sum ResetSummary
 	if dir == "" {
 		dir = RunDir()
 	}
 	if err := claimDir(dir, true); err != nil {
-		return err
+		return sum, err
 	}
 	s := &Session{dir: dir, handles: map[string]*netlink.Handle{}}
 	s.ctl.stopSteps = true // a step may run for hours: its lock wait stops it (cancel.go)
 	if err := s.lock(); err != nil {
-		return err
+		return sum, err
 	}
 	defer s.unlock()
 	if err := dropPlantedNetnsLink(dir); err != nil {
-		return err
+		return sum, err
 	}
 	var errs []error
-	if err := resetScratch(dir); err != nil {
+	n, err := resetScratch(dir)
+	sum.Scratch = n
+	if err != nil {
 		errs = append(errs, err)
 	}
 	st, err := readState(dir)
 	if errors.Is(err, ErrNoSession) {
 		// Still sweep: a crash can leave mounts or temp files before the
 		// first state was written.
-		return errors.Join(append(errs, s.sweep())...)
+		swept, err := s.sweep()
+		sum.Namespaces = swept
+		return sum, errors.Join(append(errs, err)...)
 	}
 	var damaged *DamagedError
 	if errors.As(err, &damaged) {
-		return errors.Join(append(errs, s.sweep())...)
+		swept, err := s.sweep()
+		sum.Namespaces = swept
+		return sum, errors.Join(append(errs, err)...)
 	}
 	if err != nil {
-		return errors.Join(append(errs, err)...)
+		return sum, errors.Join(append(errs, err)...)
 	}
 	s.st = st
+	sum.Lab = st.Meta["lab"]
 	if err := s.removeAll(); err != nil {
-		return errors.Join(append(errs, err)...)
+		return sum, errors.Join(append(errs, err)...)
 	}
+	sum.Namespaces = len(st.Nodes)
 	// What the state did not record (a crash between mounting and
 	// recording cannot happen, but a hand-edited state can omit nodes).
-	return errors.Join(append(errs, s.sweep())...)
+	swept, err := s.sweep()
+	sum.Namespaces += swept
+	return sum, errors.Join(append(errs, err)...)
 }
 
 // ScratchDir makes a private run directory for a throwaway session (the
@@ -444,23 +502,28 @@ func ScratchDir(dir string) (string, error) {
 
 // resetScratch resets every throwaway session under dir/scratch, each from
 // its own recorded state, and removes their directories.
-func resetScratch(dir string) error {
+func resetScratch(dir string) (int, error) {
 	entries, err := os.ReadDir(filepath.Join(dir, "scratch"))
 	if err != nil {
-		return nil
+		return 0, nil
 	}
 	var errs []error
+	n := 0
 	for _, e := range entries {
 		sub := filepath.Join(dir, "scratch", e.Name())
-		if err := Reset(sub); err != nil {
+		sum, err := ResetReport(sub)
+		if err != nil {
 			errs = append(errs, err)
 			continue
+		}
+		if sum.Namespaces > 0 || sum.Lab != "" {
+			n++
 		}
 		os.Remove(filepath.Join(sub, "lock"))
 		os.Remove(sub)
 	}
 	os.Remove(filepath.Join(dir, "scratch"))
-	return errors.Join(errs...)
+	return n, errors.Join(errs...)
 }
 
 // lock takes the machine-wide netlab lock (an flock on dir/lock). When

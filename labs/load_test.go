@@ -86,20 +86,34 @@ func TestBridgeLab(t *testing.T) {
 		captures string
 		question bool
 		pingOK   bool
+		verbose  int // the -v count of every capture of the step
 		seen     []string
 	}{
 		{name: "first ping", command: "ip netns exec ns01 ping 192.168.88.12 -c 1", captures: "host:br01", question: true, pingOK: true,
 			seen: []string{"ARP, Request who-has 192.168.88.12 tell 192.168.88.11", "ICMP echo request", "ICMP echo reply"}},
-		{name: "forwarding", command: "sysctl -w net.ipv4.conf.all.forwarding=1", captures: "host:br01,host:eth0", question: true,
-			seen: []string{"IP 192.168.88.12 > 203.0.113.10: ICMP echo request"}},
-		{name: "masquerade", command: "iptables -t nat -A POSTROUTING -s 192.168.88.0/24 -j MASQUERADE", captures: "host:br01,host:eth0", pingOK: true,
-			seen: []string{"IP 198.51.100.2 > 203.0.113.10: ICMP echo request", "IP 203.0.113.10 > 198.51.100.2: ICMP echo reply", "IP 203.0.113.10 > 192.168.88.12: ICMP echo reply"}},
+		{name: "reverse ping", command: "ip netns exec ns02 ping 192.168.88.11 -c 1", captures: "host:br01", pingOK: true,
+			seen: []string{"IP 192.168.88.12 > 192.168.88.11: ICMP echo request", "IP 192.168.88.11 > 192.168.88.12: ICMP echo reply"}},
+		{name: "outside", command: "ip netns exec ns02 ping 203.0.113.10 -c 1", captures: "host:br01,host:eth0", question: true, verbose: 2,
+			seen: []string{"ttl 64", "192.168.88.12 > 203.0.113.10: ICMP echo request"}},
+		{name: "forwarding", command: "sysctl -w net.ipv4.conf.all.forwarding=1", captures: "host:br01,host:eth0", question: true, verbose: 2,
+			seen: []string{"ttl 64", "ttl 63", "192.168.88.12 > 203.0.113.10: ICMP echo request"}},
+		{name: "masquerade", command: "iptables -t nat -A POSTROUTING -s 192.168.88.0/24 -j MASQUERADE", captures: "host:br01,host:eth0", question: true, pingOK: true, verbose: 2,
+			seen: []string{"198.51.100.2 > 203.0.113.10: ICMP echo request", "203.0.113.10 > 198.51.100.2: ICMP echo reply", "203.0.113.10 > 192.168.88.12: ICMP echo reply", "ttl 63"}},
+		{name: "snat", command: "iptables -t nat -A POSTROUTING -s 192.168.88.0/24 -j SNAT --to-source 198.51.100.2", captures: "host:eth0", pingOK: true, verbose: 2,
+			seen: []string{"198.51.100.2 > 203.0.113.10: ICMP echo request", "203.0.113.10 > 198.51.100.2: ICMP echo reply"}},
+		{name: "docker rule", command: "iptables -t nat -A POSTROUTING -s 192.168.88.0/24 ! -o br01 -j MASQUERADE", captures: "host:eth0", pingOK: true,
+			seen: []string{"IP 198.51.100.2 > 203.0.113.10: ICMP echo request"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := stepWith(tt.command)
 			if got := captureList(s.Capture); got != strings.ReplaceAll(tt.captures, ",", ", ") {
 				t.Errorf("captures = %s, want %s", got, tt.captures)
+			}
+			for _, c := range s.Capture {
+				if c.Verbose != tt.verbose {
+					t.Errorf("capture %s verbose = %d, want %d", c, c.Verbose, tt.verbose)
+				}
 			}
 			if (s.Question != nil) != tt.question {
 				t.Errorf("question = %v, want %v", s.Question != nil, tt.question)

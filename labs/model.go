@@ -119,8 +119,11 @@ type CaptureTarget struct {
 	Node   string // the node owning the interface; the step's node when the file names none
 	Iface  string
 	Filter string // tcpdump filter words, from a "tcpdump -i IFACE FILTER" line; "" for all packets
-	Line   int
-	Col    int
+	// Verbose is the -v count of a "tcpdump -v[v] -i IFACE" line (0, 1 or
+	// 2): the step's packets on this target print the IP header's fields.
+	Verbose int
+	Line    int
+	Col     int
 }
 
 // String renders the target as "node:iface".

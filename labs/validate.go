@@ -66,7 +66,7 @@ func (v *validator) step(lab *Lab, s *Step) {
 				node = c.Parsed.Netns
 			}
 			l, col := c.pos(ifaceCol(c.Text))
-			s.Capture = append(s.Capture, CaptureTarget{Node: node, Iface: req.Iface, Filter: req.Filter, Line: l, Col: col})
+			s.Capture = append(s.Capture, CaptureTarget{Node: node, Iface: req.Iface, Filter: req.Filter, Verbose: req.Verbose, Line: l, Col: col})
 		}
 	}
 	v.timeLimit(lab, s)
@@ -108,6 +108,7 @@ func (v *validator) step(lab *Lab, s *Step) {
 			if kept[i].Filter == "" {
 				kept[i].Filter = t.Filter
 			}
+			kept[i].Verbose = max(kept[i].Verbose, t.Verbose)
 			continue
 		}
 		kept = append(kept, t)

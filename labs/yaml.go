@@ -205,6 +205,7 @@ func (y *yamlLoader) step(n *yaml.Node) Step {
 	}
 	if v := m["question"]; v != nil {
 		s.Question = y.question(v)
+		y.spoilers(&s, m["text"])
 	}
 	return s
 }

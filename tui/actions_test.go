@@ -43,11 +43,11 @@ func TestNavigation(t *testing.T) {
 	if h.m.current() != 0 {
 		t.Fatal("reading ahead ran a step")
 	}
-	h.wantScreen("Step 3 of 14", "[not run yet]")
+	h.wantScreen("Step 3 of 16", "[not run yet]")
 	for range 20 {
 		h.key("n")
 	}
-	if h.m.viewed != 13 {
+	if h.m.viewed != 15 {
 		t.Fatalf("viewing %d past the end", h.m.viewed)
 	}
 	// scrolling keys move the step text
@@ -67,7 +67,7 @@ func TestRunAll(t *testing.T) {
 	if !h.m.done() {
 		t.Fatalf("run all stopped at %d", h.m.current())
 	}
-	h.wantScreen("14/14 done", "that was the last step")
+	h.wantScreen("16/16 done", "that was the last step")
 	h.key("enter")
 	h.wantScreen("every step is done")
 }
@@ -204,7 +204,7 @@ func TestTooSmall(t *testing.T) {
 		t.Fatal("a key acted on a screen too small to show it")
 	}
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
-	h.wantScreen("Step 1 of 14")
+	h.wantScreen("Step 1 of 16")
 }
 
 // capHarness is the lab at step 11 with the capture pane shown and the

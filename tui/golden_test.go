@@ -28,7 +28,7 @@ func TestGolden(t *testing.T) {
 		{name: "step-before", lab: true, do: func(t *testing.T, tm *teatest.TestModel, be *fakeBackend) {
 			waitOutput(t, tm, "started lab")
 			keys(tm, "n", "n")
-			waitOutput(t, tm, "Step 3 of 14")
+			waitOutput(t, tm, "Step 3 of 16")
 		}},
 		{name: "step-after", lab: true, do: func(t *testing.T, tm *teatest.TestModel, be *fakeBackend) {
 			waitOutput(t, tm, "started lab")

@@ -144,7 +144,7 @@ func TestPickerStartsALab(t *testing.T) {
 	if h.m.screen != screenLab || be.running == nil {
 		t.Fatalf("enter did not start the lab: screen %d", h.m.screen)
 	}
-	h.wantScreen("Step 1 of 14", "started lab bridge")
+	h.wantScreen("Step 1 of 16", "started lab bridge")
 }
 
 func TestPickerOffersTheRunningSession(t *testing.T) {
@@ -153,9 +153,9 @@ func TestPickerOffersTheRunningSession(t *testing.T) {
 	be.running.Step()
 	be.running.Step()
 	h := newHarness(t, Options{}, be)
-	h.wantScreen("Continue Build Docker's bridge", "step 3 of 14 is next")
+	h.wantScreen("Continue Build Docker's bridge", "step 3 of 16 is next")
 	h.key("enter")
-	h.wantScreen("2/14 done", "Step 3 of 14", "reopened")
+	h.wantScreen("2/16 done", "Step 3 of 16", "reopened")
 }
 
 func TestPickerQuit(t *testing.T) {
@@ -177,7 +177,7 @@ func TestOpenLab(t *testing.T) {
 		want    []string
 		resets  int
 	}{
-		{name: "no session starts it", want: []string{"Step 1 of 14", "started lab bridge"}},
+		{name: "no session starts it", want: []string{"Step 1 of 16", "started lab bridge"}},
 		{name: "same lab reopens", running: &fakeSession{lab: lab}, want: []string{"reopened"}},
 		{name: "other lab: reopen it", running: &fakeSession{lab: &other}, keys: []string{"o"}, want: []string{"reopened the running session of other"}},
 		{name: "other lab: reset", running: &fakeSession{lab: &other}, keys: []string{"R"}, want: []string{"the lab was reset"}, resets: 1},
@@ -216,7 +216,7 @@ func TestEnterWalksTheLab(t *testing.T) {
 	}
 	h.wantScreen("✓  8 Configure", "▶  9 Ping", "step 8 done", "Enter: next step")
 	h.key("enter")
-	h.wantScreen("Step 9 of 14", "Enter: predict, then run step 9")
+	h.wantScreen("Step 9 of 16", "Enter: predict, then run step 9")
 	// step 9 asks first
 	h.key("enter")
 	if h.m.dialog != dialogQuestion || h.m.current() != 8 {

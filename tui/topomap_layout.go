@@ -193,6 +193,13 @@ func ruleSummary(rule string) (string, bool) {
 	if target == "" {
 		target = f[1]
 	}
+	// The address a NAT rule rewrites to is drawn as an arrow: the map has
+	// to fit 80 columns, and "-j SNAT --to-source 198.51.100.2" does not.
+	for i, w := range rest {
+		if w == "--to-source" || w == "--to-destination" {
+			rest[i] = "→"
+		}
+	}
 	return strings.TrimSpace(target + " " + strings.Join(rest, " ")), true
 }
 

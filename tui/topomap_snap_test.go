@@ -19,7 +19,7 @@ var topoSteps = []int{0, 8, 13}
 
 // bridgeSteps is how many steps the bridge lab has; a snapshot is stored
 // after each (and after setup, 0) for the tests that check every step.
-const bridgeSteps = 14
+const bridgeSteps = 16
 
 func topoSnapPath(step int) string {
 	return filepath.Join("testdata", "topomap", fmt.Sprintf("bridge-step%02d.json", step))
