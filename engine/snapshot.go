@@ -115,6 +115,20 @@ func (s *Session) Snapshot() (*Snapshot, error) {
 	return snap, err
 }
 
+// SnapshotLean is Snapshot with iptables read only for the nodes whose
+// rules netlab's commands or a shell may have changed (the others are
+// known empty, and recorded as such): what a step's own before-snapshot
+// reads. Two lean snapshots compare as two full ones do.
+func (s *Session) SnapshotLean() (*Snapshot, error) {
+	var snap *Snapshot
+	err := s.locked(func() error {
+		var err error
+		snap, err = s.snapshot(false)
+		return err
+	})
+	return snap, err
+}
+
 // snapshot dumps the lab; iptables are read only for nodes whose rules a
 // command may have changed unless full is set (the others are known empty).
 func (s *Session) snapshot(full bool) (*Snapshot, error) {
