@@ -232,7 +232,6 @@ func floorPing(path string, dst net.IP) error {
 	}
 }
 
-
 // floorRunning waits until the named links' operstate is UP.
 func floorRunning(path string, names ...string) error {
 	h, err := handleAt(path)
