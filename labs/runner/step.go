@@ -34,13 +34,8 @@ func (s *Session) Step() (*StepReport, error) {
 	start := time.Now()
 	defer func() { rep.DurationMS = ms(time.Since(start)) }()
 	ph := &rep.Phases
-	before, err := s.Eng.SnapshotLean()
-	if err != nil {
-		return nil, err
-	}
-	t := since(&ph.ChangesMS, start)
 	w := s.newWatch(st)
-	t = since(&ph.CapturesMS, t)
+	t := since(&ph.CapturesMS, start)
 	es := s.EngineStep(i)
 	expected := expectedFailures(st)
 	var polling time.Duration
@@ -82,8 +77,12 @@ func (s *Session) Step() (*StepReport, error) {
 	rep.Failed = unexpectedFailures(st, results, expected)
 	rep.Expects = s.judge(st, results, packets, w)
 	t = since(&ph.ChecksMS, t)
-	if after, err := s.Eng.SnapshotLean(); err == nil {
-		rep.Changes = before.Diff(after)
+	// What changed is measured from the snapshot the engine took just
+	// before the step's commands (the one undo returns to).
+	if applied := s.Eng.State().Applied; len(applied) > 0 && applied[len(applied)-1].Before != nil {
+		if after, err := s.Eng.SnapshotLean(); err == nil {
+			rep.Changes = applied[len(applied)-1].Before.Diff(after)
+		}
 	}
 	since(&ph.ChangesMS, t)
 	rep.OK = len(rep.Failures()) == 0
