@@ -86,7 +86,7 @@ chaos: deps
 # Each benchmark compares against its reference in the same run; the
 # figures are in the README.
 bench: deps build
-	$(GO) test -run '^$$' -bench SeedEngineVsShell -benchtime 15x ./engine/
+	$(GO) test -run '^$$' -bench SeedEngineVsShell -benchtime 15x -count 3 ./engine/
 	$(GO) test -run '^$$' -bench CaptureVsTcpdump -benchtime 1x -count 3 ./capture/
 	$(GO) test -run '^$$' -bench 'KeyDuringFlood|PacketBatch|FirstFrame' ./tui/
 

@@ -159,6 +159,18 @@ func printJSON(v any) error {
 	return enc.Encode(v)
 }
 
+// printJSONLines prints each value as one JSON document on a line of its
+// own (JSON Lines), so jq and line-by-line readers take them one at a time.
+func printJSONLines(vs ...any) error {
+	enc := json.NewEncoder(stdout)
+	for _, v := range vs {
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func findLab(ref string) (*labs.Lab, error) {
 	lab, err := labs.Find(ref, labs.Dir(labsDir))
 	if err != nil {
@@ -254,8 +266,7 @@ func testCmd() *cobra.Command {
 				}
 				res := runner.Test(lab, func(r *runner.StepReport) {
 					if jsonOut {
-						printJSON(r)
-						return
+						return // printed with its undo time once the test is over
 					}
 					verdict := "pass"
 					if !r.OK {
@@ -267,7 +278,7 @@ func testCmd() *cobra.Command {
 					}
 				})
 				if jsonOut {
-					printJSON(res)
+					printJSONLines(res.JSONLines()...)
 				} else {
 					fmt.Fprint(stdout, res.Text())
 				}
@@ -279,7 +290,7 @@ func testCmd() *cobra.Command {
 			return nil
 		},
 	}
-	c.Flags().BoolVar(&jsonOut, "json", false, "print one JSON object per step, then one per lab")
+	c.Flags().BoolVar(&jsonOut, "json", false, "print JSON Lines: one object per step (with its duration and phases in ms), then one per lab")
 	return c
 }
 
@@ -380,7 +391,9 @@ func stepCmd() *cobra.Command {
 				return fail(exitFailed, "%v", runner.ErrAllDone)
 			}
 			if jsonOut {
-				printJSON(reports)
+				for _, r := range reports {
+					printJSONLines(r)
+				}
 			}
 			if failed {
 				return quiet(exitFailed)
@@ -390,7 +403,7 @@ func stepCmd() *cobra.Command {
 	}
 	c.Flags().IntVarP(&n, "number", "n", 1, "how many steps")
 	c.Flags().BoolVar(&all, "all", false, "every remaining step")
-	c.Flags().BoolVar(&jsonOut, "json", false, "print JSON")
+	c.Flags().BoolVar(&jsonOut, "json", false, "print JSON Lines: one object per step, with its duration and phases in ms")
 	return c
 }
 

@@ -181,8 +181,23 @@ func lesson(t *testing.T, c *cli) {
 		Step int  `json:"step"`
 		OK   bool `json:"ok"`
 	}
-	if err := json.Unmarshal([]byte(c.must(0, "step", "--all", "--json")), &steps); err != nil || len(steps) != 8 {
-		t.Fatalf("step --all --json: %v %+v", err, steps)
+	out = c.must(0, "step", "--all", "--json")
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") { // JSON Lines: one step a line
+		var s struct {
+			Step       int      `json:"step"`
+			OK         bool     `json:"ok"`
+			DurationMS *float64 `json:"duration_ms"`
+		}
+		if err := json.Unmarshal([]byte(line), &s); err != nil || s.DurationMS == nil {
+			t.Fatalf("step --all --json line %q: %v (every line is a step with its duration_ms)", line, err)
+		}
+		steps = append(steps, struct {
+			Step int  `json:"step"`
+			OK   bool `json:"ok"`
+		}{s.Step, s.OK})
+	}
+	if len(steps) != 8 {
+		t.Fatalf("step --all --json: %+v", steps)
 	}
 	for _, s := range steps {
 		if !s.OK {
@@ -343,5 +358,31 @@ func TestHeadlessTest(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(c.dir, "scratch")); !os.IsNotExist(err) {
 		t.Errorf("netlab test left its scratch directory: %v", err)
+	}
+	// --json: JSON Lines, a line per step with its duration and phases
+	// (undo included), then the lab's line.
+	lines := strings.Split(strings.TrimSpace(c.must(0, "test", "--json", "labs/testdata/seed001.sh")), "\n")
+	for i, line := range lines {
+		var d struct {
+			Lab        string   `json:"lab"`
+			Step       int      `json:"step"`
+			OK         bool     `json:"ok"`
+			DurationMS *float64 `json:"duration_ms"`
+			Phases     struct {
+				ApplyMS *float64 `json:"apply_ms"`
+				UndoMS  *float64 `json:"undo_ms"`
+				Compare *float64 `json:"compare_ms"`
+			} `json:"phases"`
+		}
+		if err := json.Unmarshal([]byte(line), &d); err != nil || d.DurationMS == nil || !d.OK {
+			t.Fatalf("test --json line %d %q: %v", i+1, line, err)
+		}
+		last := i == len(lines)-1
+		switch {
+		case last && (d.Lab != "seed001" || d.Phases.Compare == nil):
+			t.Errorf("test --json: the last line is not the lab's: %s", line)
+		case !last && (d.Step != i+1 || d.Phases.ApplyMS == nil || d.Phases.UndoMS == nil):
+			t.Errorf("test --json: line %d is not step %d with its apply and undo times: %s", i+1, i+1, line)
+		}
 	}
 }

@@ -66,7 +66,13 @@ func (s *Session) reconcile(want *Snapshot) error {
 			}
 		}
 		if w.Iptables != nil || s.st.IptDirty[name] {
-			if err := x.restoreIptables(w.Iptables); err != nil {
+			// The tables as "have" read them (nothing since changes
+			// rules); a node it did not read has none.
+			var current map[string][]string
+			if h := have.Nodes[name]; h != nil {
+				current = h.Iptables
+			}
+			if err := x.restoreIptables(w.Iptables, current); err != nil {
 				errs = append(errs, err)
 			}
 			if len(w.Iptables) > 0 {
@@ -471,12 +477,9 @@ func setSysctls(x *execCtx, w *NodeSnap) error {
 }
 
 // restoreIptables replaces every table of the node with want's, emptying
-// the tables want does not hold.
-func (x *execCtx) restoreIptables(want map[string][]string) error {
-	have, err := x.iptablesSave()
-	if err != nil {
-		return err
-	}
+// the tables want does not hold; have is what the node holds now (as a
+// snapshot records it), so only the tables that differ are written.
+func (x *execCtx) restoreIptables(want, have map[string][]string) error {
 	var b strings.Builder
 	tables := []string{"filter", "nat", "mangle", "raw", "security"}
 	for _, t := range tables {

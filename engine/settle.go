@@ -30,11 +30,14 @@ type nodeLinks struct {
 // snapshot taken right after "ip link set up" could see the link up with
 // carrier but still "state DOWN" and without its fe80:: address. The
 // snapshot waits, but only while some link is in such a passing state:
-// a settled lab costs one look, as before.
+// a settled lab costs one look, as before. An unsettled one is first
+// hurried along: asking the kernel for one link by its index (not in a
+// dump) makes it run that link's pending link watch work at once (see
+// syncLinks), so the wait is usually over without sleeping.
 func (x *execCtx) settledLinks() (nodeLinks, error) {
 	deadline := time.Now().Add(settleLimit)
 	noLL := map[string]bool{} // links that never get a link-local address
-	for {
+	for synced := false; ; synced = true {
 		nl, err := x.readLinks()
 		if err != nil {
 			return nl, err
@@ -42,7 +45,22 @@ func (x *execCtx) settledLinks() (nodeLinks, error) {
 		if !x.unsettled(nl, noLL) || time.Now().After(deadline) {
 			return nl, nil
 		}
+		if !synced {
+			x.syncLinks(nl)
+			continue
+		}
 		time.Sleep(settleTick)
+	}
+}
+
+// syncLinks asks for each link by index. The kernel answers such a
+// request (RTM_GETLINK without NLM_F_DUMP) only after running the link's
+// pending carrier change (linkwatch_sync_dev, Linux 5.18 and later), which
+// otherwise waits up to a second for links whose change is not urgent,
+// such as a bridge's. On older kernels it is a harmless extra read.
+func (x *execCtx) syncLinks(nl nodeLinks) {
+	for _, l := range nl.links {
+		x.h.LinkByIndex(l.Attrs().Index)
 	}
 }
 

@@ -201,12 +201,23 @@ func renderRoutes(x *execCtx) (string, error) {
 
 // routeText prints a route the way "ip route" does.
 func routeText(h *netlink.Handle, r netlink.Route) string {
+	return routeTextNamed(r, func(index int) string {
+		if l, err := h.LinkByIndex(index); err == nil {
+			return l.Attrs().Name
+		}
+		return ""
+	})
+}
+
+// routeTextNamed is routeText with the links' names from name ("" for
+// none), so a snapshot that has listed the links asks the kernel no more.
+func routeTextNamed(r netlink.Route, name func(index int) string) string {
 	parts := []string{ipnetString(r.Dst)}
 	if r.Gw != nil {
 		parts = append(parts, "via", r.Gw.String())
 	}
-	if l, err := h.LinkByIndex(r.LinkIndex); err == nil {
-		parts = append(parts, "dev", l.Attrs().Name)
+	if n := name(r.LinkIndex); n != "" {
+		parts = append(parts, "dev", n)
 	}
 	if r.Protocol != unix.RTPROT_BOOT && r.Protocol != 0 {
 		parts = append(parts, "proto", protoText(r.Protocol))

@@ -5,6 +5,7 @@ import (
 	"net"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -114,6 +115,20 @@ func (s *Session) Snapshot() (*Snapshot, error) {
 	return snap, err
 }
 
+// SnapshotLean is Snapshot with iptables read only for the nodes whose
+// rules netlab's commands or a shell may have changed (the others are
+// known empty, and recorded as such): what a step's own before-snapshot
+// reads. Two lean snapshots compare as two full ones do.
+func (s *Session) SnapshotLean() (*Snapshot, error) {
+	var snap *Snapshot
+	err := s.locked(func() error {
+		var err error
+		snap, err = s.snapshot(false)
+		return err
+	})
+	return snap, err
+}
+
 // snapshot dumps the lab; iptables are read only for nodes whose rules a
 // command may have changed unless full is set (the others are known empty).
 func (s *Session) snapshot(full bool) (*Snapshot, error) {
@@ -124,74 +139,117 @@ func (s *Session) snapshot(full bool) (*Snapshot, error) {
 		return nil, err
 	}
 	snap := &Snapshot{Nodes: map[string]*NodeSnap{}, Learned: true}
-	nsids := map[string]map[int]string{} // node -> netnsid -> node name
-	for _, n := range s.st.Nodes {
+	nodes := s.st.Nodes
+	ctxs := make([]*execCtx, len(nodes))
+	for i, n := range nodes {
 		snap.Order = append(snap.Order, n.Name)
-		x, err := s.ctx(n.Name)
+		x, err := s.ctx(n.Name) // handles are made here, before the goroutines
 		if err != nil {
 			return nil, err
 		}
-		ids := map[int]string{}
-		for _, o := range s.st.Nodes {
-			if o.Name == n.Name {
+		ctxs[i] = x
+	}
+	// Each node is read on its own goroutine with its own netlink handle:
+	// the reads wait on the kernel, not on each other. First every node's
+	// links (and which netnsid names which node), since a veth's peer is
+	// named from the node it lives in; then the rest.
+	nsids := make([]map[int]string, len(nodes)) // netnsid -> node name
+	names := make([]map[int]string, len(nodes)) // ifindex -> link name
+	links := make([]nodeLinks, len(nodes))
+	err := eachNode(len(nodes), func(i int) error {
+		x, ids := ctxs[i], map[int]string{}
+		for _, o := range nodes {
+			if o.Name == nodes[i].Name {
 				continue
 			}
 			fd, err := openNS(o.Path)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if id, err := x.h.GetNetNsIdByFd(fd); err == nil && id >= 0 {
 				ids[id] = o.Name
 			}
 			unix.Close(fd)
 		}
-		nsids[n.Name] = ids
-	}
-	// peers: node -> ifindex -> name, for resolving veth peers.
-	names := map[string]map[int]string{}
-	links := map[string]nodeLinks{}
-	for _, n := range s.st.Nodes {
-		x, _ := s.ctx(n.Name)
+		nsids[i] = ids
 		nl, err := x.settledLinks()
 		if err != nil {
-			return nil, fmt.Errorf("list links of %s: %w", n.Name, err)
+			return fmt.Errorf("list links of %s: %w", nodes[i].Name, err)
 		}
-		links[n.Name] = nl
-		names[n.Name] = map[int]string{}
+		links[i] = nl
+		names[i] = map[int]string{}
 		for _, l := range nl.links {
-			names[n.Name][l.Attrs().Index] = l.Attrs().Name
+			names[i][l.Attrs().Index] = l.Attrs().Name
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	for _, n := range s.st.Nodes {
-		x, _ := s.ctx(n.Name)
+	byNode := map[string]map[int]string{}
+	for i, n := range nodes {
+		byNode[n.Name] = names[i]
+	}
+	keys := s.sysctlKeys()
+	snaps := make([]*NodeSnap, len(nodes))
+	err = eachNode(len(nodes), func(i int) error {
+		n, x := nodes[i], ctxs[i]
 		ns := &NodeSnap{Kind: n.Kind, Parent: n.Parent, Sysctls: map[string]string{}}
-		for _, l := range links[n.Name].links {
-			ns.Links = append(ns.Links, linkSnap(x, l, links[n.Name].addrs[l.Attrs().Index], n.Name, nsids[n.Name], names))
+		for _, l := range links[i].links {
+			ns.Links = append(ns.Links, linkSnap(l, links[i].addrs[l.Attrs().Index], n.Name, nsids[i], byNode))
 		}
 		var err error
-		if ns.Neighs, err = neighSnaps(x.h, names[n.Name]); err != nil {
-			return nil, fmt.Errorf("%s: %w", n.Name, err)
+		if ns.Neighs, err = neighSnaps(x.h, names[i]); err != nil {
+			return fmt.Errorf("%s: %w", n.Name, err)
 		}
 		sort.Slice(ns.Links, func(i, j int) bool { return ns.Links[i].Name < ns.Links[j].Name })
 		routes, err := x.h.RouteList(nil, netlink.FAMILY_V4)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, r := range routes {
-			ns.Routes = append(ns.Routes, routeSnap(x.h, r))
+			ns.Routes = append(ns.Routes, routeSnap(r, names[i]))
 		}
 		sort.Slice(ns.Routes, func(i, j int) bool { return ns.Routes[i].Text < ns.Routes[j].Text })
-		if ns.Sysctls, err = x.readSysctls(s.sysctlKeys()); err != nil {
-			return nil, err
+		if ns.Sysctls, err = x.readSysctls(keys); err != nil {
+			return err
 		}
 		if full || s.st.IptDirty[n.Name] {
 			if ns.Iptables, err = x.iptablesSave(); err != nil {
-				return nil, err
+				return err
 			}
 		}
-		snap.Nodes[n.Name] = ns
+		snaps[i] = ns
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, n := range nodes {
+		snap.Nodes[n.Name] = snaps[i]
 	}
 	return snap, nil
+}
+
+// eachNode runs fn for 0..n-1 concurrently and returns the first error (by
+// index, so the error a snapshot reports does not depend on timing).
+func eachNode(n int, fn func(i int) error) error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = fn(i)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Session) sysctlKeys() []string {
@@ -208,10 +266,10 @@ func (s *Session) sysctlKeys() []string {
 	return keys
 }
 
-func linkSnap(x *execCtx, l netlink.Link, addrs []netlink.Addr, node string, nsids map[int]string, names map[string]map[int]string) LinkSnap {
+func linkSnap(l netlink.Link, addrs []netlink.Addr, node string, nsids map[int]string, names map[string]map[int]string) LinkSnap {
 	at := l.Attrs()
 	ls := LinkSnap{Name: at.Name, Kind: l.Type(), Up: at.Flags&net.FlagUp != 0, MTU: at.MTU,
-		MAC: at.HardwareAddr.String(), Master: masterName(x.h, l), Promisc: userPromisc(at),
+		MAC: at.HardwareAddr.String(), Master: names[node][at.MasterIndex], Promisc: userPromisc(at),
 		Carrier: at.RawFlags&unix.IFF_LOWER_UP != 0, Oper: operWord(at.OperState)}
 	switch v := l.(type) {
 	case *netlink.Veth:
@@ -268,14 +326,15 @@ func addrSnaps(addrs []netlink.Addr) ([]AddrSnap, []string) {
 	return out, ll
 }
 
-func routeSnap(h *netlink.Handle, r netlink.Route) RouteSnap {
-	rs := RouteSnap{Text: strings.TrimSuffix(routeText(h, r), " linkdown"), Dst: ipnetString(r.Dst), Scope: int(r.Scope), Proto: int(r.Protocol), Priority: r.Priority}
+// routeSnap records a route, its device named from the node's links as
+// the snapshot listed them.
+func routeSnap(r netlink.Route, names map[int]string) RouteSnap {
+	name := func(index int) string { return names[index] }
+	rs := RouteSnap{Text: strings.TrimSuffix(routeTextNamed(r, name), " linkdown"), Dst: ipnetString(r.Dst), Scope: int(r.Scope), Proto: int(r.Protocol), Priority: r.Priority}
 	if r.Gw != nil {
 		rs.Gw = r.Gw.String()
 	}
-	if l, err := h.LinkByIndex(r.LinkIndex); err == nil {
-		rs.Dev = l.Attrs().Name
-	}
+	rs.Dev = names[r.LinkIndex]
 	if r.Src != nil {
 		rs.Src = r.Src.String()
 	}

@@ -116,14 +116,31 @@ func (s *Session) ApplyStep(st Step) ([]Result, error) {
 		if err := writeState(s.dir, s.st); err != nil {
 			return err
 		}
+		batched := 0 // commands left of a batch that already ran
+		var batch []Result
 		for i, c := range st.Commands {
 			s.st.Running.Command, s.st.Running.Text = i, c.Text
-			if c.Mutating() || c.Program == "ping" { // journal what changes or takes time
+			if batched == 0 && (c.Mutating() || c.Program == "ping") { // journal what changes or takes time
 				if err := writeJournal(s.dir, journal{Started: s.st.Running.Started, Command: i, Text: c.Text}); err != nil {
 					return err
 				}
 			}
-			r := s.run(s.nodeFor(st), c)
+			if batched == 0 {
+				// Consecutive rule changes go to iptables-restore in one
+				// call; the journal names the batch's first command, and
+				// undo restores the tables from the snapshot either way.
+				if n := s.batchAt(st, i); n > 1 {
+					if rs, ok := s.runBatch(s.nodeFor(st), st.Commands[i:i+n]); ok {
+						batch, batched = rs, n
+					}
+				}
+			}
+			var r Result
+			if batched > 0 {
+				r, batch, batched = batch[0], batch[1:], batched-1
+			} else {
+				r = s.run(s.nodeFor(st), c)
+			}
 			results = append(results, r)
 			expected := st.After != nil && st.After(i, r)
 			if r.Err != nil && c.Mutating() && !expected {

@@ -3,6 +3,7 @@ package runner
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/netlab/netlab/engine"
 )
@@ -60,6 +61,33 @@ type StepReport struct {
 	Expects  []ExpectReport   `json:"expects,omitempty"`
 	Packets  []PacketLine     `json:"packets,omitempty"`
 	Changes  []engine.Change  `json:"changes,omitempty"`
+	// DurationMS is the step's wall time in milliseconds, from its first
+	// snapshot to its verdict (undo, done later by "netlab test", is not
+	// part of it: see Phases.UndoMS).
+	DurationMS float64 `json:"duration_ms"`
+	Phases     Phases  `json:"phases"`
+}
+
+// Phases splits a step's time, in milliseconds: applying the commands
+// (the engine's snapshot, journal and kernel work), judging checks and
+// expectations, opening and draining the captures, the snapshots that
+// list what changed, and the undo of the step ("netlab test" only).
+type Phases struct {
+	ApplyMS    float64 `json:"apply_ms"`
+	ChecksMS   float64 `json:"checks_ms"`
+	CapturesMS float64 `json:"captures_ms"`
+	ChangesMS  float64 `json:"changes_ms"`
+	UndoMS     float64 `json:"undo_ms,omitempty"`
+}
+
+// ms is a duration in milliseconds, to the microsecond.
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// since adds the time since start to *phase and returns now.
+func since(phase *float64, start time.Time) time.Time {
+	now := time.Now()
+	*phase += ms(now.Sub(start))
+	return now
 }
 
 // Failures lists what went wrong, in words; empty when the step passed.

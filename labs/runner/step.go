@@ -31,25 +31,32 @@ func (s *Session) Step() (*StepReport, error) {
 	}
 	st := s.Lab.Steps[i]
 	rep := &StepReport{Index: i + 1, Title: st.Title}
-	before, err := s.Eng.Snapshot()
-	if err != nil {
-		return nil, err
-	}
+	start := time.Now()
+	defer func() { rep.DurationMS = ms(time.Since(start)) }()
+	ph := &rep.Phases
 	w := s.newWatch(st)
+	t := since(&ph.CapturesMS, start)
 	es := s.EngineStep(i)
 	expected := expectedFailures(st)
+	var polling time.Duration
 	es.After = func(n int, r engine.Result) bool {
+		p := time.Now()
 		w.poll(n)
+		polling += time.Since(p)
 		return expected[n+1]
 	}
 	results, err := s.Eng.ApplyStep(es)
 	for _, r := range results {
 		rep.Commands = append(rep.Commands, commandReport(r))
 	}
+	t = since(&ph.ApplyMS, t)
+	ph.ApplyMS -= ms(polling) // opening captures on new links is capture time
+	ph.CapturesMS += ms(polling)
 	packets := w.finish()
 	for _, p := range packets {
 		rep.Packets = append(rep.Packets, packetLine(p))
 	}
+	t = since(&ph.CapturesMS, t)
 	if err != nil {
 		var se *engine.StepError
 		if !errors.As(err, &se) {
@@ -69,9 +76,15 @@ func (s *Session) Step() (*StepReport, error) {
 	}
 	rep.Failed = unexpectedFailures(st, results, expected)
 	rep.Expects = s.judge(st, results, packets, w)
-	if after, err := s.Eng.Snapshot(); err == nil {
-		rep.Changes = before.Diff(after)
+	t = since(&ph.ChecksMS, t)
+	// What changed is measured from the snapshot the engine took just
+	// before the step's commands (the one undo returns to).
+	if applied := s.Eng.State().Applied; len(applied) > 0 && applied[len(applied)-1].Before != nil {
+		if after, err := s.Eng.SnapshotLean(); err == nil {
+			rep.Changes = applied[len(applied)-1].Before.Diff(after)
+		}
 	}
+	since(&ph.ChangesMS, t)
 	rep.OK = len(rep.Failures()) == 0
 	return rep, nil
 }
@@ -328,7 +341,7 @@ type UndoReport struct {
 
 // Undo undoes the last applied step (or rolls back an interrupted one).
 func (s *Session) Undo() (*UndoReport, error) {
-	before, err := s.Eng.Snapshot()
+	before, err := s.Eng.SnapshotLean()
 	if err != nil {
 		return nil, err
 	}
@@ -337,7 +350,7 @@ func (s *Session) Undo() (*UndoReport, error) {
 		return nil, err
 	}
 	rep := &UndoReport{Index: st.Index + 1, Title: st.Title}
-	if after, err := s.Eng.Snapshot(); err == nil {
+	if after, err := s.Eng.SnapshotLean(); err == nil {
 		rep.Changes = before.Diff(after)
 	}
 	return rep, nil

@@ -5,20 +5,48 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/netlab/netlab/engine"
 	"github.com/netlab/netlab/labs"
 )
 
-// TestResult is the outcome of "netlab test" on one lab.
+// TestResult is the outcome of "netlab test" on one lab. Its JSON form is
+// the lab's summary line: the steps are lines of their own (see JSONLines).
 type TestResult struct {
-	Lab      string        `json:"lab"`
-	Steps    []*StepReport `json:"steps"`
-	Undone   bool          `json:"undone"`   // every step was undone
-	Restored bool          `json:"restored"` // the snapshot after undoing equals the one before the first step
-	Diff     []string      `json:"diff,omitempty"`
-	Error    string        `json:"error,omitempty"`
-	OK       bool          `json:"ok"`
+	Lab       string        `json:"lab"`
+	Steps     []*StepReport `json:"-"`
+	StepCount int           `json:"steps"`    // steps played
+	Undone    bool          `json:"undone"`   // every step was undone
+	Restored  bool          `json:"restored"` // the snapshot after undoing equals the one before the first step
+	Diff      []string      `json:"diff,omitempty"`
+	Error     string        `json:"error,omitempty"`
+	OK        bool          `json:"ok"`
+	// DurationMS is the whole test's wall time in milliseconds; Phases
+	// splits it.
+	DurationMS float64    `json:"duration_ms"`
+	Phases     TestPhases `json:"phases"`
+}
+
+// TestPhases splits a test's time, in milliseconds: the session's setup
+// and first snapshot, the steps (each step's line has its own phases),
+// undoing them all, and the final comparison with the first snapshot.
+type TestPhases struct {
+	SetupMS   float64 `json:"setup_ms"`
+	StepsMS   float64 `json:"steps_ms"`
+	UndoMS    float64 `json:"undo_ms"`
+	CompareMS float64 `json:"compare_ms"`
+}
+
+// JSONLines is what "netlab test --json" prints for a lab: one JSON
+// document per line, each step (with the time its undo took) and then the
+// lab's summary.
+func (r *TestResult) JSONLines() []any {
+	var out []any
+	for _, s := range r.Steps {
+		out = append(out, s)
+	}
+	return append(out, r)
 }
 
 // Test plays a lab headless in a fresh, private session (it does not touch
@@ -27,6 +55,12 @@ type TestResult struct {
 // snapshot taken before the first step. each is called as steps finish.
 func Test(lab *labs.Lab, each func(*StepReport)) (res *TestResult) {
 	res = &TestResult{Lab: lab.ID}
+	start := time.Now()
+	t := start
+	defer func() {
+		res.StepCount = len(res.Steps)
+		res.DurationMS = ms(time.Since(start))
+	}()
 	// A scratch session under the run directory: "netlab reset" finds and
 	// removes it even if this process is killed.
 	dir, err := engine.ScratchDir(engine.RunDir())
@@ -54,6 +88,7 @@ func Test(lab *labs.Lab, each func(*StepReport)) (res *TestResult) {
 		res.Error = err.Error()
 		return res
 	}
+	t = since(&res.Phases.SetupMS, t)
 	allOK := true
 	for range lab.Steps {
 		rep, err := s.Step()
@@ -70,13 +105,25 @@ func Test(lab *labs.Lab, each func(*StepReport)) (res *TestResult) {
 			break // a rolled-back step leaves later steps nothing to stand on
 		}
 	}
+	t = since(&res.Phases.StepsMS, t)
 	for s.Applied() > 0 {
-		if _, err := s.Undo(); err != nil {
+		// The engine's undo, without the report's before and after
+		// snapshots: the test compares once, at the end.
+		u := time.Now()
+		undone, err := s.Eng.Undo()
+		if err != nil {
 			res.Error = "undo: " + err.Error()
 			return res
 		}
+		for _, r := range res.Steps {
+			if r.Index == undone.Index+1 {
+				since(&r.Phases.UndoMS, u)
+			}
+		}
 	}
 	res.Undone = true
+	t = since(&res.Phases.UndoMS, t)
+	defer since(&res.Phases.CompareMS, t)
 	last, err := s.Eng.Snapshot()
 	if err != nil {
 		res.Error = err.Error()
