@@ -11,7 +11,7 @@ SUDO    := $(if $(filter 0,$(shell id -u)),,sudo)
 all: build
 
 build:
-	$(GO) build -o $(BIN) .
+	$(GO) build -buildvcs=auto -o $(BIN) .
 
 run: build
 	$(SUDO) ./$(BIN)
