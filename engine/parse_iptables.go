@@ -190,6 +190,20 @@ func parseIptables(cmd *Command, w *words) error {
 
 func (p *iptParser) more() bool { return p.i < len(p.toks) }
 
+// ruleNumber reads the rule number at the parser's position into a.pos.
+func (p *iptParser) ruleNumber(a *iptablesAction) error {
+	n, err := parseUint(p.toks[p.i], "rule number", 1<<20)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return errAt(p.toks[p.i], "rule numbers start at 1")
+	}
+	a.pos = n
+	p.i++
+	return nil
+}
+
 // value takes an option's value: the rest of the word when attached,
 // else the next word.
 func (p *iptParser) value(opt token, attached *token, what string) (token, error) {
@@ -544,15 +558,7 @@ func (p *iptParser) command(o *iptOpt, t token, att *token) error {
 	switch o.short {
 	case 'I', 'D':
 		if nextPlain {
-			n, err := parseUint(p.toks[p.i], "rule number", 1<<20)
-			if err != nil {
-				return err
-			}
-			if n == 0 {
-				return errAt(p.toks[p.i], "rule numbers start at 1")
-			}
-			a.pos = n
-			p.i++
+			return p.ruleNumber(a)
 		}
 	case 'R':
 		if !nextPlain {
@@ -562,15 +568,7 @@ func (p *iptParser) command(o *iptOpt, t token, att *token) error {
 			_, err := p.value(t, nil, "a rule number")
 			return err
 		}
-		n, err := parseUint(p.toks[p.i], "rule number", 1<<20)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return errAt(p.toks[p.i], "rule numbers start at 1")
-		}
-		a.pos = n
-		p.i++
+		return p.ruleNumber(a)
 	case 'P':
 		v, err := p.value(t, nil, "a policy (ACCEPT or DROP)")
 		if err != nil {
