@@ -1,17 +1,17 @@
 package main
 
 import (
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 	"syscall"
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/netlab/netlab/engine/privtest"
 )
 
 // These tests play the lesson with the default run directory (/run/netlab),
@@ -112,30 +112,6 @@ func (c *cli) forgetRunDir() {
 	}
 }
 
-// runListing lists every name under /run (recursively, symlinks not
-// followed) and every mount /proc/self/mountinfo shows under /run.
-func runListing(t *testing.T) string {
-	var names []string
-	filepath.WalkDir("/run", func(p string, d fs.DirEntry, err error) error {
-		if err == nil {
-			names = append(names, p)
-		}
-		return nil
-	})
-	sort.Strings(names)
-	mounts, err := os.ReadFile("/proc/self/mountinfo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range strings.Split(string(mounts), "\n") {
-		f := strings.Fields(l)
-		if len(f) > 4 && (f[4] == "/run" || strings.HasPrefix(f[4], "/run/")) {
-			names = append(names, "mount "+strings.Join(f[4:], " "))
-		}
-	}
-	return strings.Join(names, "\n") + "\n"
-}
-
 func TestScriptedLessonDefaultRun(t *testing.T) {
 	needRootT(t)
 	inside := strings.TrimPrefix(os.Getenv(privateRunEnv), "inside-")
@@ -164,13 +140,13 @@ func TestScriptedLessonDefaultRun(t *testing.T) {
 			if tc.private != "" && hadNetns != (tc.private == "netns") {
 				t.Fatalf("/run/netns exists: %v in the private /run %q", hadNetns, tc.private)
 			}
-			before := runListing(t)
+			before := privtest.RunListing(t)
 			c := newDefaultCLI(t)
 			lesson(t, c)
 			if _, err := os.Stat("/run/netns"); (err == nil) != hadNetns {
 				t.Errorf("/run/netns exists after the lesson: %v, before: %v", err == nil, hadNetns)
 			}
-			if after := runListing(t); after != before {
+			if after := privtest.RunListing(t); after != before {
 				t.Errorf("/run changed:\nbefore:\n%s\nafter:\n%s", before, after)
 			}
 		})

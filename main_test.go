@@ -129,7 +129,7 @@ func machine(t *testing.T) string {
 	_, err := os.Stat("/run/netns")
 	fmt.Fprintf(&b, "/run/netns exists: %v\n", err == nil)
 	// All of /run: every name, and every mount under it.
-	b.WriteString(runListing(t))
+	b.WriteString(privtest.RunListing(t))
 	return b.String()
 }
 

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/netlab/netlab/engine/privtest"
 )
 
 // machineState dumps the machine's own network state with the real tools,
@@ -44,7 +46,7 @@ func machineState(t *testing.T) map[string]string {
 		}
 		state[k] = string(b)
 	}
-	state["run"] = runListing(t) // all of /run: names and mounts
+	state["run"] = privtest.RunListing(t) // all of /run: names and mounts
 	return state
 }
 

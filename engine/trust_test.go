@@ -4,43 +4,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
-)
 
-// runListing lists every name under /run (recursively, symlinks not
-// followed) and every mount /proc/self/mountinfo shows under /run, so a
-// test can assert that netlab left the machine's /run as it found it.
-func runListing(t testing.TB) string {
-	t.Helper()
-	var names []string
-	filepath.WalkDir("/run", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil // vanished while walking (another program's file)
-		}
-		names = append(names, p)
-		return nil
-	})
-	sort.Strings(names)
-	mounts, err := os.ReadFile("/proc/self/mountinfo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range strings.Split(string(mounts), "\n") {
-		f := strings.Fields(l)
-		if len(f) > 4 && (f[4] == "/run" || strings.HasPrefix(f[4], "/run/")) {
-			names = append(names, "mount "+strings.Join(f[4:], " "))
-		}
-	}
-	return strings.Join(names, "\n")
-}
+	"github.com/netlab/netlab/engine/privtest"
+)
 
 // writeRawState replaces a session's state file with st as given.
 func writeRawState(t *testing.T, dir string, st any) {
@@ -378,7 +351,7 @@ func setupSpec() Spec {
 // /run is not used here, undo, reset) leaves /run exactly as it was.
 func TestMachineRunUntouched(t *testing.T) {
 	needRoot(t)
-	before := runListing(t)
+	before := privtest.RunListing(t)
 	s := newLab(t, Spec{})
 	if _, err := applyNext(s, step(t, "ns", "ip netns add ns01", "brctl addbr br01")); err != nil {
 		t.Fatal(err)
@@ -389,7 +362,7 @@ func TestMachineRunUntouched(t *testing.T) {
 	if err := Reset(s.Dir()); err != nil {
 		t.Fatal(err)
 	}
-	if after := runListing(t); after != before {
+	if after := privtest.RunListing(t); after != before {
 		t.Errorf("/run changed:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 }

@@ -1,12 +1,9 @@
 package tui
 
 import (
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
-	"strings"
 	"testing"
 
 	"github.com/netlab/netlab/engine"
@@ -78,28 +75,4 @@ func lockDefaultRun(t *testing.T) func() {
 	}
 	forget()
 	return forget
-}
-
-// runListing lists every name under /run (recursively, symlinks not
-// followed) and every mount /proc/self/mountinfo shows under /run.
-func runListing(t *testing.T) string {
-	var names []string
-	filepath.WalkDir("/run", func(p string, d fs.DirEntry, err error) error {
-		if err == nil {
-			names = append(names, p)
-		}
-		return nil
-	})
-	sort.Strings(names)
-	mounts, err := os.ReadFile("/proc/self/mountinfo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range strings.Split(string(mounts), "\n") {
-		f := strings.Fields(l)
-		if len(f) > 4 && (f[4] == "/run" || strings.HasPrefix(f[4], "/run/")) {
-			names = append(names, "mount "+strings.Join(f[4:], " "))
-		}
-	}
-	return strings.Join(names, "\n") + "\n"
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/netlab/netlab/engine"
+	"github.com/netlab/netlab/engine/privtest"
 )
 
 // TestEndToEndTmux walks the whole bridge lab in the real binary, in a
@@ -66,11 +67,11 @@ func endToEnd(t *testing.T, runDir string, private bool) {
 		if !private {
 			// The machine's own /run (this one has no /run/netns): compared
 			// whole before and after.
-			before := runListing(t)
+			before := privtest.RunListing(t)
 			forget := lockDefaultRun(t)
 			t.Cleanup(func() {
 				forget()
-				if after := runListing(t); after != before {
+				if after := privtest.RunListing(t); after != before {
 					t.Errorf("/run changed:\nbefore:\n%s\nafter:\n%s", before, after)
 				}
 			})
