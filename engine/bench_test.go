@@ -145,6 +145,7 @@ func BenchmarkSeedEngineVsShell(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		b.Cleanup(func() { Reset(dir) }) // a failed run leaves no mount behind
 		var m0, m1 runtime.MemStats
 		runtime.ReadMemStats(&m0)
 		b.StartTimer()
@@ -159,13 +160,16 @@ func BenchmarkSeedEngineVsShell(b *testing.B) {
 		runtime.ReadMemStats(&m1)
 		engineAlloc += m1.TotalAlloc - m0.TotalAlloc
 		s.Close()
-		Reset(dir)
+		if err := Reset(dir); err != nil {
+			b.Fatalf("reset the engine's lab: %v", err)
+		}
 
 		// the floor: the same kernel operations issued directly
 		fdir := filepath.Join(root, fmt.Sprint("f", i))
 		if err := createNS(nsPath(fdir, "host"), true); err != nil {
 			b.Fatal(err)
 		}
+		b.Cleanup(func() { removeNS(nsPath(fdir, "host"), true) })
 		b.StartTimer()
 		start = time.Now()
 		if err := floorSeed(fdir); err != nil {
@@ -180,6 +184,7 @@ func BenchmarkSeedEngineVsShell(b *testing.B) {
 		if err := createNS(host, true); err != nil {
 			b.Fatal(err)
 		}
+		b.Cleanup(func() { removeNS(host, true) })
 		b.StartTimer()
 		d, rss := runScript(b, host, script)
 		b.StopTimer()
