@@ -306,15 +306,8 @@ func (y *yamlLoader) expect(n *yaml.Node, cmds []Command) (Expect, bool) {
 			y.el.add(v.Line, v.Column, "ping must be ok or fail, not %q", s)
 			ok = false
 		}
-		if c := m["command"]; c != nil {
-			e.commandPos = pos{c.Line, c.Column}
-			s, _ := y.str(c, "command")
-			n, err := strconv.Atoi(s)
-			if err != nil || n < 1 {
-				y.el.add(c.Line, c.Column, "command must be the number of one of the step's commands, counting from 1, not %q", s)
-				ok = false
-			}
-			e.Command = n
+		if !y.commandNumber(&e, m) {
+			ok = false
 		}
 	case ExpectSeen, ExpectNotSeen:
 		v := m[string(e.Kind)]
@@ -369,6 +362,24 @@ func (y *yamlLoader) expect(n *yaml.Node, cmds []Command) (Expect, bool) {
 	return e, ok
 }
 
+// commandNumber reads an expectation's optional "command: N" (counting
+// from 1) into e; it reports false, with an error, when N is no number.
+func (y *yamlLoader) commandNumber(e *Expect, m map[string]*yaml.Node) bool {
+	c := m["command"]
+	if c == nil {
+		return true
+	}
+	e.commandPos = pos{c.Line, c.Column}
+	s, _ := y.str(c, "command")
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		y.el.add(c.Line, c.Column, "command must be the number of one of the step's commands, counting from 1, not %q", s)
+		return false
+	}
+	e.Command = n
+	return true
+}
+
 // failsExpect reads {fails: true} or {fails: "TEXT"} with an optional
 // command number, checked against the step's commands.
 func (y *yamlLoader) failsExpect(e *Expect, m map[string]*yaml.Node, cmds []Command) bool {
@@ -387,13 +398,10 @@ func (y *yamlLoader) failsExpect(e *Expect, m map[string]*yaml.Node, cmds []Comm
 		return false
 	}
 	if c := m["command"]; c != nil {
-		e.commandPos = pos{c.Line, c.Column}
-		s, _ := y.str(c, "command")
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			y.el.add(c.Line, c.Column, "command must be the number of one of the step's commands, counting from 1, not %q", s)
+		if !y.commandNumber(e, m) {
 			return false
 		}
+		n := e.Command
 		if n > len(cmds) {
 			y.el.add(c.Line, c.Column, "command %d is out of range: the step has %d command(s)", n, len(cmds))
 			return false
