@@ -106,6 +106,10 @@ func Create(dir string, spec Spec) (_ *Session, err error) {
 	return s, writeState(dir, s.st)
 }
 
+// openRaceHook, when a test sets it, runs in Open between trying the lock
+// and reading the state again: where another process's setup may finish.
+var openRaceHook func()
+
 // SetupUnfinishedError is returned by Open for a session whose setup
 // ("netlab start") was stopped before it finished.
 type SetupUnfinishedError struct {
@@ -134,11 +138,25 @@ func Open(dir string) (*Session, error) {
 		return nil, err
 	}
 	s := &Session{dir: dir, st: st, handles: map[string]*netlink.Handle{}}
-	if st.Setup != nil {
+	for st.Setup != nil {
 		if s.Busy() {
 			return nil, fmt.Errorf("lab %q is still being set up by another netlab process; try again in a moment", st.Meta["lab"])
 		}
-		return nil, &SetupUnfinishedError{Lab: st.Meta["lab"], Setup: *st.Setup}
+		// The setup may have finished (and let go of the lock) between
+		// reading the state and trying the lock: only a state that reads
+		// the same again, with nobody holding the lock, is unfinished.
+		if openRaceHook != nil {
+			openRaceHook()
+		}
+		again, err := readState(dir)
+		if err != nil {
+			return nil, err
+		}
+		if again.Setup != nil && again.Created.Equal(st.Created) && *again.Setup == *st.Setup {
+			return nil, &SetupUnfinishedError{Lab: st.Meta["lab"], Setup: *st.Setup}
+		}
+		st = again
+		s.st = st
 	}
 	return s, nil
 }

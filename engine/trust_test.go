@@ -366,3 +366,41 @@ func TestMachineRunUntouched(t *testing.T) {
 		t.Errorf("/run changed:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 }
+
+// TestOpenWhileSetupFinishes: a verb that reads the state while another
+// process is still setting the lab up, and tries the lock just after that
+// process finished, opens the finished lab instead of calling its setup
+// unfinished (found by make chaos's concurrent series).
+func TestOpenWhileSetupFinishes(t *testing.T) {
+	needRoot(t)
+	dir := t.TempDir()
+	s, err := Create(dir, Spec{Hosts: []string{"host"}, Meta: map[string]string{"lab": "race"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	t.Cleanup(func() { Reset(dir) })
+	finished, err := os.ReadFile(statePath(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st State
+	if err := json.Unmarshal(finished, &st); err != nil {
+		t.Fatal(err)
+	}
+	st.Setup = &SetupProgress{Command: 0, Text: "ip link add eth0 type veth peer name wan0", Total: 1}
+	writeRawState(t, dir, st) // as another process's setup leaves it mid-way
+	openRaceHook = func() { os.WriteFile(statePath(dir), finished, 0o644) }
+	t.Cleanup(func() { openRaceHook = nil })
+	o, err := Open(dir)
+	if err != nil {
+		t.Fatalf("the setup finished before the lock was tried, yet: %v", err)
+	}
+	o.Close()
+	openRaceHook = nil
+	writeRawState(t, dir, st) // and now nobody finishes it
+	var unfinished *SetupUnfinishedError
+	if _, err := Open(dir); !errors.As(err, &unfinished) {
+		t.Fatalf("a setup nobody runs must be unfinished, got %v", err)
+	}
+}
