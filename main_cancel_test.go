@@ -156,7 +156,7 @@ func TestInterruptedStepRollsBack(t *testing.T) {
 				t.Errorf("the lab after cancel differs from before the step:\nbefore:\n%s\nafter:\n%s", before, after)
 			}
 			c.must(0, "reset")
-			if mounts, _ := os.ReadFile("/proc/self/mountinfo"); strings.Contains(string(mounts), c.dir) {
+			if mounts, _ := os.ReadFile("/proc/thread-self/mountinfo"); strings.Contains(string(mounts), c.dir) {
 				t.Errorf("namespace mounts remain under %s", c.dir)
 			}
 		})
@@ -201,7 +201,7 @@ func TestResetStopsRunningStep(t *testing.T) {
 				t.Logf("the waiting step said:\n%s", waiter.out.String())
 			}
 			c.must(3, "status")
-			if mounts, _ := os.ReadFile("/proc/self/mountinfo"); strings.Contains(string(mounts), c.dir) {
+			if mounts, _ := os.ReadFile("/proc/thread-self/mountinfo"); strings.Contains(string(mounts), c.dir) {
 				t.Errorf("namespace mounts remain under %s", c.dir)
 			}
 			if left := leftInRunDir(c.dir); len(left) > 0 {

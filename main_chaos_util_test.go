@@ -246,9 +246,9 @@ func crashed(res result) string {
 
 // nsfsMounts lists the namespace (nsfs) mounts at or under dir.
 func nsfsMounts(dir string) []string {
-	b, err := os.ReadFile("/proc/self/mountinfo")
+	b, err := os.ReadFile("/proc/thread-self/mountinfo")
 	if err != nil {
-		return []string{"cannot read /proc/self/mountinfo: " + err.Error()}
+		return []string{"cannot read /proc/thread-self/mountinfo: " + err.Error()}
 	}
 	var list []string
 	for _, line := range strings.Split(string(b), "\n") {

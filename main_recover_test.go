@@ -12,7 +12,7 @@ import (
 // mountsUnder counts the namespace mounts under dir.
 func mountsUnder(t *testing.T, dir string) int {
 	t.Helper()
-	b, err := os.ReadFile("/proc/self/mountinfo")
+	b, err := os.ReadFile("/proc/thread-self/mountinfo")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -275,7 +275,7 @@ func TestKilledThenReset(t *testing.T) {
 	cmd.Wait()
 	c.must(0, "reset")
 	c.must(3, "status")
-	if mounts, _ := os.ReadFile("/proc/self/mountinfo"); strings.Contains(string(mounts), c.dir) {
+	if mounts, _ := os.ReadFile("/proc/thread-self/mountinfo"); strings.Contains(string(mounts), c.dir) {
 		t.Errorf("namespace mounts remain under %s", c.dir)
 	}
 }

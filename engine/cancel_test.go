@@ -217,7 +217,7 @@ func TestResetStopsRunningStep(t *testing.T) {
 	if _, err := readState(s.Dir()); !errors.Is(err, ErrNoSession) {
 		t.Errorf("after reset: %v", err)
 	}
-	if mounts, _ := os.ReadFile("/proc/self/mountinfo"); strings.Contains(string(mounts), s.Dir()) {
+	if mounts, _ := os.ReadFile("/proc/thread-self/mountinfo"); strings.Contains(string(mounts), s.Dir()) {
 		t.Errorf("namespace mounts remain under %s", s.Dir())
 	}
 }

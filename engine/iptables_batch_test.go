@@ -192,7 +192,7 @@ func TestCrashAfterBatchThenReset(t *testing.T) {
 	if err := Reset(s.Dir()); err != nil {
 		t.Fatal(err)
 	}
-	mounts, _ := os.ReadFile("/proc/self/mountinfo")
+	mounts, _ := os.ReadFile("/proc/thread-self/mountinfo")
 	if strings.Contains(string(mounts), s.Dir()) {
 		t.Fatalf("namespace mounts remain under %s", s.Dir())
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 // nsMounts lists the mount points of network namespace files (nsfs) that
-// /proc/self/mountinfo shows directly in dir/netns (symlinks in dir
+// /proc/thread-self/mountinfo shows directly in dir/netns (symlinks in dir
 // resolved), by node name. This is what netlab itself mounted there; reset
 // touches nothing else.
 func nsMounts(dir string) (map[string]string, error) {
@@ -21,7 +21,10 @@ func nsMounts(dir string) (map[string]string, error) {
 		return nil, err
 	}
 	netnsDir := filepath.Join(realDir, "netns")
-	f, err := os.Open("/proc/self/mountinfo")
+	// The calling thread's view, not the thread group leader's: a thread
+	// that entered a private mount namespace (netlab exec builds one; tests
+	// do too) may be the leader, and /proc/self would show its table.
+	f, err := os.Open("/proc/thread-self/mountinfo")
 	if err != nil {
 		return nil, err
 	}

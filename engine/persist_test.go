@@ -103,7 +103,7 @@ func TestCrashThenReset(t *testing.T) {
 	if err := Reset(s.Dir()); err != nil {
 		t.Fatalf("second reset: %v", err)
 	}
-	mounts, _ := os.ReadFile("/proc/self/mountinfo")
+	mounts, _ := os.ReadFile("/proc/thread-self/mountinfo")
 	if strings.Contains(string(mounts), s.Dir()) {
 		t.Fatalf("namespace mounts remain under %s", s.Dir())
 	}

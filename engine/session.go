@@ -354,7 +354,7 @@ func (s *Session) removeAll() error {
 }
 
 // sweep removes, when the state cannot be read, what netlab mounted under
-// its run directory: the nsfs mounts /proc/self/mountinfo lists in
+// its run directory: the nsfs mounts /proc/thread-self/mountinfo lists in
 // dir/netns (links first, so veth peers go too), placeholder files there,
 // then the damaged state and the temporary files.
 func (s *Session) sweep() (int, error) {

@@ -183,7 +183,7 @@ func TestDamagedStateReset(t *testing.T) {
 	if m, _ := nsMounts(dir); len(m) != 0 {
 		t.Errorf("namespaces still mounted after reset: %v", m)
 	}
-	mounts, _ := os.ReadFile("/proc/self/mountinfo")
+	mounts, _ := os.ReadFile("/proc/thread-self/mountinfo")
 	if strings.Contains(string(mounts), dir) {
 		t.Errorf("mounts remain under %s", dir)
 	}

@@ -25,7 +25,7 @@ func Need(t testing.TB) {
 }
 
 // RunListing lists every name under /run (recursively, symlinks not
-// followed) and every mount /proc/self/mountinfo shows under /run, so a
+// followed) and every mount /proc/thread-self/mountinfo shows under /run, so a
 // test can assert that netlab left the machine's /run as it found it.
 func RunListing(t testing.TB) string {
 	t.Helper()
@@ -37,7 +37,7 @@ func RunListing(t testing.TB) string {
 		return nil
 	})
 	sort.Strings(names)
-	mounts, err := os.ReadFile("/proc/self/mountinfo")
+	mounts, err := os.ReadFile("/proc/thread-self/mountinfo") // this thread's view (see engine/mountinfo.go)
 	if err != nil {
 		t.Fatal(err)
 	}
