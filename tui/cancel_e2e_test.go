@@ -3,10 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -17,29 +14,8 @@ import (
 // hang lab's step 2 pings an address nobody has; esc cancels it, the step
 // is rolled back, and the lab tears down cleanly.
 func TestCancelStepTmux(t *testing.T) {
-	ci := os.Getenv("CI") == "true"
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if ci {
-			t.Fatal("tmux is required in CI")
-		}
-		t.Skip("tmux not installed")
-	}
-	if os.Geteuid() != 0 {
-		if ci {
-			t.Fatal("the end-to-end test needs root in CI")
-		}
-		t.Skip("needs root: the lab creates network namespaces")
-	}
-	if testing.Short() {
-		t.Skip("-short")
-	}
+	bin := e2eBinary(t)
 	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "netlab")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 	lab, err := filepath.Abs("../testdata/hang.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -50,36 +26,9 @@ func TestCancelStepTmux(t *testing.T) {
 			t.Errorf("reset: %v", err)
 		}
 	})
-	sock := fmt.Sprintf("netlab-cancel-%d", os.Getpid())
-	tmux := func(args ...string) string {
-		out, err := exec.Command("tmux", append([]string{"-L", sock}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
-	tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30",
-		fmt.Sprintf("env NETLAB_RUN=%s TERM=xterm-256color %s open %s; echo NETLAB-EXITED $?; sleep 60", run, bin, lab))
-	t.Cleanup(func() { exec.Command("tmux", "-L", sock, "kill-server").Run() })
-	wait := func(what string, parts ...string) {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			s := tmux("capture-pane", "-p", "-t", "e2e")
-			ok := true
-			for _, p := range parts {
-				ok = ok && strings.Contains(s, p)
-			}
-			if ok {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: screen lacks %q:\n%s", what, parts, s)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
-	keys := func(k ...string) { tmux(append([]string{"send-keys", "-t", "e2e"}, k...)...) }
+	pane := newTmuxPane(t, "cancel")
+	pane.start(fmt.Sprintf("env NETLAB_RUN=%s TERM=xterm-256color %s open %s; echo NETLAB-EXITED $?; sleep 60", run, bin, lab))
+	wait, keys := pane.wait, pane.keys
 
 	wait("start", "Step 1 of 2", "started lab hang")
 	keys("Enter")

@@ -2,12 +2,9 @@ package tui
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/netlab/netlab/engine"
 	"github.com/netlab/netlab/labs"
@@ -18,22 +15,7 @@ import (
 // pressed until the ping step has run, and the ping's reply is on the
 // screen: a step's outcome stays in view until the next Enter.
 func TestPlainScriptPingReplyOnScreen(t *testing.T) {
-	ci := os.Getenv("CI") == "true"
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if ci {
-			t.Fatal("tmux is required in CI")
-		}
-		t.Skip("tmux not installed")
-	}
-	if os.Geteuid() != 0 {
-		if ci {
-			t.Fatal("the end-to-end test needs root in CI")
-		}
-		t.Skip("needs root: the lab creates network namespaces")
-	}
-	if testing.Short() {
-		t.Skip("-short")
-	}
+	bin := e2eBinary(t)
 	script, err := filepath.Abs("../labs/testdata/seed001.sh")
 	if err != nil {
 		t.Fatal(err)
@@ -56,50 +38,15 @@ func TestPlainScriptPingReplyOnScreen(t *testing.T) {
 	if ping < 0 {
 		t.Fatal("the plain script has no ping step")
 	}
-	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "netlab")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 	run := t.TempDir()
 	t.Cleanup(func() {
 		if err := engine.Reset(run); err != nil {
 			t.Errorf("reset: %v", err)
 		}
 	})
-	sock := fmt.Sprintf("netlab-flow-%d", os.Getpid())
-	tmux := func(args ...string) string {
-		out, err := exec.Command("tmux", append([]string{"-L", sock}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
-	tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30",
-		fmt.Sprintf("env NETLAB_RUN=%s TERM=xterm-256color %s open %s; echo NETLAB-EXITED $?; sleep 60", run, bin, script))
-	t.Cleanup(func() { exec.Command("tmux", "-L", sock, "kill-server").Run() })
-	screen := func() string { return tmux("capture-pane", "-p", "-t", "e2e") }
-	wait := func(what string, parts ...string) {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			s := screen()
-			ok := true
-			for _, p := range parts {
-				ok = ok && strings.Contains(s, p)
-			}
-			if ok {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: screen lacks %q:\n%s", what, parts, s)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
-	keys := func(k ...string) { tmux(append([]string{"send-keys", "-t", "e2e"}, k...)...) }
+	pane := newTmuxPane(t, "flow")
+	pane.start(fmt.Sprintf("env NETLAB_RUN=%s TERM=xterm-256color %s open %s; echo NETLAB-EXITED $?; sleep 60", run, bin, script))
+	screen, wait, keys := pane.screen, pane.wait, pane.keys
 
 	n := len(lab.Steps)
 	wait("start", fmt.Sprintf("Step 1 of %d", n), "Enter: run step 1")

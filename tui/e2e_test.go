@@ -3,10 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -37,29 +34,8 @@ func TestEndToEndTmux(t *testing.T) {
 }
 
 func endToEnd(t *testing.T, runDir string, private bool) {
-	ci := os.Getenv("CI") == "true"
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if ci {
-			t.Fatal("tmux is required in CI")
-		}
-		t.Skip("tmux not installed")
-	}
-	if os.Geteuid() != 0 {
-		if ci {
-			t.Fatal("the end-to-end test needs root in CI")
-		}
-		t.Skip("needs root: the lab creates network namespaces")
-	}
-	if testing.Short() {
-		t.Skip("-short")
-	}
+	bin := e2eBinary(t)
 	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "netlab")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 	run := filepath.Join(tmp, "run")
 	env := "NETLAB_RUN=" + run
 	if runDir == "" {
@@ -84,19 +60,11 @@ func endToEnd(t *testing.T, runDir string, private bool) {
 			}
 		})
 	}
-	sock := fmt.Sprintf("netlab-test-%d", os.Getpid())
-	tmux := func(args ...string) string {
-		out, err := exec.Command("tmux", append([]string{"-L", sock}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
+	pane := newTmuxPane(t, "test")
 	start := time.Now()
 	newSession := func() error {
-		return exec.Command("tmux", "-L", sock, "new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30",
-			fmt.Sprintf("env %s TERM=xterm-256color %s; echo NETLAB-EXITED $?; env %s %s status >/dev/null 2>&1; echo STATUS-EXIT $?; ls -d /run/netns; sleep 60",
-				env, bin, env, bin)).Run()
+		return pane.newSession(fmt.Sprintf("env %s TERM=xterm-256color %s; echo NETLAB-EXITED $?; env %s %s status >/dev/null 2>&1; echo STATUS-EXIT $?; ls -d /run/netns; sleep 60",
+			env, bin, env, bin)).Run()
 	}
 	if private {
 		// The tmux server, and so netlab, lives in the private /run.
@@ -106,28 +74,7 @@ func endToEnd(t *testing.T, runDir string, private bool) {
 	} else if err := newSession(); err != nil {
 		t.Fatalf("tmux new-session: %v", err)
 	}
-	t.Cleanup(func() { exec.Command("tmux", "-L", sock, "kill-server").Run() })
-
-	screen := func() string { return tmux("capture-pane", "-p", "-t", "e2e") }
-	wait := func(what string, parts ...string) {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			s := screen()
-			ok := true
-			for _, p := range parts {
-				ok = ok && strings.Contains(s, p)
-			}
-			if ok {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: screen lacks %q:\n%s", what, parts, s)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
-	keys := func(k ...string) { tmux(append([]string{"send-keys", "-t", "e2e"}, k...)...) }
+	wait, keys := pane.wait, pane.keys
 
 	wait("picker", "pick a lab", "Build Docker's bridge network by hand")
 	t.Logf("time to the picker's first frame (process start included): %v", time.Since(start))
