@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/netlab/netlab/engine/ns"
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 	"golang.org/x/net/icmp"
@@ -147,7 +148,7 @@ func floorSeed(dir string) error {
 		return err
 	}
 	// step 9: forwarding on
-	if err := inNS(hostPath, func() error {
+	if err := ns.WithNetNSPath(hostPath, func(ns.NetNS) error {
 		return os.WriteFile("/proc/sys/net/ipv4/conf/all/forwarding", []byte("1\n"), 0)
 	}); err != nil {
 		return err
@@ -156,7 +157,7 @@ func floorSeed(dir string) error {
 	if err := floorRestore(hostPath, "-A"); err != nil {
 		return err
 	}
-	if err := inNS(hostPath, func() error {
+	if err := ns.WithNetNSPath(hostPath, func(ns.NetNS) error {
 		return exec.Command("iptables", "-t", "nat", "-nL", "--line-numbers").Run()
 	}); err != nil {
 		return err
@@ -189,7 +190,7 @@ func handleAt(path string) (*netlink.Handle, error) {
 // iptables-restore --noflush.
 func floorRestore(hostPath, verb string) error {
 	in := "*nat\n" + verb + " POSTROUTING -s 192.168.88.0/24 -j MASQUERADE\nCOMMIT\n"
-	return inNS(hostPath, func() error {
+	return ns.WithNetNSPath(hostPath, func(ns.NetNS) error {
 		c := exec.Command("iptables-restore", "--noflush")
 		c.Stdin = strings.NewReader(in)
 		out, err := c.CombinedOutput()
@@ -203,7 +204,7 @@ func floorRestore(hostPath, verb string) error {
 // floorPing sends one ICMP echo from the namespace and waits for its reply.
 func floorPing(path string, dst net.IP) error {
 	var conn *icmp.PacketConn
-	if err := inNS(path, func() error {
+	if err := ns.WithNetNSPath(path, func(ns.NetNS) error {
 		var err error
 		conn, err = icmp.ListenPacket("ip4:icmp", "0.0.0.0")
 		return err

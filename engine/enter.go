@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"syscall"
 
+	"github.com/netlab/netlab/engine/ns"
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 )
@@ -39,14 +40,16 @@ func (s *Session) Enter(node string, argv []string, env []string) error {
 	}
 	// Every namespace is opened before the mount namespace changes: the
 	// run directory may lie under the /run that is replaced below.
-	target, err := netns.GetFromPath(n.Path)
+	// Not ns.Do: the process becomes argv on this very thread, after
+	// unsharing its mount namespace, so the thread never switches back.
+	target, err := ns.GetNS(n.Path)
+	if errors.Is(err, ns.ErrMachine) {
+		return errors.New("refusing to enter the machine's own network namespace")
+	}
 	if err != nil {
 		return fmt.Errorf("open the namespace of %s: %w", node, err)
 	}
-	var st unix.Stat_t
-	if err := unix.Fstat(int(target), &st); err != nil || st.Ino == machineNS {
-		return errors.New("refusing to enter the machine's own network namespace")
-	}
+	defer target.Close() // only reached on error
 	var fds []int
 	for _, o := range others {
 		fd, err := openNS(o.Path)
@@ -59,7 +62,7 @@ func (s *Session) Enter(node string, argv []string, env []string) error {
 	if err := privateNetnsDir(others, fds); err != nil {
 		return err
 	}
-	if err := netns.Set(target); err != nil {
+	if err := netns.Set(netns.NsHandle(target.Fd())); err != nil {
 		return fmt.Errorf("enter %s: %w", node, err)
 	}
 	return syscall.Exec(path, argv, env)

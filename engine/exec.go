@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 
+	"github.com/netlab/netlab/engine/ns"
 	"github.com/vishvananda/netlink"
 )
 
@@ -28,7 +29,9 @@ type execCtx struct {
 	h    *netlink.Handle
 }
 
-func (x *execCtx) do(fn func() error) error { return inNS(x.node.Path, fn) }
+func (x *execCtx) do(fn func() error) error {
+	return ns.WithNetNSPath(x.node.Path, func(ns.NetNS) error { return fn() })
+}
 
 // run executes a command on a node and returns its result. Mutating
 // actions run in order; the first failure stops the command.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/netlab/netlab/engine/ns"
 )
 
 // A form case applies setup steps, then the command form under test, and
@@ -312,7 +314,7 @@ func TestCapturePromiscIsNotState(t *testing.T) {
 	done := make(chan struct{})
 	ready := make(chan error)
 	go func() {
-		ready <- inNS(path, func() error {
+		ready <- ns.WithNetNSPath(path, func(ns.NetNS) error {
 			c := exec.Command("tcpdump", "-i", "br01", "-c", "1000")
 			if err := c.Start(); err != nil {
 				return err

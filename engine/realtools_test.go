@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/netlab/netlab/engine/ns"
 )
 
 // realTool runs a real program (ip, iptables-save, sysctl) inside a lab
@@ -18,7 +20,7 @@ func realTool(t testing.TB, s *Session, node string, prog string, args ...string
 		t.Fatal(err)
 	}
 	var out, errb bytes.Buffer
-	err = inNS(path, func() error {
+	err = ns.WithNetNSPath(path, func(ns.NetNS) error {
 		c := exec.Command(prog, args...)
 		c.Stdout, c.Stderr = &out, &errb
 		return c.Run()

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/netlab/netlab/engine/ns"
 )
 
 // Two processes that both think step 1 is next: only one applies it.
@@ -97,8 +99,8 @@ func TestRecordedButMissingNodeIsPruned(t *testing.T) {
 
 func TestMachineNamespaceIsRefused(t *testing.T) {
 	needRoot(t)
-	if _, err := isNamespaceMount("/proc/self/ns/net"); err == nil || !strings.Contains(err.Error(), "machine's own") {
-		t.Fatalf("isNamespaceMount(machine) = %v", err)
+	if _, err := ns.IsNSMount("/proc/self/ns/net"); err == nil || !strings.Contains(err.Error(), "machine's own") {
+		t.Fatalf("ns.IsNSMount(machine) = %v", err)
 	}
 	if err := removeNS("/proc/self/ns/net", true); err == nil {
 		t.Fatal("removeNS accepted the machine's namespace")

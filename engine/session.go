@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/netlab/netlab/engine/ns"
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
@@ -230,16 +231,15 @@ func (s *Session) handle(n *Node) (*netlink.Handle, error) {
 	if h, ok := s.handles[n.Name]; ok {
 		return h, nil
 	}
-	ns, err := netns.GetFromPath(n.Path)
+	target, err := ns.GetNS(n.Path)
+	if errors.Is(err, ns.ErrMachine) {
+		return nil, fmt.Errorf("refusing to use the machine's own namespace for node %s", n.Name)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open namespace of %s: %w", n.Name, err)
 	}
-	defer ns.Close()
-	var st unix.Stat_t
-	if err := unix.Fstat(int(ns), &st); err != nil || st.Ino == machineNS {
-		return nil, fmt.Errorf("refusing to use the machine's own namespace for node %s", n.Name)
-	}
-	h, err := netlink.NewHandleAt(ns)
+	defer target.Close()
+	h, err := netlink.NewHandleAt(netns.NsHandle(target.Fd()))
 	if err != nil {
 		return nil, err
 	}
@@ -308,7 +308,7 @@ func (s *Session) pruneMissing() error {
 	kept := s.st.Nodes[:0]
 	changed := false
 	for _, n := range s.st.Nodes {
-		ok, err := isNamespaceMount(n.Path)
+		ok, err := ns.IsNSMount(n.Path)
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netlab/netlab/engine/ns"
 	"github.com/netlab/netlab/engine/privtest"
 )
 
@@ -93,7 +94,7 @@ func TestCraftedNodeNames(t *testing.T) {
 			if _, err := os.Stat(statePath(attacker)); !os.IsNotExist(err) {
 				t.Errorf("the damaged state is still there: %v", err)
 			}
-			if ok, err := isNamespaceMount(nsPath(victimDir, "host")); !ok || err != nil {
+			if ok, err := ns.IsNSMount(nsPath(victimDir, "host")); !ok || err != nil {
 				t.Fatalf("the other session's namespace was unmounted: %v %v", ok, err)
 			}
 			if res := victim.Run("host", mustParse(t, "ip link show vic0")); res.Err != nil {
@@ -129,7 +130,7 @@ func TestSymlinkedNetnsLinkRemoved(t *testing.T) {
 	if err := Reset(attacker); err != nil {
 		t.Errorf("reset with a symlinked netns: %v", err)
 	}
-	if ok, _ := isNamespaceMount(nsPath(victimDir, "host")); !ok {
+	if ok, _ := ns.IsNSMount(nsPath(victimDir, "host")); !ok {
 		t.Fatal("the other session's namespace was unmounted through the symlink")
 	}
 	if _, err := os.Lstat(filepath.Join(attacker, "netns")); !os.IsNotExist(err) {
