@@ -1,6 +1,3 @@
-// Package privtest holds the rule every privileged test follows: a test
-// that needs root skips when it lacks it, except in CI (CI=true), where a
-// privileged test that cannot run is a failure.
 package privtest
 
 import (
