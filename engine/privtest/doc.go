@@ -8,7 +8,7 @@
 // makes network namespaces (with engine/ns, or engine's Session), and
 // /run is where engine keeps them. The fixed layout (main.go, engine/,
 // labs/, capture/, tui/, assets/) has no shared test directory, and none
-// of the others fits better: capture and tui only use namespaces engine
-// made, and labs is the lab-file model, which must build without the
-// kernel. Only _test.go files import it, so no binary carries it.
+// of the others fits better: capture's and tui's tests make namespaces
+// as users of what engine provides, and labs is the lab-file model, which
+// must build without the kernel. Only _test.go files import it, so no binary carries it.
 package privtest
