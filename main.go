@@ -265,16 +265,8 @@ func testCmd() *cobra.Command {
 					return err
 				}
 				res := runner.Test(lab, func(r *runner.StepReport) {
-					if jsonOut {
-						return // printed with its undo time once the test is over
-					}
-					verdict := "pass"
-					if !r.OK {
-						verdict = "FAIL"
-					}
-					fmt.Fprintf(stdout, "%s  %s step %d: %s\n", verdict, lab.ID, r.Index, r.Title)
-					for _, f := range r.Failures() {
-						fmt.Fprintf(stdout, "      %s\n", f)
+					if !jsonOut { // with --json, printed with its undo time once the test is over
+						fmt.Fprint(stdout, r.TestLine(lab.ID))
 					}
 				})
 				if jsonOut {
@@ -425,7 +417,7 @@ func undoCmd() *cobra.Command {
 			// Ctrl-C lets the undo under way finish, then stops (or stops
 			// a wait for another netlab process at once).
 			ctx, stop := interrupts(func() string {
-				if s.Eng.Waiting() {
+				if s.Waiting() {
 					return "" // the wait stops at once and says so
 				}
 				return "interrupted: the undo under way finishes first (stopped half-way it would leave the lab half-restored), then netlab stops"
@@ -449,10 +441,7 @@ func undoCmd() *cobra.Command {
 				}
 				reports = append(reports, rep)
 				if !jsonOut {
-					fmt.Fprintf(stdout, "undone step %d: %s\n", rep.Index, rep.Title)
-					for _, c := range rep.Changes {
-						fmt.Fprintf(stdout, "  %s\n", c)
-					}
+					fmt.Fprint(stdout, rep.Text())
 				}
 			}
 			if jsonOut {
@@ -511,7 +500,8 @@ func resetCmd() *cobra.Command {
 	}
 }
 
-// enter runs a program in a lab node (exec and shell).
+// enter runs a program in a lab node (exec and shell; an empty node is
+// the lab's default).
 func enter(node string, argv []string, env []string) error {
 	if err := needRoot("netlab"); err != nil {
 		return err
@@ -520,10 +510,7 @@ func enter(node string, argv []string, env []string) error {
 	if err != nil {
 		return err
 	}
-	if node == "" {
-		node = s.Eng.DefaultNode()
-	}
-	err = s.Eng.Enter(node, argv, env)
+	err = s.Enter(node, argv, env)
 	var unknown *engine.UnknownNodeError
 	if errors.As(err, &unknown) {
 		return fail(exitUsage, "%v", err)
@@ -551,7 +538,7 @@ func shellCmd() *cobra.Command {
 			if len(a) == 1 {
 				node = a[0]
 			} else if s, err := openSession(); err == nil {
-				node = s.Eng.DefaultNode()
+				node = s.DefaultNode()
 				s.Close()
 			}
 			env := append(os.Environ(), "PS1=[netlab "+node+"] \\w # ", "NETLAB_NODE="+node)
@@ -580,19 +567,11 @@ func captureCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var targets []capture.Target
-			for _, arg := range a {
-				node, iface, err := capture.ParseTarget(arg, s.Eng.DefaultNode())
-				if err != nil {
-					return fail(exitUsage, "%v", err)
-				}
-				path, err := s.Eng.NodePath(node)
-				if err != nil {
-					return fail(exitUsage, "%v", err)
-				}
-				targets = append(targets, capture.Target{Node: node, NSPath: path, Iface: iface})
-			}
+			targets, err := s.ParseTargets(a)
 			s.Close()
+			if err != nil {
+				return fail(exitUsage, "%v", err)
+			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			if err := capture.Run(ctx, stdout, targets, opts); err != nil {

@@ -98,54 +98,28 @@ func (b *realBackend) Shell(node string) *exec.Cmd {
 	return cmd
 }
 
-// runnerSession is a Session backed by labs/runner.
+// runnerSession is a Session backed by labs/runner: each method hands
+// off to runner.Session, which owns the engine session.
 type runnerSession struct{ s *runner.Session }
 
-func (r *runnerSession) Lab() *labs.Lab                      { return r.s.Lab }
-func (r *runnerSession) Step() (*runner.StepReport, error)   { return r.s.Step() }
-func (r *runnerSession) Undo() (*runner.UndoReport, error)   { return r.s.Undo() }
-func (r *runnerSession) Snapshot() (*engine.Snapshot, error) { return r.s.Eng.Snapshot() }
+func (r *runnerSession) Lab() *labs.Lab                        { return r.s.Lab }
+func (r *runnerSession) Step() (*runner.StepReport, error)     { return r.s.Step() }
+func (r *runnerSession) Undo() (*runner.UndoReport, error)     { return r.s.Undo() }
+func (r *runnerSession) Snapshot() (*engine.Snapshot, error)   { return r.s.Snapshot() }
+func (r *runnerSession) Progress() ([]runner.StepState, error) { return r.s.Progress() }
+func (r *runnerSession) Nodes() []string                       { return r.s.Nodes() }
+func (r *runnerSession) DefaultNode() string                   { return r.s.DefaultNode() }
+func (r *runnerSession) Close()                                { r.s.Close() }
 
 func (r *runnerSession) SnapshotBeforeShell() (*engine.Snapshot, error) {
 	return r.s.SnapshotBeforeShell()
 }
-func (r *runnerSession) DefaultNode() string { return r.s.Eng.DefaultNode() }
-func (r *runnerSession) Close()              { r.s.Close() }
 
 func (r *runnerSession) CheckByHand(before *engine.Snapshot) (*runner.StepReport, error) {
 	return r.s.CheckByHand(before)
 }
 
-func (r *runnerSession) Progress() ([]runner.StepState, error) {
-	if err := r.s.Eng.Refresh(); err != nil {
-		return nil, err
-	}
-	var out []runner.StepState
-	for _, a := range r.s.Eng.State().Applied {
-		out = append(out, runner.StepState{Index: a.Index + 1, Title: a.Title, ByHand: a.ByHand})
-	}
-	return out, nil
-}
-
-func (r *runnerSession) Nodes() []string {
-	var out []string
-	for _, n := range r.s.Eng.Nodes() {
-		out = append(out, n.Name)
-	}
-	return out
-}
-
-func (r *runnerSession) Targets(ts []labs.CaptureTarget) []capture.Target {
-	var out []capture.Target
-	for _, t := range ts {
-		path, err := r.s.Eng.NodePath(t.Node)
-		if err != nil {
-			continue
-		}
-		out = append(out, capture.Target{Node: t.Node, NSPath: path, Iface: t.Iface})
-	}
-	return out
-}
+func (r *runnerSession) Targets(ts []labs.CaptureTarget) []capture.Target { return r.s.Targets(ts) }
 
 // isNoSession reports whether err says no session runs.
 func isNoSession(err error) bool { return errors.Is(err, engine.ErrNoSession) }

@@ -76,7 +76,7 @@ func TestTopoSnapshotsFromKernel(t *testing.T) {
 				t.Fatalf("step %d did not hold: %v", applied, rep.Failures())
 			}
 		}
-		snap, err := s.Eng.Snapshot()
+		snap, err := s.Snapshot()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -144,17 +144,17 @@ func quiet(t *testing.T, s *Session) {
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		busy := ""
-		for _, n := range s.Eng.Nodes() {
-			path, err := s.Eng.NodePath(n.Name)
+		for _, name := range s.Nodes() {
+			path, err := s.eng.NodePath(name)
 			if err != nil {
 				t.Fatal(err)
 			}
 			out, err := exec.Command("nsenter", "--net="+path, "ip", "neigh", "show", "nud", "delay", "nud", "probe", "nud", "incomplete").CombinedOutput()
 			if err != nil {
-				t.Fatalf("ip neigh on %s: %v\n%s", n.Name, err, out)
+				t.Fatalf("ip neigh on %s: %v\n%s", name, err, out)
 			}
 			if len(strings.TrimSpace(string(out))) > 0 {
-				busy += n.Name + ": " + string(out)
+				busy += name + ": " + string(out)
 			}
 		}
 		if busy == "" {
@@ -169,7 +169,7 @@ func quiet(t *testing.T, s *Session) {
 
 func snap(t *testing.T, s *Session) *engine.Snapshot {
 	t.Helper()
-	sn, err := s.Eng.Snapshot()
+	sn, err := s.Snapshot()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -121,7 +121,7 @@ func (r *StepReport) Text(verbose bool) string {
 	}
 	fmt.Fprintf(&b, "step %d: %s  [%s]\n", r.Index, r.Title, mark)
 	for _, c := range r.Commands {
-		fmt.Fprintf(&b, "  %s$ %s\n", promptFor(c.Node), c.Text)
+		fmt.Fprintf(&b, "  %s$ %s\n", c.Node, c.Text)
 		if c.Error != "" {
 			fmt.Fprintf(&b, "    error: %s\n", c.Error)
 		}
@@ -160,4 +160,13 @@ func (r *StepReport) Text(verbose bool) string {
 	return b.String()
 }
 
-func promptFor(node string) string { return node }
+// Text renders the undo for a terminal: the step and what undoing it
+// changed.
+func (r *UndoReport) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "undone step %d: %s\n", r.Index, r.Title)
+	for _, c := range r.Changes {
+		fmt.Fprintf(&b, "  %s\n", c)
+	}
+	return b.String()
+}

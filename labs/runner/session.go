@@ -9,9 +9,11 @@ import (
 	"github.com/netlab/netlab/labs"
 )
 
-// Session is a running lab: the engine session and the lab it plays.
+// Session is a running lab: the engine session and the lab it plays. The
+// engine session is its own: the TUI and the command line ask the Session
+// (Snapshot, Progress, Nodes, Targets, Enter, ...), never the engine behind it.
 type Session struct {
-	Eng *engine.Session
+	eng *engine.Session
 	Lab *labs.Lab
 }
 
@@ -48,7 +50,7 @@ func Start(lab *labs.Lab, dir string) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Session{Eng: eng, Lab: lab}, nil
+	return &Session{eng: eng, Lab: lab}, nil
 }
 
 // Open attaches to the running session in dir and reloads its lab (from
@@ -67,14 +69,39 @@ func Open(dir, labsDir string) (*Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the running session plays lab %q, which cannot be loaded: %w", ref, err)
 	}
-	return &Session{Eng: eng, Lab: lab}, nil
+	return &Session{eng: eng, Lab: lab}, nil
 }
 
 // Close releases the session's handles; the lab keeps running.
-func (s *Session) Close() { s.Eng.Close() }
+func (s *Session) Close() { s.eng.Close() }
 
 // Applied is the number of steps applied: the index of the next step.
-func (s *Session) Applied() int { return len(s.Eng.State().Applied) }
+func (s *Session) Applied() int { return len(s.eng.State().Applied) }
+
+// Progress re-reads the persisted state (another netlab process may have
+// stepped or undone since) and lists the applied steps, in order.
+func (s *Session) Progress() ([]StepState, error) {
+	if err := s.eng.Refresh(); err != nil {
+		return nil, err
+	}
+	return appliedSteps(s.eng.State()), nil
+}
+
+// appliedSteps lists st's applied steps as people count them (from 1).
+func appliedSteps(st engine.State) []StepState {
+	var out []StepState
+	for _, a := range st.Applied {
+		out = append(out, StepState{Index: a.Index + 1, Title: a.Title, ByHand: a.ByHand})
+	}
+	return out
+}
+
+// Snapshot reads the lab's kernel state as it is now.
+func (s *Session) Snapshot() (*engine.Snapshot, error) { return s.eng.Snapshot() }
+
+// Waiting reports whether the session is waiting for another netlab
+// process to release the lab (a Ctrl-C then stops the wait at once).
+func (s *Session) Waiting() bool { return s.eng.Waiting() }
 
 // Done reports whether every step has been applied.
 func (s *Session) Done() bool { return s.Applied() >= len(s.Lab.Steps) }

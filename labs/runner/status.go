@@ -44,18 +44,15 @@ type NodeState struct {
 
 // Status reports the session as it is now.
 func (s *Session) Status() (*Status, error) {
-	if err := s.Eng.Refresh(); err != nil {
+	if err := s.eng.Refresh(); err != nil {
 		return nil, err
 	}
-	st := s.Eng.State()
-	out := &Status{Lab: s.Lab.ID, Title: s.Lab.Title, Steps: len(s.Lab.Steps), Applied: len(st.Applied)}
-	for _, a := range st.Applied {
-		out.AppliedList = append(out.AppliedList, StepState{Index: a.Index + 1, Title: a.Title, ByHand: a.ByHand})
-	}
+	st := s.eng.State()
+	out := &Status{Lab: s.Lab.ID, Title: s.Lab.Title, Steps: len(s.Lab.Steps), Applied: len(st.Applied), AppliedList: appliedSteps(st)}
 	if out.Applied < out.Steps {
 		out.Next = s.Lab.Steps[out.Applied].Title
 	}
-	busy := s.Eng.Busy()
+	busy := s.eng.Busy()
 	if r := st.Running; r != nil {
 		where := &Interrupted{Step: r.Index + 1, Title: r.Title, Command: r.Command + 1, Text: r.Text, Undoing: r.Undoing}
 		if busy {
@@ -67,7 +64,7 @@ func (s *Session) Status() (*Status, error) {
 	if busy {
 		return out, nil // the lab is changing under us: no snapshot now
 	}
-	snap, err := s.Eng.Snapshot()
+	snap, err := s.eng.Snapshot()
 	if err != nil {
 		return nil, err
 	}
@@ -86,19 +83,16 @@ func (s *Session) Status() (*Status, error) {
 			if l.Master != "" {
 				desc += " (port of " + l.Master + ")"
 			}
-			desc += " " + upDown(l.Up)
+			if l.Up {
+				desc += " up"
+			} else {
+				desc += " down"
+			}
 			ns.Interfaces = append(ns.Interfaces, desc)
 		}
 		out.Nodes = append(out.Nodes, ns)
 	}
 	return out, nil
-}
-
-func upDown(up bool) string {
-	if up {
-		return "up"
-	}
-	return "down"
 }
 
 // Text renders the status for a terminal.

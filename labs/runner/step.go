@@ -22,7 +22,7 @@ const captureGrace = 250 * time.Millisecond
 // it held; the step stays applied even when an expectation fails, so the
 // student can look and undo.
 func (s *Session) Step() (*StepReport, error) {
-	if err := s.Eng.Refresh(); err != nil {
+	if err := s.eng.Refresh(); err != nil {
 		return nil, err
 	}
 	i := s.Applied()
@@ -45,7 +45,7 @@ func (s *Session) Step() (*StepReport, error) {
 		polling += time.Since(p)
 		return expected[n+1]
 	}
-	results, err := s.Eng.ApplyStep(es)
+	results, err := s.eng.ApplyStep(es)
 	for _, r := range results {
 		rep.Commands = append(rep.Commands, commandReport(r))
 	}
@@ -65,7 +65,7 @@ func (s *Session) Step() (*StepReport, error) {
 		rep.Error = se.Error()
 		return rep, nil
 	}
-	for _, c := range s.Eng.Check(s.EngineStep(i)) {
+	for _, c := range s.eng.Check(s.EngineStep(i)) {
 		if c.Command != nil && c.Command.Mutating() && !expectedCommand(st, expected, c.Command) {
 			cr := CheckReport{Command: c.Command.Text, OK: c.Err == nil}
 			if c.Err != nil {
@@ -79,8 +79,8 @@ func (s *Session) Step() (*StepReport, error) {
 	t = since(&ph.ChecksMS, t)
 	// What changed is measured from the snapshot the engine took just
 	// before the step's commands (the one undo returns to).
-	if applied := s.Eng.State().Applied; len(applied) > 0 && applied[len(applied)-1].Before != nil {
-		if after, err := s.Eng.SnapshotLean(); err == nil {
+	if applied := s.eng.State().Applied; len(applied) > 0 && applied[len(applied)-1].Before != nil {
+		if after, err := s.eng.SnapshotLean(); err == nil {
 			rep.Changes = applied[len(applied)-1].Before.Diff(after)
 		}
 	}
@@ -154,7 +154,7 @@ func (s *Session) judgeState(e labs.Expect) ExpectReport {
 	if e.Not {
 		verb = "not show"
 	}
-	res := s.Eng.Run(e.Node, e.State.Parsed)
+	res := s.eng.Run(e.Node, e.State.Parsed)
 	r := ExpectReport{What: fmt.Sprintf("%q on %s to %s %q", e.State.Text, e.Node, verb, e.Text)}
 	if res.Err != nil || res.ExitCode != 0 {
 		r.Seen = "it failed, so its output proves nothing: " + failureText(res)
@@ -289,20 +289,20 @@ func lastLines(s string, n int) string {
 // SnapshotBeforeShell is the snapshot to take before the student does the
 // next step by hand: a step done by hand is undone back to it.
 func (s *Session) SnapshotBeforeShell() (*engine.Snapshot, error) {
-	if err := s.Eng.Refresh(); err != nil {
+	if err := s.eng.Refresh(); err != nil {
 		return nil, err
 	}
 	if s.Done() {
-		return s.Eng.Snapshot()
+		return s.eng.Snapshot()
 	}
-	return s.Eng.SnapshotFor(s.EngineStep(s.Applied()))
+	return s.eng.SnapshotFor(s.EngineStep(s.Applied()))
 }
 
 // CheckByHand verifies the next step's effects after the student did it in
 // a shell. When every derived check passes, the step is recorded as done
 // by hand (undoable with the snapshot taken before the shell opened).
 func (s *Session) CheckByHand(before *engine.Snapshot) (*StepReport, error) {
-	if err := s.Eng.Refresh(); err != nil {
+	if err := s.eng.Refresh(); err != nil {
 		return nil, err
 	}
 	i := s.Applied()
@@ -311,7 +311,7 @@ func (s *Session) CheckByHand(before *engine.Snapshot) (*StepReport, error) {
 	}
 	es := s.EngineStep(i)
 	rep := &StepReport{Index: i + 1, Title: es.Title, ByHand: true}
-	for _, c := range s.Eng.Check(es) {
+	for _, c := range s.eng.Check(es) {
 		if c.Command != nil && c.Command.Mutating() {
 			cr := CheckReport{Command: c.Command.Text, OK: c.Err == nil}
 			if c.Err != nil {
@@ -320,12 +320,12 @@ func (s *Session) CheckByHand(before *engine.Snapshot) (*StepReport, error) {
 			rep.Checks = append(rep.Checks, cr)
 		}
 	}
-	if after, err := s.Eng.Snapshot(); err == nil {
+	if after, err := s.eng.Snapshot(); err == nil {
 		rep.Changes = before.Diff(after)
 	}
 	rep.OK = len(rep.Failures()) == 0 && len(rep.Checks) > 0
 	if rep.OK {
-		if err := s.Eng.RecordByHand(es, before); err != nil {
+		if err := s.eng.RecordByHand(es, before); err != nil {
 			return nil, err
 		}
 	}
@@ -341,16 +341,16 @@ type UndoReport struct {
 
 // Undo undoes the last applied step (or rolls back an interrupted one).
 func (s *Session) Undo() (*UndoReport, error) {
-	before, err := s.Eng.SnapshotLean()
+	before, err := s.eng.SnapshotLean()
 	if err != nil {
 		return nil, err
 	}
-	st, err := s.Eng.Undo()
+	st, err := s.eng.Undo()
 	if err != nil {
 		return nil, err
 	}
 	rep := &UndoReport{Index: st.Index + 1, Title: st.Title}
-	if after, err := s.Eng.SnapshotLean(); err == nil {
+	if after, err := s.eng.SnapshotLean(); err == nil {
 		rep.Changes = before.Diff(after)
 	}
 	return rep, nil

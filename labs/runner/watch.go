@@ -52,7 +52,7 @@ func (w *watch) poll(after int) {
 		when = fmt.Sprintf("after command %d", after+1)
 	}
 	for _, t := range w.targets {
-		path, err := w.s.Eng.NodePath(t.node)
+		ct, err := w.s.Target(t.node, t.iface)
 		if err != nil {
 			if t.ifindex != 0 && t.gone == "" {
 				t.gone = "its node " + t.node + " was deleted " + when
@@ -61,7 +61,6 @@ func (w *watch) poll(after int) {
 			t.problem = fmt.Sprintf("node %s does not exist", t.node)
 			continue
 		}
-		ct := capture.Target{Node: t.node, NSPath: path, Iface: t.iface}
 		idx, err := capture.IfIndex(ct)
 		if err != nil {
 			if t.ifindex != 0 && t.gone == "" {

@@ -83,7 +83,7 @@ func Test(lab *labs.Lab, each func(*StepReport)) (res *TestResult) {
 		return res
 	}
 	defer s.Close()
-	first, err := s.Eng.Snapshot()
+	first, err := s.eng.Snapshot()
 	if err != nil {
 		res.Error = err.Error()
 		return res
@@ -110,7 +110,7 @@ func Test(lab *labs.Lab, each func(*StepReport)) (res *TestResult) {
 		// The engine's undo, without the report's before and after
 		// snapshots: the test compares once, at the end.
 		u := time.Now()
-		undone, err := s.Eng.Undo()
+		undone, err := s.eng.Undo()
 		if err != nil {
 			res.Error = "undo: " + err.Error()
 			return res
@@ -124,7 +124,7 @@ func Test(lab *labs.Lab, each func(*StepReport)) (res *TestResult) {
 	res.Undone = true
 	t = since(&res.Phases.UndoMS, t)
 	defer since(&res.Phases.CompareMS, t)
-	last, err := s.Eng.Snapshot()
+	last, err := s.eng.Snapshot()
 	if err != nil {
 		res.Error = err.Error()
 		return res
@@ -135,6 +135,21 @@ func Test(lab *labs.Lab, each func(*StepReport)) (res *TestResult) {
 	res.Restored = len(res.Diff) == 0
 	res.OK = allOK && res.Restored && len(res.Steps) == len(lab.Steps)
 	return res
+}
+
+// TestLine is what "netlab test" prints as the step finishes, lab being
+// the lab's id: the verdict, then what failed, one line each.
+func (r *StepReport) TestLine(lab string) string {
+	var b strings.Builder
+	verdict := "pass"
+	if !r.OK {
+		verdict = "FAIL"
+	}
+	fmt.Fprintf(&b, "%s  %s step %d: %s\n", verdict, lab, r.Index, r.Title)
+	for _, f := range r.Failures() {
+		fmt.Fprintf(&b, "      %s\n", f)
+	}
+	return b.String()
 }
 
 // Text renders the end of a test run.

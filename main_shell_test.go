@@ -9,43 +9,8 @@ import (
 	"time"
 )
 
-func TestCaptureVerb(t *testing.T) {
-	c := newCLI(t)
-	c.must(0, "start", "bridge")
-	c.must(0, "step", "-n", "8")
-	pcap := t.TempDir() + "/out.pcap"
-	cmd := c.cmd("capture", "br01", "ns01:veth01", "-c", "6", "-w", pcap)
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	time.Sleep(500 * time.Millisecond) // let the sockets open
-	c.must(0, "exec", "ns02", "--", "ping", "-c", "1", "192.168.88.11")
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("capture: %v\n%s", err, out.String())
-		}
-	case <-time.After(10 * time.Second):
-		cmd.Process.Kill()
-		t.Fatalf("capture never saw 6 packets:\n%s", out.String())
-	}
-	for _, want := range []string{"host:br01 B ARP, Request who-has 192.168.88.11 tell 192.168.88.12, length 28",
-		"ns01:veth01 In IP 192.168.88.12 > 192.168.88.11: ICMP echo request", "6 packets captured"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("capture output lacks %q:\n%s", want, out.String())
-		}
-	}
-	read, err := exec.Command("tcpdump", "-nn", "-r", pcap).CombinedOutput()
-	if err != nil || strings.Count(string(read), "\n") < 6 {
-		t.Errorf("tcpdump -r %s: %v\n%s", pcap, err, read)
-	}
-	c.must(2, "capture", "nosuch:eth0")
-}
-
+// TestShellPromptNamesNode opens "netlab shell ns01" in a terminal (tmux):
+// its prompt names the node and its commands run inside it.
 func TestShellPromptNamesNode(t *testing.T) {
 	c := newCLI(t)
 	if _, err := exec.LookPath("tmux"); err != nil {
