@@ -271,7 +271,7 @@ func (sn *Snapshot) facts(learned bool) []fact {
 // Change is one difference between two snapshots.
 type Change struct {
 	Node string `json:"node"`
-	Kind string `json:"kind"` // one of changeKinds
+	Kind string `json:"kind"` // node, link, addr, route, neigh, iptables, sysctl (changeKinds)
 	Op   string `json:"op"`   // "+" added, "-" removed, "~" changed
 	Old  string `json:"old,omitempty"`
 	New  string `json:"new,omitempty"`
