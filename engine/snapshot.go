@@ -2,12 +2,9 @@ package engine
 
 import (
 	"fmt"
-	"net"
-	"sort"
 	"strings"
 	"sync"
 
-	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
@@ -87,21 +84,21 @@ type RouteSnap struct {
 	Priority int    `json:"priority,omitempty"`
 }
 
-// baseSysctls are the per-namespace keys every snapshot records; keys that
-// commands wrote are added to them.
-var baseSysctls = []string{
-	"net.ipv4.ip_forward",
-	"net.ipv4.conf.all.forwarding",
-	"net.ipv4.conf.default.forwarding",
-	"net.ipv4.conf.all.rp_filter",
-	"net.ipv4.conf.all.proxy_arp",
-	"net.ipv6.conf.all.forwarding",
+// NeighSnap is one entry of a node's neighbour table (ARP for IPv4, NDP
+// for IPv6) that holds a link-layer address.
+//
+// Only the entry and its address are compared between snapshots, not its
+// NUD state: a learned entry ages from REACHABLE to STALE on its own after
+// half a minute, and whether a packet triggers an ARP request depends only
+// on whether a usable entry exists (REACHABLE and STALE ones send at once;
+// a STALE one probes by unicast seconds later). State is still recorded,
+// so that undo can put an entry back as it was (see setNeighs).
+type NeighSnap struct {
+	IP     string `json:"ip"`
+	Dev    string `json:"dev"`
+	LLAddr string `json:"lladdr"`
+	State  string `json:"state"` // REACHABLE, STALE or PERMANENT (DELAY and PROBE are recorded as STALE)
 }
-
-// recreatable link kinds: the ones netlab can delete and create again.
-// Others (lo, the kernel's fallback tunnels) are compared but never
-// created or deleted.
-var recreatable = map[string]bool{"bridge": true, "veth": true, "vxlan": true, "macvlan": true}
 
 // Snapshot dumps the whole lab, including every node's iptables tables. It
 // waits for another netlab process's operation to finish first.
@@ -152,7 +149,8 @@ func (s *Session) snapshot(full bool) (*Snapshot, error) {
 	// Each node is read on its own goroutine with its own netlink handle:
 	// the reads wait on the kernel, not on each other. First every node's
 	// links (and which netnsid names which node), since a veth's peer is
-	// named from the node it lives in; then the rest.
+	// named from the node it lives in; then the rest, object by object in
+	// changeKinds's order.
 	nsids := make([]map[int]string, len(nodes)) // netnsid -> node name
 	names := make([]map[int]string, len(nodes)) // ifindex -> link name
 	links := make([]nodeLinks, len(nodes))
@@ -190,32 +188,12 @@ func (s *Session) snapshot(full bool) (*Snapshot, error) {
 	for i, n := range nodes {
 		byNode[n.Name] = names[i]
 	}
-	keys := s.sysctlKeys()
 	snaps := make([]*NodeSnap, len(nodes))
 	err = eachNode(len(nodes), func(i int) error {
-		n, x := nodes[i], ctxs[i]
-		ns := &NodeSnap{Kind: n.Kind, Parent: n.Parent, Sysctls: map[string]string{}}
-		for _, l := range links[i].links {
-			ns.Links = append(ns.Links, linkSnap(l, links[i].addrs[l.Attrs().Index], n.Name, nsids[i], byNode))
-		}
-		var err error
-		if ns.Neighs, err = neighSnaps(x.h, names[i]); err != nil {
-			return fmt.Errorf("%s: %w", n.Name, err)
-		}
-		sort.Slice(ns.Links, func(i, j int) bool { return ns.Links[i].Name < ns.Links[j].Name })
-		routes, err := x.h.RouteList(nil, netlink.FAMILY_V4)
-		if err != nil {
-			return err
-		}
-		for _, r := range routes {
-			ns.Routes = append(ns.Routes, routeSnap(r, names[i]))
-		}
-		sort.Slice(ns.Routes, func(i, j int) bool { return ns.Routes[i].Text < ns.Routes[j].Text })
-		if ns.Sysctls, err = x.readSysctls(keys); err != nil {
-			return err
-		}
-		if full || s.st.IptDirty[n.Name] {
-			if ns.Iptables, err = x.iptablesSave(); err != nil {
+		r := &nodeReader{s: s, x: ctxs[i], node: &nodes[i], nsids: nsids[i], names: byNode, links: links[i], full: full}
+		ns := &NodeSnap{}
+		for _, o := range listed {
+			if err := o.read(r, ns); err != nil {
 				return err
 			}
 		}
@@ -229,6 +207,19 @@ func (s *Session) snapshot(full bool) (*Snapshot, error) {
 		snap.Nodes[n.Name] = snaps[i]
 	}
 	return snap, nil
+}
+
+// nodeReader is what reading one node into a snapshot has at hand: the
+// node, its netlink handle, and its links as read first of all (see
+// snapshot).
+type nodeReader struct {
+	s     *Session
+	x     *execCtx
+	node  *Node
+	nsids map[int]string            // netnsid -> node name
+	names map[string]map[int]string // node name -> ifindex -> link name, every node's
+	links nodeLinks                 // the node's settled links and addresses
+	full  bool                      // read iptables even where no command wrote them
 }
 
 // eachNode runs fn for 0..n-1 concurrently and returns the first error (by
@@ -252,137 +243,6 @@ func eachNode(n int, fn func(i int) error) error {
 	return nil
 }
 
-func (s *Session) sysctlKeys() []string {
-	keys := append([]string(nil), baseSysctls...)
-	for _, k := range s.st.Sysctls {
-		found := false
-		for _, b := range keys {
-			found = found || b == k
-		}
-		if !found {
-			keys = append(keys, k)
-		}
-	}
-	return keys
-}
-
-func linkSnap(l netlink.Link, addrs []netlink.Addr, node string, nsids map[int]string, names map[string]map[int]string) LinkSnap {
-	at := l.Attrs()
-	ls := LinkSnap{Name: at.Name, Kind: l.Type(), Up: at.Flags&net.FlagUp != 0, MTU: at.MTU,
-		MAC: at.HardwareAddr.String(), Master: names[node][at.MasterIndex], Promisc: userPromisc(at),
-		Carrier: at.RawFlags&unix.IFF_LOWER_UP != 0, Oper: operWord(at.OperState)}
-	switch v := l.(type) {
-	case *netlink.Veth:
-		peerNode := node
-		if at.NetNsID >= 0 {
-			peerNode = nsids[at.NetNsID]
-		}
-		_ = v
-		if at.ParentIndex > 0 { // IFLA_LINK: the peer's index in its namespace
-			ls.Peer = peerNode + "/" + names[peerNode][at.ParentIndex]
-		}
-	case *netlink.Vxlan:
-		vs := &VxlanSnap{ID: v.VxlanId, Port: v.Port}
-		if v.SrcAddr != nil {
-			vs.Local = v.SrcAddr.String()
-		}
-		if v.Group != nil {
-			vs.Group = v.Group.String()
-		}
-		if v.VtepDevIndex > 0 {
-			vs.Dev = names[node][v.VtepDevIndex]
-		}
-		ls.VXLAN = vs
-	case *netlink.Macvlan:
-		ls.Parent = names[node][at.ParentIndex]
-		for k, m := range macvlanModeOf {
-			if m == v.Mode {
-				ls.Mode = k
-			}
-		}
-	}
-	ls.Addrs, ls.LinkLocal = addrSnaps(addrs)
-	return ls
-}
-
-// addrSnaps splits a link's addresses into the ones netlab sets (IPv4 and
-// global IPv6) and the IPv6 link-local ones the kernel makes, both sorted.
-func addrSnaps(addrs []netlink.Addr) ([]AddrSnap, []string) {
-	var out []AddrSnap
-	var ll []string
-	for _, a := range addrs {
-		if a.IP.To4() == nil && a.IP.IsLinkLocalUnicast() {
-			ll = append(ll, a.IPNet.String())
-			continue
-		}
-		as := AddrSnap{CIDR: a.IPNet.String()}
-		if a.Broadcast != nil {
-			as.Brd = a.Broadcast.String()
-		}
-		out = append(out, as)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].CIDR < out[j].CIDR })
-	sort.Strings(ll)
-	return out, ll
-}
-
-// routeSnap records a route, its device named from the node's links as
-// the snapshot listed them.
-func routeSnap(r netlink.Route, names map[int]string) RouteSnap {
-	name := func(index int) string { return names[index] }
-	rs := RouteSnap{Text: strings.TrimSuffix(routeTextNamed(r, name), " linkdown"), Dst: ipnetString(r.Dst), Scope: int(r.Scope), Proto: int(r.Protocol), Priority: r.Priority}
-	if r.Gw != nil {
-		rs.Gw = r.Gw.String()
-	}
-	rs.Dev = names[r.LinkIndex]
-	if r.Src != nil {
-		rs.Src = r.Src.String()
-	}
-	return rs
-}
-
-// iptablesSave dumps a node's tables, normalised: no comments or counters,
-// and tables that hold only empty built-in chains with ACCEPT policies
-// left out (the kernel creates those lazily, so they mean nothing).
-func (x *execCtx) iptablesSave() (map[string][]string, error) {
-	out, err := x.iptablesRaw("", "iptables-save")
-	if err != nil {
-		return nil, fmt.Errorf("iptables-save on %s: %w", x.node.Name, err)
-	}
-	return parseSave(out), nil
-}
-
-func parseSave(out string) map[string][]string {
-	tables := map[string][]string{}
-	var table string
-	var lines []string
-	meaningful := false
-	for _, line := range strings.Split(out, "\n") {
-		line = strings.TrimSpace(line)
-		switch {
-		case line == "" || strings.HasPrefix(line, "#"):
-		case strings.HasPrefix(line, "*"):
-			table, lines, meaningful = line[1:], nil, false
-		case line == "COMMIT":
-			if meaningful {
-				tables[table] = lines
-			}
-		case strings.HasPrefix(line, ":"):
-			f := strings.Fields(line)
-			if len(f) >= 2 {
-				lines = append(lines, f[0]+" "+f[1])
-				if f[1] != "ACCEPT" && f[1] != "-" || !isBuiltin(table, f[0][1:]) {
-					meaningful = true
-				}
-			}
-		default:
-			lines = append(lines, line)
-			meaningful = true
-		}
-	}
-	return tables
-}
-
 // fact is one comparable line of a snapshot: value is shown, and also
 // compared unless cmp is set (for a value the kernel picks at random).
 type fact struct{ node, kind, key, value, cmp string }
@@ -394,102 +254,24 @@ func (f fact) compared() string {
 	return f.value
 }
 
-// facts lists the snapshot's comparable lines; learned adds neighbours,
-// carrier, operstate and link-local addresses.
+// facts lists the snapshot's comparable lines, node by node, each node's
+// in changeKinds's order; learned adds neighbours, carrier, operstate and
+// link-local addresses.
 func (sn *Snapshot) facts(learned bool) []fact {
 	var fs []fact
 	for _, name := range sn.Order {
 		n := sn.Nodes[name]
-		fs = append(fs, fact{name, "node", name, n.Kind + " " + n.Parent, ""})
-		for _, l := range n.Links {
-			random := learned && randomMAC(n, l)
-			f := fact{name, "link", l.Name, l.describe(learned), ""}
-			if learned {
-				f.cmp = l.comparable(random).describe(true)
-			}
-			fs = append(fs, f)
-			if learned {
-				for i, a := range l.LinkLocal {
-					f := fact{name, "addr", fmt.Sprintf("%s link-local %d", l.Name, i), a + " scope link dev " + l.Name, ""}
-					if random {
-						f.cmp = "random"
-					}
-					fs = append(fs, f)
-				}
-			}
-			for _, a := range l.Addrs {
-				v := a.CIDR
-				if a.Brd != "" {
-					v += " brd " + a.Brd
-				}
-				fs = append(fs, fact{name, "addr", l.Name + " " + a.CIDR, v + " dev " + l.Name, ""})
-			}
-		}
-		for _, r := range n.Routes {
-			fs = append(fs, fact{name, "route", r.Text, r.Text, ""})
-		}
-		if learned {
-			fs = append(fs, neighFacts(name, n.Neighs)...)
-		}
-		var tables []string
-		for t := range n.Iptables {
-			tables = append(tables, t)
-		}
-		sort.Strings(tables)
-		for _, t := range tables {
-			for i, line := range n.Iptables[t] {
-				fs = append(fs, fact{name, "iptables", fmt.Sprintf("%s %d %s", t, i, line), "-t " + t + " " + strings.TrimPrefix(line, ":"), ""})
-			}
-		}
-		var keys []string
-		for k := range n.Sysctls {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			fs = append(fs, fact{name, "sysctl", k, k + " = " + n.Sysctls[k], ""})
+		for _, o := range listed {
+			fs = append(fs, o.facts(name, n, learned)...)
 		}
 	}
 	return fs
 }
 
-// describe is the link's comparable line; learned adds carrier and
-// operstate ("carrier=yes oper=UP").
-func (l LinkSnap) describe(learned bool) string {
-	parts := []string{l.Name, l.Kind, upDown(l.Up), fmt.Sprintf("mtu=%d", l.MTU)}
-	if learned {
-		parts = append(parts, "carrier="+map[bool]string{true: "yes", false: "no"}[l.Carrier], "oper="+l.Oper)
-	}
-	if l.MAC != "" {
-		parts = append(parts, "mac="+l.MAC)
-	}
-	if l.Master != "" {
-		parts = append(parts, "master="+l.Master)
-	}
-	if l.Promisc {
-		parts = append(parts, "promisc")
-	}
-	if l.Peer != "" {
-		parts = append(parts, "peer="+l.Peer)
-	}
-	if v := l.VXLAN; v != nil {
-		parts = append(parts, fmt.Sprintf("vxlan-id=%d", v.ID), fmt.Sprintf("dstport=%d", v.Port))
-		for _, kv := range [][2]string{{"local", v.Local}, {"group", v.Group}, {"dev", v.Dev}} {
-			if kv[1] != "" {
-				parts = append(parts, kv[0]+"="+kv[1])
-			}
-		}
-	}
-	if l.Parent != "" {
-		parts = append(parts, "parent="+l.Parent, "mode="+l.Mode)
-	}
-	return strings.Join(parts, " ")
-}
-
 // Change is one difference between two snapshots.
 type Change struct {
 	Node string `json:"node"`
-	Kind string `json:"kind"` // node, link, addr, route, neigh, iptables, sysctl
+	Kind string `json:"kind"` // node, link, addr, route, neigh, iptables, sysctl (changeKinds)
 	Op   string `json:"op"`   // "+" added, "-" removed, "~" changed
 	Old  string `json:"old,omitempty"`
 	New  string `json:"new,omitempty"`
@@ -603,31 +385,6 @@ func foldNodes(changes []Change) []Change {
 		out = append(out, c)
 	}
 	return out
-}
-
-// comparable is the link as compared: LOWERLAYERDOWN counts as DOWN,
-// since the kernel says LOWERLAYERDOWN for a veth without carrier only
-// when its peer's index happens to name a link in the veth's own
-// namespace (so it depends on which namespace the peer was in when the
-// carrier last changed); and a random MAC (see randomMAC) as any other.
-func (l LinkSnap) comparable(random bool) LinkSnap {
-	if l.Oper == "LOWERLAYERDOWN" {
-		l.Oper = "DOWN"
-	}
-	if random {
-		l.MAC = "random"
-	}
-	return l
-}
-
-// randomMAC reports whether l is a bridge whose MAC only the kernel chose,
-// at random: one that is up with carrier and has no port. Setting a
-// bridge's MAC, or giving it a port and taking it away, leaves it without
-// carrier for good, so only a bridge that never had either looks so; undo
-// makes such a bridge anew (see staleBridge) and its new MAC is as good as
-// the old one: a fresh run of the steps would pick yet another.
-func randomMAC(n *NodeSnap, l LinkSnap) bool {
-	return l.Kind == "bridge" && l.Up && l.Carrier && ports(n, l.Name) == 0
 }
 
 // Equal reports whether two snapshots describe the same lab state.

@@ -1,5 +1,10 @@
 package engine
 
+// This file holds the neighbour table as a kernel object: the ARP and NDP
+// entries that hold a link-layer address (NeighSnap). What the kernel
+// learns is recorded too, so undo forgets it, and it is restored last, over
+// every node and twice (see restoreLab).
+
 import (
 	"errors"
 	"fmt"
@@ -10,23 +15,52 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// NeighSnap is one entry of a node's neighbour table (ARP for IPv4, NDP
-// for IPv6) that holds a link-layer address.
-//
-// Only the entry and its address are compared between snapshots, not its
-// NUD state: a learned entry ages from REACHABLE to STALE on its own after
-// half a minute, and whether a packet triggers an ARP request depends only
-// on whether a usable entry exists (REACHABLE and STALE ones send at once;
-// a STALE one probes by unicast seconds later). State is still recorded,
-// so that undo can put an entry back as it was (see setNeighs).
-type NeighSnap struct {
-	IP     string `json:"ip"`
-	Dev    string `json:"dev"`
-	LLAddr string `json:"lladdr"`
-	State  string `json:"state"` // REACHABLE, STALE or PERMANENT (DELAY and PROBE are recorded as STALE)
+// neighObject is a node's neighbour tables. They are learned state: a
+// snapshot without Learned does not record them, and comparisons and undo
+// with such a snapshot leave them be.
+type neighObject struct{}
+
+func (neighObject) kind() string { return "neigh" }
+
+func (neighObject) read(r *nodeReader, ns *NodeSnap) error {
+	var err error
+	if ns.Neighs, err = neighSnaps(r.x.h, r.names[r.node.Name]); err != nil {
+		return fmt.Errorf("%s: %w", r.node.Name, err)
+	}
+	return nil
 }
 
-// fact is the comparable, displayed form: "192.168.88.12 lladdr ... dev veth01".
+func (neighObject) facts(node string, n *NodeSnap, learned bool) []fact {
+	if !learned {
+		return nil
+	}
+	return neighFacts(node, n.Neighs)
+}
+
+// restoreLab comes last, over every node and twice, and only when all
+// else was restored: a link going down or changing its MAC flushes
+// neighbours, and a probe a node sent before its own table was set (a
+// peer's entry in DELAY) teaches the node it reaches; the second pass
+// forgets that again, with no probe left pending anywhere after the first.
+func (neighObject) restoreLab(rc *reconciler) error {
+	if !rc.want.Learned || rc.failed() {
+		return nil
+	}
+	for pass := 0; pass < 2; pass++ {
+		for _, name := range rc.want.Order {
+			x, err := rc.s.ctx(name)
+			if err != nil {
+				return err
+			}
+			if err := setNeighs(x, rc.want.Nodes[name]); err != nil && pass == 1 {
+				rc.fail(fmt.Errorf("%s: %w", name, err))
+			}
+		}
+	}
+	return nil
+}
+
+// text is the comparable, displayed form: "192.168.88.12 lladdr ... dev veth01".
 func (n NeighSnap) text() string {
 	t := n.IP + " lladdr " + n.LLAddr + " dev " + n.Dev
 	if n.State == "PERMANENT" {
@@ -161,23 +195,4 @@ func neighFacts(node string, ns []NeighSnap) []fact {
 		fs = append(fs, fact{node, "neigh", n.Dev + " " + n.IP, n.text(), ""})
 	}
 	return fs
-}
-
-// operWord is the operstate as "ip link" prints it after "state".
-func operWord(s netlink.LinkOperState) string {
-	switch s {
-	case netlink.OperUp:
-		return "UP"
-	case netlink.OperDown:
-		return "DOWN"
-	case netlink.OperLowerLayerDown:
-		return "LOWERLAYERDOWN"
-	case netlink.OperDormant:
-		return "DORMANT"
-	case netlink.OperNotPresent:
-		return "NOTPRESENT"
-	case netlink.OperTesting:
-		return "TESTING"
-	}
-	return "UNKNOWN"
 }

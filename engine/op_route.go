@@ -1,0 +1,116 @@
+package engine
+
+// This file holds the route as a kernel object: the IPv4 routes of a
+// node's main table. A snapshot records each as "ip route" prints it; undo
+// removes the routes a step added and adds back the ones it removed.
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"sort"
+	"strings"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// routeObject is a node's IPv4 routes.
+type routeObject struct{}
+
+func (routeObject) kind() string { return "route" }
+
+func (routeObject) read(r *nodeReader, ns *NodeSnap) error {
+	routes, err := r.x.h.RouteList(nil, netlink.FAMILY_V4)
+	if err != nil {
+		return err
+	}
+	for _, rt := range routes {
+		ns.Routes = append(ns.Routes, routeSnap(rt, r.names[r.node.Name]))
+	}
+	sort.Slice(ns.Routes, func(i, j int) bool { return ns.Routes[i].Text < ns.Routes[j].Text })
+	return nil
+}
+
+func (routeObject) facts(node string, n *NodeSnap, learned bool) []fact {
+	var fs []fact
+	for _, r := range n.Routes {
+		fs = append(fs, fact{node, "route", r.Text, r.Text, ""})
+	}
+	return fs
+}
+
+func (routeObject) restoreNode(rc *reconciler, name string, x *execCtx, w *NodeSnap) error {
+	if err := setRoutes(x, w); err != nil {
+		rc.fail(fmt.Errorf("%s: %w", name, err))
+	}
+	return nil
+}
+
+// routeSnap records a route, its device named from the node's links as
+// the snapshot listed them.
+func routeSnap(r netlink.Route, names map[int]string) RouteSnap {
+	name := func(index int) string { return names[index] }
+	rs := RouteSnap{Text: strings.TrimSuffix(routeTextNamed(r, name), " linkdown"), Dst: ipnetString(r.Dst), Scope: int(r.Scope), Proto: int(r.Protocol), Priority: r.Priority}
+	if r.Gw != nil {
+		rs.Gw = r.Gw.String()
+	}
+	rs.Dev = names[r.LinkIndex]
+	if r.Src != nil {
+		rs.Src = r.Src.String()
+	}
+	return rs
+}
+
+// setRoutes makes the node's routes w's. Routes the kernel makes for an
+// address (proto kernel) follow their address, set just before.
+func setRoutes(x *execCtx, w *NodeSnap) error {
+	routes, err := x.h.RouteList(nil, netlink.FAMILY_V4)
+	if err != nil {
+		return err
+	}
+	want := map[string]RouteSnap{}
+	for _, r := range w.Routes {
+		want[r.Text] = r
+	}
+	for _, r := range routes {
+		t := strings.TrimSuffix(routeText(x.h, r), " linkdown")
+		if _, ok := want[t]; ok {
+			delete(want, t)
+			continue
+		}
+		if r.Protocol == unix.RTPROT_KERNEL {
+			continue // follows its address, which is already right
+		}
+		if err := x.h.RouteDel(&r); err != nil && !errors.Is(err, unix.ESRCH) {
+			return fmt.Errorf("remove route %s: %w", t, err)
+		}
+	}
+	var missing []RouteSnap
+	for _, r := range want {
+		missing = append(missing, r)
+	}
+	// Routes through a gateway need the link route to it first.
+	sort.Slice(missing, func(i, j int) bool { return missing[i].Gw == "" && missing[j].Gw != "" })
+	for _, r := range missing {
+		if r.Proto == unix.RTPROT_KERNEL {
+			continue // comes back with its address
+		}
+		route := &netlink.Route{Scope: netlink.Scope(r.Scope), Protocol: netlink.RouteProtocol(r.Proto), Priority: r.Priority,
+			Gw: net.ParseIP(r.Gw), Src: net.ParseIP(r.Src)}
+		if r.Dst != "default" {
+			_, route.Dst, _ = net.ParseCIDR(r.Dst)
+		}
+		if r.Dev != "" {
+			l, err := x.h.LinkByName(r.Dev)
+			if err != nil {
+				return err
+			}
+			route.LinkIndex = l.Attrs().Index
+		}
+		if err := x.h.RouteAdd(route); err != nil && !errors.Is(err, unix.EEXIST) {
+			return fmt.Errorf("restore route %s: %w", r.Text, err)
+		}
+	}
+	return nil
+}
