@@ -36,8 +36,8 @@ func TestNavigation(t *testing.T) {
 	}{{"p", 0}, {"n", 1}, {"right", 2}, {"left", 1}, {"n", 2}}
 	for _, tc := range tests {
 		h.key(tc.key)
-		if h.m.viewed != tc.want {
-			t.Fatalf("after %q viewing step %d, want %d", tc.key, h.m.viewed, tc.want)
+		if h.m.step.viewed != tc.want {
+			t.Fatalf("after %q viewing step %d, want %d", tc.key, h.m.step.viewed, tc.want)
 		}
 	}
 	if h.m.current() != 0 {
@@ -47,16 +47,16 @@ func TestNavigation(t *testing.T) {
 	for range 20 {
 		h.key("n")
 	}
-	if h.m.viewed != 15 {
-		t.Fatalf("viewing %d past the end", h.m.viewed)
+	if h.m.step.viewed != 15 {
+		t.Fatalf("viewing %d past the end", h.m.step.viewed)
 	}
 	// scrolling keys move the step text
 	h.key("down", "down")
-	if h.m.offsets[paneStep] == 0 {
+	if h.m.step.off == 0 {
 		t.Fatal("down did not scroll")
 	}
 	h.key("g")
-	if h.m.offsets[paneStep] != 0 {
+	if h.m.step.off != 0 {
 		t.Fatal("g did not go to the top")
 	}
 }
@@ -77,7 +77,7 @@ func TestReset(t *testing.T) {
 	h.key("enter", "enter", "R")
 	h.wantScreen("Reset the lab?")
 	h.key("n")
-	if h.m.dialog != dialogNone || h.be.resets != 0 {
+	if h.m.dialog != nil || h.be.resets != 0 {
 		t.Fatal("n did not cancel the reset")
 	}
 	h.key("R", "y")
@@ -92,7 +92,7 @@ func TestHint(t *testing.T) {
 	h.key("h")
 	h.wantScreen("Hint:", "brctl addbr")
 	h.key("esc")
-	if h.m.showHint {
+	if h.m.step.showHint {
 		t.Fatal("esc kept the hint")
 	}
 	h.key("enter", "h")
@@ -134,7 +134,7 @@ func TestShellOnNode(t *testing.T) {
 		t.Fatalf("shells %v", h.be.shells)
 	}
 	h.key("S", "esc")
-	if h.m.dialog != dialogNone {
+	if h.m.dialog != nil {
 		t.Fatal("esc did not close the node list")
 	}
 }

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/netlab/netlab/engine"
 )
 
@@ -9,6 +11,25 @@ type changeSet struct {
 	title   string
 	changes []engine.Change
 	set     bool
+}
+
+// changesPane is the Changes pane: what the last step, undo or shell
+// session changed in the kernel.
+type changesPane struct {
+	ctx *shared
+	d   *labData
+	scroll
+}
+
+// Update scrolls the list.
+func (p changesPane) Update(msg tea.KeyMsg) (changesPane, tea.Cmd) {
+	p.scroll = p.scroll.update(msg, p.ctx.keys, p.ctx.page())
+	return p, nil
+}
+
+// View lists the changes in w x h.
+func (p *changesPane) View(w, h int) string {
+	return p.scroll.lines(p.ctx, changeLines(p.ctx.st, p.d.changes), w, h)
 }
 
 // changeLines renders the changes: + added, - removed, ~ changed.

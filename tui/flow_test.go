@@ -17,7 +17,7 @@ func TestEnterAfterRunShowsNextStep(t *testing.T) {
 		key      string
 		applied  int
 		viewed   int
-		dialog   dialog
+		dialog   string   // the open dialog's type; "" for none
 		status   string   // Enter's job on the status line
 		onScreen []string // more that must show
 		absent   []string
@@ -30,7 +30,7 @@ func TestEnterAfterRunShowsNextStep(t *testing.T) {
 				"… and 7 more (tab: Capture pane)", "enter show next"}},
 		{name: "show step 2, not run", key: "enter", applied: 1, viewed: 1, status: "Enter: predict, then run step 2",
 			onScreen: []string{"Step 2 of 2", "[next to run]"}, absent: []string{"output of", "captured during"}},
-		{name: "ask", key: "enter", applied: 1, viewed: 1, dialog: dialogQuestion,
+		{name: "ask", key: "enter", applied: 1, viewed: 1, dialog: "questionDialog",
 			onScreen: []string{"Predict first", "1. An ARP request"}},
 		{name: "answer runs", key: "1", applied: 2, viewed: 1,
 			onScreen: []string{"Your prediction", "right", "the destination's MAC address", "output of ip -br addr show br01"}},
@@ -39,9 +39,9 @@ func TestEnterAfterRunShowsNextStep(t *testing.T) {
 		if s.key != "" {
 			h.key(s.key)
 		}
-		if h.m.current() != s.applied || h.m.viewed != s.viewed || h.m.dialog != s.dialog {
-			t.Fatalf("%s: %d applied, viewing %d, dialog %d; want %d, %d, %d", s.name,
-				h.m.current(), h.m.viewed, h.m.dialog, s.applied, s.viewed, s.dialog)
+		if h.m.current() != s.applied || h.m.step.viewed != s.viewed || dialogName(h.m.dialog) != s.dialog {
+			t.Fatalf("%s: %d applied, viewing %d, dialog %q; want %d, %d, %q", s.name,
+				h.m.current(), h.m.step.viewed, dialogName(h.m.dialog), s.applied, s.viewed, s.dialog)
 		}
 		if got := h.m.enterHint(); got != s.status {
 			t.Errorf("%s: Enter's hint %q, want %q", s.name, got, s.status)
@@ -64,7 +64,7 @@ func TestEnterAfterRunShowsNextStep(t *testing.T) {
 	}
 	// Reading back to a done step shows its outcome again.
 	h.key("p")
-	h.m.offsets[paneStep] = 1 << 30
+	h.m.step.off = 1 << 30
 	h.wantScreen("Step 1 of 2", "[done]", "The bridge is up")
 }
 
@@ -73,8 +73,8 @@ func TestEnterAfterRunShowsNextStep(t *testing.T) {
 func TestRunAllDoesNotStop(t *testing.T) {
 	h := newHarness(t, Options{Lab: flowLab(t)}, &fakeBackend{})
 	h.key("a")
-	if !h.m.done() || h.m.viewed != 1 {
-		t.Fatalf("run all: %d applied, viewing %d", h.m.current(), h.m.viewed)
+	if !h.m.done() || h.m.step.viewed != 1 {
+		t.Fatalf("run all: %d applied, viewing %d", h.m.current(), h.m.step.viewed)
 	}
 	h.wantScreen("2/2 done", "output of ip -br addr show br01")
 }
@@ -106,7 +106,7 @@ func TestNoColorMarkdownHasNoMarkers(t *testing.T) {
 	// The whole step view, as the TUI draws it with colours off.
 	h := newHarness(t, Options{Lab: flowLab(t)}, &fakeBackend{})
 	h.key("enter")
-	h.m.offsets[paneStep] = 0
+	h.m.step.off = 0
 	scr := h.screen()
 	if !strings.Contains(scr, "A bridge is a virtual switch") || strings.Contains(scr, "**") {
 		t.Errorf("the step view under NO_COLOR:\n%s", scr)
@@ -138,7 +138,7 @@ func TestPacketsUnderThePing(t *testing.T) {
 			}
 			h := newHarness(t, Options{Lab: lab}, &fakeBackend{stepPackets: natPackets(t)})
 			h.key("enter")
-			_, body, _ := h.m.stepContent(200)
+			_, body, _ := h.m.step.stepContent(200)
 			text := strings.Join(body, "\n")
 			at := func(s string) int {
 				i := strings.Index(text, s)

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 )
 
 // KeyMap is every key the TUI answers to, in one place. Components match
@@ -18,6 +19,7 @@ type KeyMap struct {
 	Choose, Back, Yes, No, Keep, TearDown      key.Binding
 	Reopen                                     key.Binding
 	Cancel                                     key.Binding // while a step runs
+	Interrupt                                  key.Binding // ctrl+c: in a dialog, quit rather than go back
 	Help, Quit                                 key.Binding
 
 	HopPrev, HopNext key.Binding // follow a packet: step along its path (topology helper)
@@ -62,6 +64,7 @@ func DefaultKeyMap() KeyMap {
 		Cancel:    b("esc", "cancel the step", "esc", "ctrl+c"),
 		Help:      b("?", "help", "?"),
 		Quit:      b("q", "quit", "q", "ctrl+c"),
+		Interrupt: b("ctrl+c", "quit", "ctrl+c"),
 
 		HopPrev: b("←", "previous hop", "left", "p"), // follow a packet (topology helper)
 		HopNext: b("→", "next hop", "right", "n"),
@@ -82,6 +85,11 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Pause, k.Filter, k.Ifaces, k.Follow, k.Save, k.Back},
 		{k.Help, k.Quit},
 	}
+}
+
+// scrolls reports whether msg is one of the keys that scroll a pane.
+func (k KeyMap) scrolls(msg tea.KeyMsg) bool {
+	return key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom)
 }
 
 // helpKeys is a context's bindings for bubbles/help.

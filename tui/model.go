@@ -17,9 +17,15 @@ import (
 // shared is the context every component reads: size, styles and keys.
 type shared struct {
 	width, height int
-	st            *styles
-	keys          KeyMap
+	// bodyH is the lab view's pane height, set by the root before it
+	// routes a key (it shrinks while the full help shows).
+	bodyH int
+	st    *styles
+	keys  KeyMap
 }
+
+// page is how far the page keys scroll a pane.
+func (c *shared) page() int { return max(1, c.bodyH-2) }
 
 // screen is what fills the terminal.
 type screen int
@@ -30,19 +36,6 @@ const (
 	screenConflict        // another lab runs
 	screenError           // nothing could be opened
 	screenLab             // the lab view
-)
-
-// dialog is a box shown over the lab view.
-type dialog int
-
-const (
-	dialogNone dialog = iota
-	dialogQuestion
-	dialogReset
-	dialogQuit
-	dialogNodes
-	dialogFollow
-	dialogIfaces
 )
 
 // pane is one of the lab view's tabs.
@@ -58,7 +51,30 @@ const (
 
 var paneNames = [paneCount]string{"Step", "Topology", "Changes", "Capture"}
 
-// Model is the root bubbletea model of netlab's TUI.
+// labData is what the model knows of the lab being walked: its steps,
+// where the walk stands, and what the kernel holds now. The root Model
+// fills it from the engine's messages; the step view, the panes and the
+// dialogs read it through one shared pointer.
+type labData struct {
+	lab     *labs.Lab
+	applied []runner.StepState
+	reports map[int]*runner.StepReport // by 0-based step index
+	answers map[int]int                // the student's predictions
+
+	snap    *engine.Snapshot
+	snapErr error
+	nodes   []string
+	changes changeSet // what the last step, undo or shell session changed
+}
+
+// current is the index of the next step to run (len(Steps) when done).
+func (d *labData) current() int { return len(d.applied) }
+
+func (d *labData) done() bool { return d.lab != nil && d.current() >= len(d.lab.Steps) }
+
+// Model is the root bubbletea model of netlab's TUI. It routes messages to
+// its sub-models (picker, step view, topology, changes, capture and the
+// open dialog) and runs the engine operations they ask for.
 type Model struct {
 	ctx  *shared
 	be   Backend
@@ -70,36 +86,24 @@ type Model struct {
 	conflict conflictMsg
 	errText  string
 
-	sess    Session
-	lab     *labs.Lab
-	applied []runner.StepState
-	reports map[int]*runner.StepReport // by 0-based step index
-	answers map[int]int                // the student's predictions
-	viewed  int
+	sess Session
+	*labData
 	pane    pane
-	dialog  dialog
-	offsets [paneCount]int // scroll per pane
-	// toOutcome scrolls the step pane to the outcome of the step just run
-	// at the next render (where the outcome's first line is known).
-	toOutcome bool
+	step    stepView
+	topo    topologyPane
+	chg     changesPane
+	capture captureModel
+	follow  followModel // kept after it closes: the path last followed
+	dialog  dialog      // the box over the lab view; nil when none
 
 	stepCancel func() // cancels the step running now (the Cancel key); nil when none
 
 	busy      string // the engine operation under way; "" when idle
 	status    string
 	statusErr bool
-	showHint  bool
 	fullHelp  bool
 
-	snap    *engine.Snapshot
-	snapErr error
-	nodes   []string
-	nodeSel int
-	changes changeSet
-	capture captureModel
-	follow  followModel
-	md      *markdown
-	help    help.Model
+	help help.Model
 
 	framePending bool
 	dirty        bool
@@ -118,15 +122,18 @@ func New(opts Options, be Backend, noColor bool) *Model {
 	h.Styles.ShortSeparator = st.Subtle
 	h.Styles.FullSeparator = st.Subtle
 	h.Styles.Ellipsis = st.Subtle
+	ctx := &shared{width: 80, height: 24, st: st, keys: DefaultKeyMap()}
+	d := &labData{reports: map[int]*runner.StepReport{}, answers: map[int]int{}}
 	return &Model{
-		ctx:     &shared{width: 80, height: 24, st: st, keys: DefaultKeyMap()},
+		ctx:     ctx,
 		be:      be,
 		opts:    opts,
 		now:     time.Now,
-		reports: map[int]*runner.StepReport{},
-		answers: map[int]int{},
+		labData: d,
+		step:    stepView{ctx: ctx, d: d, md: newMarkdown(st.markdownStyle())},
+		topo:    topologyPane{ctx: ctx, d: d},
+		chg:     changesPane{ctx: ctx, d: d},
 		capture: newCaptureModel(),
-		md:      newMarkdown(st.markdownStyle()),
 		help:    h,
 		dirty:   true,
 	}
@@ -139,11 +146,6 @@ func (m *Model) Init() tea.Cmd {
 	}
 	return loadPickerCmd(m.be)
 }
-
-// current is the index of the next step to run (len(Steps) when done).
-func (m *Model) current() int { return len(m.applied) }
-
-func (m *Model) done() bool { return m.lab != nil && m.current() >= len(m.lab.Steps) }
 
 func (m *Model) setStatus(s string, isErr bool) { m.status, m.statusErr = s, isErr }
 
@@ -211,6 +213,38 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	case tea.KeyMsg:
 		return m, m.onKey(msg)
+	case answeredMsg:
+		m.answers[m.current()] = msg.choice
+		return m, m.runStep(false)
+	case resetConfirmedMsg:
+		m.busy = "resetting the lab…"
+		s, lab := m.sess, m.lab
+		m.sess = nil
+		return m, tea.Batch(m.stopCapture(), resetCmd(m.be, s, lab))
+	case keepMsg:
+		m.busy = "closing…"
+		src := m.capture.src
+		m.stopCapture()
+		return m, keepCmd(m.sess, src)
+	case tearDownMsg:
+		if m.busy != "" && m.busy != "closing…" {
+			m.setStatus("wait: "+m.busy, false)
+			return m, nil
+		}
+		m.busy = "tearing the lab down…"
+		src := m.capture.src
+		m.stopCapture()
+		return m, tearDownCmd(m.be, m.sess, src)
+	case shellOnMsg:
+		return m, m.openShell(msg.node)
+	case ifacesChosenMsg:
+		if m.sess == nil || m.busy != "" {
+			m.setStatus("the interfaces stay as they are: the lab is busy", true)
+			return m, nil
+		}
+		s := m.sess
+		m.busy = "opening the capture…"
+		return m, func() tea.Msg { return retargetMsg{targets: s.Targets(msg.chosen)} }
 	}
 	if m.capture.typing {
 		var cmd tea.Cmd
@@ -326,10 +360,10 @@ func (m *Model) onSession(msg sessionMsg) tea.Cmd {
 		m.changes = changeSet{}
 	}
 	m.sess, m.lab = msg.sess, msg.sess.Lab()
-	m.screen, m.dialog = screenLab, dialogNone
+	m.screen, m.dialog = screenLab, nil
 	cmd := m.applyState(msg.state)
-	m.viewed = min(m.current(), len(m.lab.Steps)-1)
-	m.offsets = [paneCount]int{}
+	m.step.viewed = min(m.current(), len(m.lab.Steps)-1)
+	m.step.off, m.topo.off, m.chg.off = 0, 0, 0
 	if msg.note != "" {
 		m.setStatus(msg.note, false)
 	}
@@ -340,7 +374,7 @@ func (m *Model) onSession(msg sessionMsg) tea.Cmd {
 func (m *Model) runStep(all bool) tea.Cmd {
 	i := m.current()
 	m.busy = fmt.Sprintf("running step %d…", i+1)
-	m.viewed, m.offsets[paneStep] = i, 0
+	m.step.viewed, m.step.off = i, 0
 	if len(m.lab.Steps[i].Capture) > 0 || m.capture.src != nil {
 		m.capture.add(newMarker(fmt.Sprintf("step %d: %s", i+1, m.lab.Steps[i].Title)))
 	}
@@ -371,10 +405,10 @@ func (m *Model) onStepDone(msg stepDoneMsg) tea.Cmd {
 	default:
 		m.setStatus(fmt.Sprintf("step %d done", rep.Index), false)
 	}
-	m.showHint = false
+	m.step.showHint = false
 	// The step's outcome stays on screen, scrolled to it; the next Enter
 	// shows the next step (enterAction).
-	m.viewed, m.offsets[paneStep], m.toOutcome = msg.index, 0, true
+	m.step.viewed, m.step.off, m.step.toOutcome = msg.index, 0, true
 	if msg.all && rep.OK && !m.done() {
 		return tea.Batch(cmd, m.runStep(true))
 	}
@@ -392,7 +426,7 @@ func (m *Model) onUndoDone(msg undoDoneMsg) tea.Cmd {
 	delete(m.reports, rep.Index-1)
 	delete(m.answers, rep.Index-1)
 	m.changes = changeSet{set: true, title: fmt.Sprintf("Undo of step %d, %s: what changed", rep.Index, rep.Title), changes: rep.Changes}
-	m.viewed, m.offsets[paneStep] = min(m.current(), len(m.lab.Steps)-1), 0
+	m.step.viewed, m.step.off = min(m.current(), len(m.lab.Steps)-1), 0
 	m.setStatus(fmt.Sprintf("undid step %d: the lab is as it was before it", rep.Index), false)
 	if m.capture.src != nil {
 		m.capture.add(newMarker(fmt.Sprintf("undo of step %d", rep.Index)))
@@ -456,10 +490,10 @@ func (m *Model) onByHand(msg byHandMsg) tea.Cmd {
 	m.changes = changeSet{set: true, title: fmt.Sprintf("Shell session during step %d: what changed", rep.Index), changes: rep.Changes}
 	if rep.OK {
 		m.setStatus(fmt.Sprintf("step %d done by hand ✎", rep.Index), false)
-		m.viewed, m.offsets[paneStep] = min(m.current(), len(m.lab.Steps)-1), 0
+		m.step.viewed, m.step.off = min(m.current(), len(m.lab.Steps)-1), 0
 	} else {
 		m.setStatus(fmt.Sprintf("step %d is not done yet: see what is missing", rep.Index), true)
-		m.viewed, m.pane = msg.index, paneStep
+		m.step.viewed, m.pane = msg.index, paneStep
 	}
 	return cmd
 }

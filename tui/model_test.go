@@ -114,6 +114,14 @@ func keyMsg(k string) tea.KeyMsg {
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 }
 
+// dialogName is the open dialog's type ("quitDialog"); "" when none is open.
+func dialogName(d dialog) string {
+	if d == nil {
+		return ""
+	}
+	return strings.TrimPrefix(fmt.Sprintf("%T", d), "*tui.")
+}
+
 func (h *harness) screen() string { return ansi.Strip(h.m.View()) }
 
 func (h *harness) wantScreen(parts ...string) {
@@ -205,8 +213,8 @@ func TestEnterWalksTheLab(t *testing.T) {
 	for i := 1; i <= 8; i++ {
 		if i > 1 {
 			h.key("enter")
-			if h.m.current() != i-1 || h.m.viewed != i-1 {
-				t.Fatalf("enter after step %d ran: %d applied, viewing %d", i-1, h.m.current(), h.m.viewed)
+			if h.m.current() != i-1 || h.m.step.viewed != i-1 {
+				t.Fatalf("enter after step %d ran: %d applied, viewing %d", i-1, h.m.current(), h.m.step.viewed)
 			}
 		}
 		h.key("enter")
@@ -219,12 +227,12 @@ func TestEnterWalksTheLab(t *testing.T) {
 	h.wantScreen("Step 9 of 16", "Enter: predict, then run step 9")
 	// step 9 asks first
 	h.key("enter")
-	if h.m.dialog != dialogQuestion || h.m.current() != 8 {
+	if dialogName(h.m.dialog) != "questionDialog" || h.m.current() != 8 {
 		t.Fatalf("enter on a step with a question must ask it first")
 	}
 	h.wantScreen("Predict first", "1. An ARP request")
 	h.key("9") // not a choice: nothing happens
-	if h.m.dialog != dialogQuestion {
+	if dialogName(h.m.dialog) != "questionDialog" {
 		t.Fatal("an answer out of range closed the question")
 	}
 	h.key("2")
@@ -243,7 +251,7 @@ func TestQuestionEscGoesBack(t *testing.T) {
 	h := labHarness(t)
 	h.m.applied = make([]runner.StepState, 8)
 	h.key("enter", "esc")
-	if h.m.dialog != dialogNone || h.m.busy != "" {
+	if h.m.dialog != nil || h.m.busy != "" {
 		t.Fatal("esc did not close the question")
 	}
 }

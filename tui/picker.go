@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/list"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -124,3 +125,49 @@ func (p *pickerModel) view(ctx *shared, h int) string {
 }
 
 func lipglossJoin(a, b string) string { return a + "\n" + b }
+
+// pickerKey chooses a lab (or the running session), resets a session
+// that cannot be reopened, or quits; other keys move in the list.
+func (m *Model) pickerKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.ctx.keys
+	filtering := m.picker.list.FilterState() == list.Filtering
+	if !filtering {
+		switch {
+		case key.Matches(msg, k.Quit):
+			if m.picker.running != nil {
+				m.picker.running.Close()
+			}
+			return tea.Quit
+		case key.Matches(msg, k.Choose):
+			it, ok := m.picker.list.SelectedItem().(pickerItem)
+			if !ok {
+				return nil
+			}
+			m.screen = screenLoading
+			if it.resume {
+				return reopenCmd(m.picker.running)
+			}
+			return pickCmd(m.be, it.sum.ID, m.picker.running)
+		case key.Matches(msg, k.Reset) && m.picker.err != "":
+			m.screen = screenLoading
+			return resetCmd(m.be, m.picker.running, nil)
+		}
+	}
+	var cmd tea.Cmd
+	m.picker.list, cmd = m.picker.list.Update(msg)
+	return cmd
+}
+
+// pickCmd opens the lab the student picked.
+func pickCmd(be Backend, id string, running Session) tea.Cmd {
+	return func() tea.Msg {
+		if running != nil {
+			running.Close()
+		}
+		lab, err := be.Find(id)
+		if err != nil {
+			return sessionMsg{err: err}
+		}
+		return openLabCmd(be, lab)()
+	}
+}

@@ -1,8 +1,30 @@
 package tui
 
 import (
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/netlab/netlab/engine"
 )
+
+// topologyPane is the Topology pane: the lab as the kernel has it now.
+type topologyPane struct {
+	ctx *shared
+	d   *labData
+	scroll
+}
+
+// Update scrolls the map.
+func (p topologyPane) Update(msg tea.KeyMsg) (topologyPane, tea.Cmd) {
+	p.scroll = p.scroll.update(msg, p.ctx.keys, p.ctx.page())
+	return p, nil
+}
+
+// View draws the map in w x h, what the last change touched highlighted.
+func (p *topologyPane) View(w, h int) string {
+	st := p.ctx.st
+	lines := append([]string{st.Bold.Render("The lab as the kernel has it now")}, topologyLines(st, p.d.snap, p.d.snapErr, w, p.d.changes)...)
+	return p.scroll.lines(p.ctx, lines, w, h)
+}
 
 // topologyLines draws the lab as the kernel has it now (a Snapshot, not
 // the lab file) as a map w cells wide (see topoMap), with what cs, the
