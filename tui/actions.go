@@ -53,7 +53,9 @@ func (m *Model) labKey(msg tea.KeyMsg) tea.Cmd {
 		return cmd
 	}
 	if m.capture.typing && m.pane == paneCapture {
-		return m.capture.update(msg, m.ctx.keys, m.bodyHeight()-2)
+		var cmd tea.Cmd
+		m.capture, cmd = m.capture.Update(msg)
+		return cmd
 	}
 	if m.stepCancel != nil && key.Matches(msg, m.ctx.keys.Cancel) {
 		// The step's command stops and the step is rolled back; its
@@ -113,9 +115,9 @@ func (m *Model) paneKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case paneStep:
 		m.step, cmd = m.step.Update(msg)
 	case paneTopology:
-		m.topo, cmd = m.topo.Update(msg)
+		m.topo.textPane, cmd = m.topo.Update(msg)
 	case paneChanges:
-		m.chg, cmd = m.chg.Update(msg)
+		m.chg.textPane, cmd = m.chg.Update(msg)
 	}
 	return cmd, true
 }
@@ -146,7 +148,9 @@ func (m *Model) captureKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		m.dialog = &m.capture.chooser
 		return nil, true
 	case k.scrolls(msg), key.Matches(msg, k.Pause), key.Matches(msg, k.Filter):
-		return m.capture.update(msg, k, m.bodyHeight()-2), true
+		var cmd tea.Cmd
+		m.capture, cmd = m.capture.Update(msg)
+		return cmd, true
 	}
 	return nil, false
 }

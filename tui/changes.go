@@ -1,8 +1,6 @@
 package tui
 
 import (
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/netlab/netlab/engine"
 )
 
@@ -15,17 +13,7 @@ type changeSet struct {
 
 // changesPane is the Changes pane: what the last step, undo or shell
 // session changed in the kernel.
-type changesPane struct {
-	ctx *shared
-	d   *labData
-	scroll
-}
-
-// Update scrolls the list.
-func (p changesPane) Update(msg tea.KeyMsg) (changesPane, tea.Cmd) {
-	p.scroll = p.scroll.update(msg, p.ctx.keys, p.ctx.page())
-	return p, nil
-}
+type changesPane struct{ textPane }
 
 // View lists the changes in w x h.
 func (p *changesPane) View(w, h int) string {

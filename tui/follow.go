@@ -93,17 +93,18 @@ type hop struct {
 // in time order, drawn on the map of the lab; pos is the hop the student
 // has stepped to (←/→).
 type followModel struct {
-	ctx    *shared
-	hops   []hop
-	reason string           // why nothing can be followed
-	pos    int              // the current hop, from 0
-	snap   *engine.Snapshot // the lab's map; nil draws the path alone
+	ctx     *shared
+	hops    []hop
+	reason  string           // why nothing can be followed
+	notLive bool             // the selection is no packet captured live
+	pos     int              // the current hop, from 0
+	snap    *engine.Snapshot // the lab's map; nil draws the path alone
 }
 
 // follow finds the packet e among entries, in time order.
 func follow(e *pktEntry, entries []*pktEntry) followModel {
 	if e == nil || !e.hasData {
-		return followModel{reason: "only packets captured live can be followed: select one with ↑/↓ first"}
+		return followModel{notLive: true}
 	}
 	want, _, _, ok := keyOf(e.pkt.Data)
 	if !ok {
@@ -184,9 +185,12 @@ func (f *followModel) marks() topoMarks {
 // scrolled so the current hop shows.
 func (f *followModel) View(w, h int) string {
 	st, k := f.ctx.st, f.ctx.keys
-	if f.reason != "" || len(f.hops) == 0 {
+	if f.notLive || f.reason != "" || len(f.hops) == 0 {
 		reason := f.reason
-		if reason == "" {
+		switch {
+		case f.notLive:
+			reason = fmt.Sprintf("only packets captured live can be followed: select one with %s or %s first", keyName(k.Up), keyName(k.Down))
+		case reason == "":
 			reason = "the packet was not found among the captured ones"
 		}
 		lines := []string{st.Bold.Render("Follow the packet"), "", reason, "", st.Subtle.Render(keyName(k.Back) + " closes")}

@@ -131,9 +131,9 @@ func New(opts Options, be Backend, noColor bool) *Model {
 		now:     time.Now,
 		labData: d,
 		step:    stepView{ctx: ctx, d: d, md: newMarkdown(st.markdownStyle())},
-		topo:    topologyPane{ctx: ctx, d: d},
-		chg:     changesPane{ctx: ctx, d: d},
-		capture: newCaptureModel(),
+		topo:    topologyPane{textPane{ctx: ctx, d: d}},
+		chg:     changesPane{textPane{ctx: ctx, d: d}},
+		capture: newCaptureModel(ctx),
 		help:    h,
 		dirty:   true,
 	}
@@ -222,19 +222,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.sess = nil
 		return m, tea.Batch(m.stopCapture(), resetCmd(m.be, s, lab))
 	case keepMsg:
-		m.busy = "closing…"
-		src := m.capture.src
-		m.stopCapture()
-		return m, keepCmd(m.sess, src)
+		return m, keepCmd(m.sess, m.quitting("closing…"))
 	case tearDownMsg:
 		if m.busy != "" && m.busy != "closing…" {
 			m.setStatus("wait: "+m.busy, false)
 			return m, nil
 		}
-		m.busy = "tearing the lab down…"
-		src := m.capture.src
-		m.stopCapture()
-		return m, tearDownCmd(m.be, m.sess, src)
+		return m, tearDownCmd(m.be, m.sess, m.quitting("tearing the lab down…"))
 	case shellOnMsg:
 		return m, m.openShell(msg.node)
 	case ifacesChosenMsg:
@@ -319,6 +313,15 @@ func (m *Model) stopCapture() tea.Cmd {
 	return nil
 }
 
+// quitting stops the live capture on the way out (busy says how) and
+// returns its source: the command that quits closes it first.
+func (m *Model) quitting(busy string) PacketSource {
+	m.busy = busy
+	src := m.capture.src
+	m.stopCapture()
+	return src
+}
+
 func sameTargets(a, b []capture.Target) bool {
 	if len(a) != len(b) {
 		return false
@@ -374,7 +377,7 @@ func (m *Model) onSession(msg sessionMsg) tea.Cmd {
 func (m *Model) runStep(all bool) tea.Cmd {
 	i := m.current()
 	m.busy = fmt.Sprintf("running step %d…", i+1)
-	m.step.viewed, m.step.off = i, 0
+	m.step.show(i)
 	if len(m.lab.Steps[i].Capture) > 0 || m.capture.src != nil {
 		m.capture.add(newMarker(fmt.Sprintf("step %d: %s", i+1, m.lab.Steps[i].Title)))
 	}
@@ -408,25 +411,35 @@ func (m *Model) onStepDone(msg stepDoneMsg) tea.Cmd {
 	m.step.showHint = false
 	// The step's outcome stays on screen, scrolled to it; the next Enter
 	// shows the next step (enterAction).
-	m.step.viewed, m.step.off, m.step.toOutcome = msg.index, 0, true
+	m.step.show(msg.index)
+	m.step.toOutcome = true
 	if msg.all && rep.OK && !m.done() {
 		return tea.Batch(cmd, m.runStep(true))
 	}
 	return cmd
 }
 
-func (m *Model) onUndoDone(msg undoDoneMsg) tea.Cmd {
+// settle ends an engine operation: the state it read is taken in, and
+// when it failed the status says so, after what (its name).
+func (m *Model) settle(st labState, err error, what string) tea.Cmd {
 	m.busy = ""
-	cmd := m.applyState(msg.state)
+	cmd := m.applyState(st)
+	if err != nil {
+		m.setStatus(what+": "+err.Error(), true)
+	}
+	return cmd
+}
+
+func (m *Model) onUndoDone(msg undoDoneMsg) tea.Cmd {
+	cmd := m.settle(msg.state, msg.err, "undo")
 	if msg.err != nil {
-		m.setStatus("undo: "+msg.err.Error(), true)
 		return cmd
 	}
 	rep := msg.rep
 	delete(m.reports, rep.Index-1)
 	delete(m.answers, rep.Index-1)
 	m.changes = changeSet{set: true, title: fmt.Sprintf("Undo of step %d, %s: what changed", rep.Index, rep.Title), changes: rep.Changes}
-	m.step.viewed, m.step.off = min(m.current(), len(m.lab.Steps)-1), 0
+	m.step.show(min(m.current(), len(m.lab.Steps)-1))
 	m.setStatus(fmt.Sprintf("undid step %d: the lab is as it was before it", rep.Index), false)
 	if m.capture.src != nil {
 		m.capture.add(newMarker(fmt.Sprintf("undo of step %d", rep.Index)))
@@ -479,10 +492,8 @@ func (m *Model) onShellDone(msg shellDoneMsg) tea.Cmd {
 }
 
 func (m *Model) onByHand(msg byHandMsg) tea.Cmd {
-	m.busy = ""
-	cmd := m.applyState(msg.state)
+	cmd := m.settle(msg.state, msg.err, "checking the step")
 	if msg.err != nil {
-		m.setStatus("checking the step: "+msg.err.Error(), true)
 		return cmd
 	}
 	rep := msg.rep
@@ -490,7 +501,7 @@ func (m *Model) onByHand(msg byHandMsg) tea.Cmd {
 	m.changes = changeSet{set: true, title: fmt.Sprintf("Shell session during step %d: what changed", rep.Index), changes: rep.Changes}
 	if rep.OK {
 		m.setStatus(fmt.Sprintf("step %d done by hand ✎", rep.Index), false)
-		m.step.viewed, m.step.off = min(m.current(), len(m.lab.Steps)-1), 0
+		m.step.show(min(m.current(), len(m.lab.Steps)-1))
 	} else {
 		m.setStatus(fmt.Sprintf("step %d is not done yet: see what is missing", rep.Index), true)
 		m.step.viewed, m.pane = msg.index, paneStep

@@ -59,6 +59,7 @@ func (d pickerDelegate) Render(w io.Writer, m list.Model, index int, it list.Ite
 
 // pickerModel chooses a lab, or reopens the running session.
 type pickerModel struct {
+	ctx     *shared
 	list    list.Model
 	running Session
 	err     string
@@ -67,7 +68,7 @@ type pickerModel struct {
 
 func newPicker(ctx *shared, msg pickerLoadedMsg) pickerModel {
 	var items []list.Item
-	p := pickerModel{running: msg.running}
+	p := pickerModel{ctx: ctx, running: msg.running}
 	if s := msg.running; s != nil {
 		lab := s.Lab()
 		items = append(items, pickerItem{sum: lab.Summarize(), resume: true, at: runningAt(lab, msg.runningApplied)})
@@ -116,15 +117,21 @@ func (p *pickerModel) setSize(w, h int) {
 	}
 }
 
-func (p *pickerModel) view(ctx *shared, h int) string {
+// Update moves in the list and filters it.
+func (p pickerModel) Update(msg tea.Msg) (pickerModel, tea.Cmd) {
+	var cmd tea.Cmd
+	p.list, cmd = p.list.Update(msg)
+	return p, cmd
+}
+
+// View is the list, then what went wrong reading the labs or the session.
+func (p *pickerModel) View() string {
 	out := p.list.View()
 	if p.err != "" {
-		out = lipglossJoin(out, ctx.st.Error.Render(ansi.Wrap(p.err, ctx.width, " ")))
+		out += "\n" + p.ctx.st.Error.Render(ansi.Wrap(p.err, p.ctx.width, " "))
 	}
 	return out
 }
-
-func lipglossJoin(a, b string) string { return a + "\n" + b }
 
 // pickerKey chooses a lab (or the running session), resets a session
 // that cannot be reopened, or quits; other keys move in the list.
@@ -154,7 +161,7 @@ func (m *Model) pickerKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	}
 	var cmd tea.Cmd
-	m.picker.list, cmd = m.picker.list.Update(msg)
+	m.picker, cmd = m.picker.Update(msg)
 	return cmd
 }
 

@@ -13,6 +13,20 @@ import (
 // keys; the view clamps it to the text it shows.
 type scroll struct{ off int }
 
+// textPane is what the topology and changes panes share: the lab they
+// read and a scroll through the lines they draw from it.
+type textPane struct {
+	ctx *shared
+	d   *labData
+	scroll
+}
+
+// Update scrolls the pane.
+func (p textPane) Update(msg tea.KeyMsg) (textPane, tea.Cmd) {
+	p.scroll = p.scroll.update(msg, p.ctx.keys, p.ctx.page())
+	return p, nil
+}
+
 // update moves the offset for a scroll key (a page is page lines) and
 // leaves it for any other.
 func (s scroll) update(msg tea.KeyMsg, k KeyMap, page int) scroll {

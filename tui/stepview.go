@@ -48,6 +48,9 @@ func (v stepView) Update(msg tea.KeyMsg) (stepView, tea.Cmd) {
 	return v, nil
 }
 
+// show views step i from the top of its text.
+func (v *stepView) show(i int) { v.viewed, v.off = i, 0 }
+
 // View lays the step list and the step side by side in w x h, scrolled
 // to the outcome right after the step ran.
 func (v *stepView) View(w, h int) string {

@@ -1,23 +1,11 @@
 package tui
 
 import (
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/netlab/netlab/engine"
 )
 
 // topologyPane is the Topology pane: the lab as the kernel has it now.
-type topologyPane struct {
-	ctx *shared
-	d   *labData
-	scroll
-}
-
-// Update scrolls the map.
-func (p topologyPane) Update(msg tea.KeyMsg) (topologyPane, tea.Cmd) {
-	p.scroll = p.scroll.update(msg, p.ctx.keys, p.ctx.page())
-	return p, nil
-}
+type topologyPane struct{ textPane }
 
 // View draws the map in w x h, what the last change touched highlighted.
 func (p *topologyPane) View(w, h int) string {

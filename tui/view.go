@@ -46,7 +46,7 @@ func (m *Model) render() string {
 	case screenPicker:
 		help := m.help.ShortHelpView([]key.Binding{m.ctx.keys.Up, m.ctx.keys.Down, m.ctx.keys.Choose,
 			m.ctx.keys.Filter, m.ctx.keys.Quit})
-		return fit(m.picker.view(m.ctx, h-1), w, h-1) + "\n" + help
+		return fit(m.picker.View(), w, h-1) + "\n" + help
 	case screenConflict:
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, m.conflictView(w))
 	case screenError:
@@ -158,7 +158,7 @@ func (m *Model) paneView(w, h int) string {
 	case paneChanges:
 		return m.chg.View(w, h)
 	case paneCapture:
-		return m.capture.view(m.ctx, w, h)
+		return m.capture.View(w, h)
 	}
 	return ""
 }
