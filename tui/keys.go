@@ -92,15 +92,6 @@ func (k KeyMap) scrolls(msg tea.KeyMsg) bool {
 	return key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom)
 }
 
-// helpKeys is a context's bindings for bubbles/help.
-type helpKeys struct {
-	short []key.Binding
-	full  [][]key.Binding
-}
-
-func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
-func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
-
 // keyName is how a binding's key is written in a sentence ("enter", "tab"):
 // hints in text come from the KeyMap, never from literal key letters, so a
 // rebound key is named right everywhere.
