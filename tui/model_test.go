@@ -11,8 +11,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
-
-	"github.com/netlab/netlab/labs/runner"
 )
 
 func TestMain(m *testing.M) {
@@ -144,36 +142,6 @@ func labHarness(t *testing.T) *harness {
 	return h
 }
 
-func TestPickerStartsALab(t *testing.T) {
-	be := &fakeBackend{}
-	h := newHarness(t, Options{}, be)
-	h.wantScreen("pick a lab", "Build Docker's bridge network by hand", "built-in")
-	h.key("enter")
-	if h.m.screen != screenLab || be.running == nil {
-		t.Fatalf("enter did not start the lab: screen %d", h.m.screen)
-	}
-	h.wantScreen("Step 1 of 16", "started lab bridge")
-}
-
-func TestPickerOffersTheRunningSession(t *testing.T) {
-	be := &fakeBackend{}
-	be.running = &fakeSession{lab: bridgeLab(t)}
-	be.running.Step()
-	be.running.Step()
-	h := newHarness(t, Options{}, be)
-	h.wantScreen("Continue Build Docker's bridge", "step 3 of 16 is next")
-	h.key("enter")
-	h.wantScreen("2/16 done", "Step 3 of 16", "reopened")
-}
-
-func TestPickerQuit(t *testing.T) {
-	h := newHarness(t, Options{}, &fakeBackend{})
-	h.key("q")
-	if !h.quit {
-		t.Fatal("q did not quit the picker")
-	}
-}
-
 func TestOpenLab(t *testing.T) {
 	lab := bridgeLab(t)
 	other := *lab
@@ -247,11 +215,18 @@ func TestEnterWalksTheLab(t *testing.T) {
 	h.wantScreen("you said 2.", "right")
 }
 
-func TestQuestionEscGoesBack(t *testing.T) {
-	h := labHarness(t)
-	h.m.applied = make([]runner.StepState, 8)
-	h.key("enter", "esc")
-	if h.m.dialog != nil || h.m.busy != "" {
-		t.Fatal("esc did not close the question")
+func TestPacketsAreCoalescedIntoFrames(t *testing.T) {
+	h := capHarness(t)
+	before := h.m.View()
+	_, cmd := h.m.Update(packetsMsg{gen: h.m.capture.gen, pkts: natPackets(t)})
+	if h.m.View() != before {
+		t.Fatal("a packet batch redrew before the frame tick")
+	}
+	if cmd == nil || !h.m.framePending {
+		t.Fatal("no frame scheduled")
+	}
+	h.m.Update(frameMsg{})
+	if h.m.View() == before {
+		t.Fatal("the frame tick did not redraw")
 	}
 }

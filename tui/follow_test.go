@@ -163,3 +163,16 @@ func TestFollowKeysInTUI(t *testing.T) {
 		t.Error("the path was opened without the lab's map")
 	}
 }
+
+func TestFollowThroughNAT(t *testing.T) {
+	h := capHarness(t)
+	h.key("up", "up", "up") // the request on br01
+	h.key("f")
+	h.wantScreen("Follow the packet", "seen 2 time(s): host:br01 -> host:eth0",
+		"rewritten (NAT): source 192.168.88.12 -> 198.51.100.2")
+	h.key("esc")
+	h.key("G", "f") // the reply on br01
+	h.wantScreen("host:eth0 -> host:br01", "destination 198.51.100.2 -> 192.168.88.12")
+	h.key("esc", "g", "f") // the ARP request
+	h.wantScreen("seen 1 time(s): host:br01")
+}
