@@ -166,19 +166,7 @@ func (m *Model) actionKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.Run):
-		switch m.enterAction() {
-		case enterNone:
-			m.setStatus(m.allDoneText(), false)
-		case enterShowNext:
-			// The outcome was on screen; now the next step, not yet run.
-			m.step.viewed, m.step.off, m.step.showHint, m.step.toOutcome = m.current(), 0, false, false
-			m.setStatus("", false)
-		case enterAsk:
-			m.dialog = &questionDialog{ctx: m.ctx, d: m.labData}
-		case enterRun:
-			return m.runStep(false)
-		}
-		return nil
+		return m.enter()
 	case key.Matches(msg, k.RunAll):
 		if m.done() {
 			m.setStatus("every step is done", false)
@@ -200,6 +188,24 @@ func (m *Model) actionKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Reset):
 		m.dialog = &resetDialog{ctx: m.ctx}
 		return nil
+	}
+	return nil
+}
+
+// enter does the Run key's job now (flow.go): show the next step, ask its
+// question, or run it.
+func (m *Model) enter() tea.Cmd {
+	switch m.enterAction() {
+	case enterNone:
+		m.setStatus(m.allDoneText(), false)
+	case enterShowNext:
+		// The outcome was on screen; now the next step, not yet run.
+		m.step.viewed, m.step.off, m.step.showHint, m.step.toOutcome = m.current(), 0, false, false
+		m.setStatus("", false)
+	case enterAsk:
+		m.dialog = &questionDialog{ctx: m.ctx, d: m.labData}
+	case enterRun:
+		return m.runStep(false)
 	}
 	return nil
 }

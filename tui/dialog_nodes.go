@@ -24,7 +24,7 @@ func (n *nodesDialog) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
 		n.sel = min(len(n.d.nodes)-1, n.sel+1)
 	case key.Matches(msg, k.Choose):
 		if n.sel < len(n.d.nodes) {
-			return nil, send(shellOnMsg{node: n.d.nodes[n.sel]})
+			return nil, n.ctx.ask(shellReq{node: n.d.nodes[n.sel]})
 		}
 		return nil, nil
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Quit):

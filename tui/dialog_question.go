@@ -24,7 +24,7 @@ func (q *questionDialog) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
 	if key.Matches(msg, k.Answer) {
 		n := int(msg.String()[0] - '1')
 		if n < len(q.d.lab.Steps[q.d.current()].Question.Choices) {
-			return nil, send(answeredMsg{choice: n})
+			return nil, q.ctx.ask(answerReq{choice: n})
 		}
 	}
 	if key.Matches(msg, k.Interrupt) {

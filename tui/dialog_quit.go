@@ -21,9 +21,9 @@ func (q *quitDialog) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
 	k := q.ctx.keys
 	switch {
 	case key.Matches(msg, k.Keep), key.Matches(msg, k.Interrupt):
-		return q, send(keepMsg{})
+		return q, q.ctx.ask(keepReq{})
 	case key.Matches(msg, k.TearDown):
-		return q, send(tearDownMsg{})
+		return q, q.ctx.ask(tearDownReq{})
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Quit):
 		return nil, nil
 	}

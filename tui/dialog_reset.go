@@ -15,7 +15,7 @@ func (r *resetDialog) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
 	k := r.ctx.keys
 	switch {
 	case key.Matches(msg, k.Yes):
-		return nil, send(resetConfirmedMsg{})
+		return nil, r.ctx.ask(resetReq{})
 	case key.Matches(msg, k.No), key.Matches(msg, k.Quit):
 		return nil, nil
 	}

@@ -55,7 +55,7 @@ func (ch *ifaceChooser) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
 			ch.checked[t] = !ch.checked[t]
 		}
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Ifaces):
-		return nil, send(ifacesChosenMsg{chosen: ch.chosen()})
+		return nil, ch.ctx.ask(captureOnReq{chosen: ch.chosen()})
 	}
 	return ch, nil
 }

@@ -22,6 +22,9 @@ type shared struct {
 	bodyH int
 	st    *styles
 	keys  KeyMap
+	// ask has the root do what a dialog asks for (dialog.go), as
+	// gh-dash's context starts tasks: at once, returning its command.
+	ask func(req any) tea.Cmd
 }
 
 // page is how far the page keys scroll a pane.
@@ -124,7 +127,7 @@ func New(opts Options, be Backend, noColor bool) *Model {
 	h.Styles.Ellipsis = st.Subtle
 	ctx := &shared{width: 80, height: 24, st: st, keys: DefaultKeyMap()}
 	d := &labData{reports: map[int]*runner.StepReport{}, answers: map[int]int{}}
-	return &Model{
+	m := &Model{
 		ctx:     ctx,
 		be:      be,
 		opts:    opts,
@@ -137,6 +140,8 @@ func New(opts Options, be Backend, noColor bool) *Model {
 		help:    h,
 		dirty:   true,
 	}
+	ctx.ask = m.serve
+	return m
 }
 
 // Init loads the picker, or opens the lab given on the command line.
@@ -213,32 +218,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	case tea.KeyMsg:
 		return m, m.onKey(msg)
-	case answeredMsg:
-		m.answers[m.current()] = msg.choice
-		return m, m.runStep(false)
-	case resetConfirmedMsg:
-		m.busy = "resetting the lab…"
-		s, lab := m.sess, m.lab
-		m.sess = nil
-		return m, tea.Batch(m.stopCapture(), resetCmd(m.be, s, lab))
-	case keepMsg:
-		return m, keepCmd(m.sess, m.quitting("closing…"))
-	case tearDownMsg:
-		if m.busy != "" && m.busy != "closing…" {
-			m.setStatus("wait: "+m.busy, false)
-			return m, nil
-		}
-		return m, tearDownCmd(m.be, m.sess, m.quitting("tearing the lab down…"))
-	case shellOnMsg:
-		return m, m.openShell(msg.node)
-	case ifacesChosenMsg:
-		if m.sess == nil || m.busy != "" {
-			m.setStatus("the interfaces stay as they are: the lab is busy", true)
-			return m, nil
-		}
-		s := m.sess
-		m.busy = "opening the capture…"
-		return m, func() tea.Msg { return retargetMsg{targets: s.Targets(msg.chosen)} }
 	}
 	if m.capture.typing {
 		var cmd tea.Cmd
