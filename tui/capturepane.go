@@ -219,6 +219,15 @@ func (c captureModel) Update(msg tea.KeyMsg) (captureModel, tea.Cmd) {
 	return c, nil
 }
 
+// keys are the bindings the help line shows on the pane.
+func (c *captureModel) keys() []key.Binding {
+	k := c.ctx.keys
+	if c.typing {
+		return []key.Binding{k.Choose, k.Back}
+	}
+	return []key.Binding{k.Up, k.Down, k.Follow, k.Filter, k.Pause, k.Ifaces, k.Save, k.NextPane, k.Help}
+}
+
 // savable is what "w" writes: the packets with bytes the filter shows.
 func (c *captureModel) savable() []capture.Packet {
 	var out []capture.Packet

@@ -73,6 +73,7 @@ type labData struct {
 // current is the index of the next step to run (len(Steps) when done).
 func (d *labData) current() int { return len(d.applied) }
 
+// done says every step has run.
 func (d *labData) done() bool { return d.lab != nil && d.current() >= len(d.lab.Steps) }
 
 // Model is the root bubbletea model of netlab's TUI. It routes messages to
@@ -89,15 +90,15 @@ type Model struct {
 	conflict conflictMsg
 	errText  string
 
-	sess Session
-	*labData
-	pane    pane
-	step    stepView
-	topo    topologyPane
-	chg     changesPane
-	capture captureModel
-	follow  followModel // kept after it closes: the path last followed
-	dialog  dialog      // the box over the lab view; nil when none
+	sess     Session
+	*labData // the sub-models hold the same pointer
+	pane     pane
+	step     stepView
+	topo     topologyPane
+	chg      changesPane
+	capture  captureModel
+	follow   followModel // kept after it closes: the path last followed
+	dialog   dialog      // the box over the lab view; nil when none
 
 	stepCancel func() // cancels the step running now (the Cancel key); nil when none
 

@@ -124,6 +124,12 @@ func (p pickerModel) Update(msg tea.Msg) (pickerModel, tea.Cmd) {
 	return p, cmd
 }
 
+// keys are the bindings the help line shows under the list.
+func (p *pickerModel) keys() []key.Binding {
+	k := p.ctx.keys
+	return []key.Binding{k.Up, k.Down, k.Choose, k.Filter, k.Quit}
+}
+
 // View is the list, then what went wrong reading the labs or the session.
 func (p *pickerModel) View() string {
 	out := p.list.View()

@@ -44,9 +44,7 @@ func (m *Model) render() string {
 		}
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Subtle.Render(text))
 	case screenPicker:
-		help := m.help.ShortHelpView([]key.Binding{m.ctx.keys.Up, m.ctx.keys.Down, m.ctx.keys.Choose,
-			m.ctx.keys.Filter, m.ctx.keys.Quit})
-		return fit(m.picker.View(), w, h-1) + "\n" + help
+		return fit(m.picker.View(), w, h-1) + "\n" + m.help.ShortHelpView(m.picker.keys())
 	case screenConflict:
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, m.conflictView(w))
 	case screenError:
@@ -133,10 +131,7 @@ func (m *Model) shortHelp() []key.Binding {
 		return m.dialog.keys()
 	}
 	if m.pane == paneCapture {
-		if m.capture.typing {
-			return []key.Binding{k.Choose, k.Back}
-		}
-		return []key.Binding{k.Up, k.Down, k.Follow, k.Filter, k.Pause, k.Ifaces, k.Save, k.NextPane, k.Help}
+		return m.capture.keys()
 	}
 	// Enter's help says which of its jobs it does now, as the status does.
 	switch m.enterAction() {
