@@ -36,7 +36,7 @@ func TestCancelKeyStopsRunningStep(t *testing.T) {
 			h.m.sess = hs
 			_, cmd := h.m.Update(keyMsg("enter"))
 			if cmd == nil {
-				t.Fatalf("enter ran nothing; dialog %d", h.m.dialog)
+				t.Fatalf("enter ran nothing; dialog %q", dialogName(h.m.dialog))
 			}
 			done := make(chan tea.Msg, 1)
 			go func() { done <- cmd() }()
@@ -49,8 +49,8 @@ func TestCancelKeyStopsRunningStep(t *testing.T) {
 			if _, next := h.m.Update(keyMsg(k)); next != nil {
 				t.Errorf("%s returned a command", k)
 			}
-			if h.m.dialog != dialogNone {
-				t.Errorf("%s opened dialog %d instead of cancelling", k, h.m.dialog)
+			if h.m.dialog != nil {
+				t.Errorf("%s opened dialog %q instead of cancelling", k, dialogName(h.m.dialog))
 			}
 			h.wantScreen("cancelling the step")
 			var msg tea.Msg
@@ -66,11 +66,11 @@ func TestCancelKeyStopsRunningStep(t *testing.T) {
 			}
 			// With no step running, the keys mean what they always did.
 			h.key(k)
-			if k == "ctrl+c" && h.m.dialog != dialogQuit {
+			if k == "ctrl+c" && dialogName(h.m.dialog) != "quitDialog" {
 				t.Errorf("ctrl+c with no step running: dialog %d, want the quit dialog", h.m.dialog)
 			}
-			if k == "esc" && (h.m.dialog != dialogNone || strings.Contains(h.screen(), "cancelling")) {
-				t.Errorf("esc with no step running did something: dialog %d", h.m.dialog)
+			if k == "esc" && (h.m.dialog != nil || strings.Contains(h.screen(), "cancelling")) {
+				t.Errorf("esc with no step running did something: dialog %q", dialogName(h.m.dialog))
 			}
 		})
 	}

@@ -20,6 +20,7 @@ const maxEntries = 5000
 // captureModel is the capture pane: live packets from the current step's
 // interfaces (or those the student chose), merged and labelled.
 type captureModel struct {
+	ctx     *shared
 	entries []*pktEntry
 	held    []*pktEntry // arrived while paused
 	paused  bool
@@ -43,12 +44,12 @@ type captureModel struct {
 	chooser ifaceChooser
 }
 
-func newCaptureModel() captureModel {
+func newCaptureModel(ctx *shared) captureModel {
 	in := textinput.New()
 	in.Prompt = "filter: "
 	in.Placeholder = "tcpdump words, e.g. icmp or arp"
 	in.CharLimit = 200
-	return captureModel{tail: true, input: in}
+	return captureModel{ctx: ctx, tail: true, input: in}
 }
 
 // add appends entries, dropping the oldest beyond maxEntries.
@@ -161,34 +162,36 @@ func (c *captureModel) setPaused(p bool) {
 	}
 }
 
-// update handles the pane's keys; the root model routes them here when
-// the capture pane is shown.
-func (c *captureModel) update(msg tea.KeyMsg, k KeyMap, page int) tea.Cmd {
+// Update handles the pane's keys (every key while a filter is typed); the
+// root model routes them here when the capture pane is shown.
+func (c captureModel) Update(msg tea.KeyMsg) (captureModel, tea.Cmd) {
+	k := c.ctx.keys
+	page := c.ctx.bodyH - 2
 	if c.typing {
-		switch msg.String() {
-		case "enter":
+		switch {
+		case key.Matches(msg, k.Choose):
 			text := strings.TrimSpace(c.input.Value())
 			if text == "" {
 				c.filter, c.filterErr, c.typing = nil, "", false
 				c.input.Blur()
-				return nil
+				return c, nil
 			}
 			f, err := capture.ParseFilter(text)
 			if err != nil {
 				c.filterErr = err.Error()
-				return nil
+				return c, nil
 			}
 			c.filter, c.filterErr, c.typing = f, "", false
 			c.input.Blur()
-			return nil
-		case "esc":
+			return c, nil
+		case key.Matches(msg, k.Back):
 			c.typing, c.filterErr = false, ""
 			c.input.Blur()
-			return nil
+			return c, nil
 		}
 		var cmd tea.Cmd
 		c.input, cmd = c.input.Update(msg)
-		return cmd
+		return c, cmd
 	}
 	switch {
 	case key.Matches(msg, k.Up):
@@ -211,9 +214,18 @@ func (c *captureModel) update(msg tea.KeyMsg, k KeyMap, page int) tea.Cmd {
 			c.input.SetValue(c.filter.String())
 		}
 		c.input.CursorEnd()
-		return c.input.Focus()
+		return c, c.input.Focus()
 	}
-	return nil
+	return c, nil
+}
+
+// keys are the bindings the help line shows on the pane.
+func (c *captureModel) keys() []key.Binding {
+	k := c.ctx.keys
+	if c.typing {
+		return []key.Binding{k.Choose, k.Back}
+	}
+	return []key.Binding{k.Up, k.Down, k.Follow, k.Filter, k.Pause, k.Ifaces, k.Save, k.NextPane, k.Help}
 }
 
 // savable is what "w" writes: the packets with bytes the filter shows.
@@ -227,8 +239,9 @@ func (c *captureModel) savable() []capture.Packet {
 	return out
 }
 
-// view renders the pane in w x h.
-func (c *captureModel) view(ctx *shared, w, h int) string {
+// View renders the pane in w x h.
+func (c *captureModel) View(w, h int) string {
+	ctx := c.ctx
 	st := ctx.st
 	var head []string
 	where := "no interfaces (this step captures nothing; " + keyName(ctx.keys.Ifaces) + " chooses some)"

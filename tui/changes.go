@@ -11,6 +11,15 @@ type changeSet struct {
 	set     bool
 }
 
+// changesPane is the Changes pane: what the last step, undo or shell
+// session changed in the kernel.
+type changesPane struct{ textPane }
+
+// View lists the changes in w x h.
+func (p *changesPane) View(w, h int) string {
+	return p.scroll.lines(p.ctx, changeLines(p.ctx.st, p.d.changes), w, h)
+}
+
 // changeLines renders the changes: + added, - removed, ~ changed.
 func changeLines(st *styles, cs changeSet) []string {
 	if !cs.set {

@@ -168,7 +168,7 @@ func openCaptureCmd(be Backend, gen int, targets []capture.Target) tea.Cmd {
 			return captureOpenedMsg{gen: gen}
 		}
 		src, err := be.Capture(targets)
-		return captureOpenedMsg{gen: gen, src: src, targets: targets, err: err}
+		return captureOpenedMsg{gen: gen, src: src, err: err}
 	}
 }
 

@@ -13,9 +13,17 @@
 // step, not yet run, and the one after runs it. The status line says which
 // of the two Enter does (flow.go); run-all does not stop between steps.
 //
-// One root Model holds small sub-models (picker, step view, topology,
-// changes, capture, follow, dialogs), each with its own Update and View,
-// sharing a context of size, styles and keys. Everything slow (the engine,
+// One root Model (model.go) holds small sub-models, each with its own
+// Update and View, sharing a context of size, styles and keys (shared) and
+// what is known of the lab (labData): the picker (picker.go), the step view
+// (stepview.go), the topology and changes panes (topology.go, changes.go),
+// the capture pane (capturepane.go) and the dialogs (dialog*.go,
+// follow.go, ifaces.go). A dialog asks the root for what only it can do
+// (run the step, reset, quit, open a shell, capture elsewhere) with a
+// message. onKey (actions.go) routes a key by screen and, in the lab
+// view, to the open dialog, the view's own keys, the pane, then the
+// actions on the lab. Hints in text name keys from the KeyMap (keys.go),
+// never literally. Everything slow (the engine,
 // the capture, the shell) runs in a tea.Cmd that returns a typed message;
 // the packet stream is read one batch per message, and packet-driven redraws
 // are coalesced by a 20 frames/s tick so a ping flood never delays a key.

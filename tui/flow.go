@@ -19,7 +19,7 @@ func (m *Model) enterAction() enterAction {
 		return enterNone
 	}
 	cur := m.current()
-	if m.viewed != cur {
+	if m.step.viewed != cur {
 		return enterShowNext
 	}
 	if q := m.lab.Steps[cur].Question; q != nil {
@@ -33,7 +33,7 @@ func (m *Model) enterAction() enterAction {
 // enterHint says, on the status line, which of its jobs Enter does now;
 // "" when Enter does neither (a dialog, the lab busy, all steps done).
 func (m *Model) enterHint() string {
-	if m.screen != screenLab || m.lab == nil || m.dialog != dialogNone || m.busy != "" ||
+	if m.screen != screenLab || m.lab == nil || m.dialog != nil || m.busy != "" ||
 		(m.capture.typing && m.pane == paneCapture) {
 		return ""
 	}
@@ -41,7 +41,7 @@ func (m *Model) enterHint() string {
 	cur := m.current()
 	switch m.enterAction() {
 	case enterShowNext:
-		if m.viewed == cur-1 {
+		if m.step.viewed == cur-1 {
 			return k + ": next step"
 		}
 		return fmt.Sprintf("%s: go to step %d", k, cur+1)

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"github.com/netlab/netlab/labs"
 	"strings"
 	"testing"
 )
@@ -17,7 +16,7 @@ func TestEnterAfterRunShowsNextStep(t *testing.T) {
 		key      string
 		applied  int
 		viewed   int
-		dialog   dialog
+		dialog   string   // the open dialog's type; "" for none
 		status   string   // Enter's job on the status line
 		onScreen []string // more that must show
 		absent   []string
@@ -30,7 +29,7 @@ func TestEnterAfterRunShowsNextStep(t *testing.T) {
 				"… and 7 more (tab: Capture pane)", "enter show next"}},
 		{name: "show step 2, not run", key: "enter", applied: 1, viewed: 1, status: "Enter: predict, then run step 2",
 			onScreen: []string{"Step 2 of 2", "[next to run]"}, absent: []string{"output of", "captured during"}},
-		{name: "ask", key: "enter", applied: 1, viewed: 1, dialog: dialogQuestion,
+		{name: "ask", key: "enter", applied: 1, viewed: 1, dialog: "questionDialog",
 			onScreen: []string{"Predict first", "1. An ARP request"}},
 		{name: "answer runs", key: "1", applied: 2, viewed: 1,
 			onScreen: []string{"Your prediction", "right", "the destination's MAC address", "output of ip -br addr show br01"}},
@@ -39,9 +38,9 @@ func TestEnterAfterRunShowsNextStep(t *testing.T) {
 		if s.key != "" {
 			h.key(s.key)
 		}
-		if h.m.current() != s.applied || h.m.viewed != s.viewed || h.m.dialog != s.dialog {
-			t.Fatalf("%s: %d applied, viewing %d, dialog %d; want %d, %d, %d", s.name,
-				h.m.current(), h.m.viewed, h.m.dialog, s.applied, s.viewed, s.dialog)
+		if h.m.current() != s.applied || h.m.step.viewed != s.viewed || dialogName(h.m.dialog) != s.dialog {
+			t.Fatalf("%s: %d applied, viewing %d, dialog %q; want %d, %d, %q", s.name,
+				h.m.current(), h.m.step.viewed, dialogName(h.m.dialog), s.applied, s.viewed, s.dialog)
 		}
 		if got := h.m.enterHint(); got != s.status {
 			t.Errorf("%s: Enter's hint %q, want %q", s.name, got, s.status)
@@ -64,7 +63,7 @@ func TestEnterAfterRunShowsNextStep(t *testing.T) {
 	}
 	// Reading back to a done step shows its outcome again.
 	h.key("p")
-	h.m.offsets[paneStep] = 1 << 30
+	h.m.step.off = 1 << 30
 	h.wantScreen("Step 1 of 2", "[done]", "The bridge is up")
 }
 
@@ -73,87 +72,8 @@ func TestEnterAfterRunShowsNextStep(t *testing.T) {
 func TestRunAllDoesNotStop(t *testing.T) {
 	h := newHarness(t, Options{Lab: flowLab(t)}, &fakeBackend{})
 	h.key("a")
-	if !h.m.done() || h.m.viewed != 1 {
-		t.Fatalf("run all: %d applied, viewing %d", h.m.current(), h.m.viewed)
+	if !h.m.done() || h.m.step.viewed != 1 {
+		t.Fatalf("run all: %d applied, viewing %d", h.m.current(), h.m.step.viewed)
 	}
 	h.wantScreen("2/2 done", "output of ip -br addr show br01")
-}
-
-// TestNoColorMarkdownHasNoMarkers: under NO_COLOR a step's bold text is
-// plain, without glamour notty's ** markers (issue 11 item 6).
-func TestNoColorMarkdownHasNoMarkers(t *testing.T) {
-	tests := []struct {
-		name string
-		text string
-		want string
-	}{
-		{name: "bold", text: "A **bridge** is a switch.", want: "A bridge is a switch."},
-		{name: "underscore bold", text: "An __ARP__ request.", want: "An ARP request."},
-		{name: "italic", text: "Its *own* stack.", want: "Its own stack."},
-	}
-	md := newMarkdown(newStyles(true).markdownStyle())
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got := md.render(tc.text, 60)
-			if strings.Contains(got, "**") || strings.Contains(got, "__") || strings.Contains(got, "*") {
-				t.Errorf("markers in %q", got)
-			}
-			if !strings.Contains(got, tc.want) {
-				t.Errorf("rendered %q, want it to hold %q", got, tc.want)
-			}
-		})
-	}
-	// The whole step view, as the TUI draws it with colours off.
-	h := newHarness(t, Options{Lab: flowLab(t)}, &fakeBackend{})
-	h.key("enter")
-	h.m.offsets[paneStep] = 0
-	scr := h.screen()
-	if !strings.Contains(scr, "A bridge is a virtual switch") || strings.Contains(scr, "**") {
-		t.Errorf("the step view under NO_COLOR:\n%s", scr)
-	}
-}
-
-// TestPacketsUnderThePing: a step's captured packets are listed under the
-// ping that sent them, not after the show commands that follow it; a step
-// that pings nothing lists them under its last command.
-func TestPacketsUnderThePing(t *testing.T) {
-	tests := []struct {
-		name     string
-		commands string
-		before   string // the command whose output the packets follow
-		after    string // the command listed after the packets; "" for none
-	}{
-		{name: "ping first", commands: "      - ip link add br01 type bridge\n      - ping 192.168.88.1 -c 1\n      - ip link show br01\n",
-			before: "$ ping 192.168.88.1 -c 1", after: "$ ip link show br01"},
-		{name: "no ping", commands: "      - ip link add br01 type bridge\n      - ip link show br01\n      - ip -br link show br01\n",
-			before: "$ ip -br link show br01"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			src := "id: pings\ntitle: Pings\nsummary: packets under the ping\nnodes: [host]\nsteps:\n  - title: Ping the bridge\n    node: host\n    text: Ping it.\n    commands:\n" +
-				tc.commands + "    capture: [host:br01]\n"
-			lab, err := labs.Load("pings.yaml", []byte(src))
-			if err != nil {
-				t.Fatal(err)
-			}
-			h := newHarness(t, Options{Lab: lab}, &fakeBackend{stepPackets: natPackets(t)})
-			h.key("enter")
-			_, body, _ := h.m.stepContent(200)
-			text := strings.Join(body, "\n")
-			at := func(s string) int {
-				i := strings.Index(text, s)
-				if i < 0 {
-					t.Fatalf("the step lacks %q:\n%s", s, text)
-				}
-				return i
-			}
-			pk := at("captured during the step (5):")
-			if at(tc.before) > pk || at("output of "+strings.TrimPrefix(tc.before, "$ ")) > pk {
-				t.Errorf("the packets come before %q and its output:\n%s", tc.before, text)
-			}
-			if tc.after != "" && at(tc.after) < pk {
-				t.Errorf("the packets come after %q:\n%s", tc.after, text)
-			}
-		})
-	}
 }

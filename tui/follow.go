@@ -93,24 +93,24 @@ type hop struct {
 // in time order, drawn on the map of the lab; pos is the hop the student
 // has stepped to (←/→).
 type followModel struct {
-	open   bool
-	hops   []hop
-	reason string           // why nothing can be followed
-	pos    int              // the current hop, from 0
-	snap   *engine.Snapshot // the lab's map; nil draws the path alone
+	ctx     *shared
+	hops    []hop
+	reason  string           // why nothing can be followed
+	notLive bool             // the selection is no packet captured live
+	pos     int              // the current hop, from 0
+	snap    *engine.Snapshot // the lab's map; nil draws the path alone
 }
 
 // follow finds the packet e among entries, in time order.
 func follow(e *pktEntry, entries []*pktEntry) followModel {
 	if e == nil || !e.hasData {
-		return followModel{open: true, reason: "only packets captured live can be followed: select one with ↑/↓ first"}
+		return followModel{notLive: true}
 	}
 	want, _, _, ok := keyOf(e.pkt.Data)
 	if !ok {
-		return followModel{open: true, reason: "netlab follows ARP and IPv4 packets; this one is neither"}
+		return followModel{reason: "netlab follows ARP and IPv4 packets; this one is neither"}
 	}
 	var fm followModel
-	fm.open = true
 	for _, o := range entries {
 		if !o.hasData {
 			continue
@@ -132,17 +132,23 @@ func follow(e *pktEntry, entries []*pktEntry) followModel {
 	return fm
 }
 
-// update steps along the path; it reports whether the view closes.
-func (f *followModel) update(msg tea.KeyMsg, k KeyMap) bool {
+// Update steps along the path, or closes the view.
+func (f *followModel) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
+	k := f.ctx.keys
 	switch {
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Follow), key.Matches(msg, k.Quit):
-		return true
+		return nil, nil
 	case key.Matches(msg, k.HopNext):
 		f.pos = min(f.pos+1, max(len(f.hops)-1, 0))
 	case key.Matches(msg, k.HopPrev):
 		f.pos = max(f.pos-1, 0)
 	}
-	return false
+	return f, nil
+}
+
+func (f *followModel) keys() []key.Binding {
+	k := f.ctx.keys
+	return []key.Binding{k.HopPrev, k.HopNext, k.Back}
 }
 
 // rewrite says how NAT changed the packet's addresses at hop i, compared
@@ -175,16 +181,19 @@ func (f *followModel) marks() topoMarks {
 	return mk
 }
 
-// view fills w x h: the numbered path, then the map with the hops on it,
+// View fills w x h: the numbered path, then the map with the hops on it,
 // scrolled so the current hop shows.
-func (f *followModel) view(ctx *shared, w, h int) string {
-	st := ctx.st
-	if f.reason != "" || len(f.hops) == 0 {
+func (f *followModel) View(w, h int) string {
+	st, k := f.ctx.st, f.ctx.keys
+	if f.notLive || f.reason != "" || len(f.hops) == 0 {
 		reason := f.reason
-		if reason == "" {
+		switch {
+		case f.notLive:
+			reason = fmt.Sprintf("only packets captured live can be followed: select one with %s or %s first", keyName(k.Up), keyName(k.Down))
+		case reason == "":
 			reason = "the packet was not found among the captured ones"
 		}
-		lines := []string{st.Bold.Render("Follow the packet"), "", reason, "", st.Subtle.Render("esc closes")}
+		lines := []string{st.Bold.Render("Follow the packet"), "", reason, "", st.Subtle.Render(keyName(k.Back) + " closes")}
 		return st.Dialog.Width(min(w-2, 70)).Render(ansi.Wrap(strings.Join(lines, "\n"), min(w-8, 64), " "))
 	}
 	cut := func(s string) string { return ansi.Truncate(s, w, "…") }
@@ -193,7 +202,7 @@ func (f *followModel) view(ctx *shared, w, h int) string {
 		path = append(path, hp.e.label)
 	}
 	lines := []string{
-		cut(st.Bold.Render(fmt.Sprintf("Follow the packet: hop %d of %d", f.pos+1, len(f.hops))) + st.Subtle.Render("  ←/→ step · esc closes")),
+		cut(st.Bold.Render(fmt.Sprintf("Follow the packet: hop %d of %d", f.pos+1, len(f.hops))) + st.Subtle.Render("  "+keyName(k.HopPrev)+"/"+keyName(k.HopNext)+" step · "+keyName(k.Back)+" closes")),
 		cut(fmt.Sprintf("seen %d time(s): %s", len(f.hops), strings.Join(path, " -> "))),
 	}
 	// the path: a window of hops around the current one

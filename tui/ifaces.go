@@ -14,15 +14,15 @@ import (
 // ifaceChooser lets the student pick the interfaces to capture on, from
 // the live topology.
 type ifaceChooser struct {
-	open    bool
+	ctx     *shared
 	items   []labs.CaptureTarget
 	checked map[string]bool
 	cursor  int
 }
 
 // start fills the chooser from the snapshot, checking current.
-func (ch *ifaceChooser) start(snap *engine.Snapshot, current []string) {
-	ch.open, ch.cursor, ch.items = true, 0, nil
+func (ch *ifaceChooser) start(ctx *shared, snap *engine.Snapshot, current []string) {
+	ch.ctx, ch.cursor, ch.items = ctx, 0, nil
 	ch.checked = map[string]bool{}
 	for _, c := range current {
 		ch.checked[c] = true
@@ -40,8 +40,10 @@ func (ch *ifaceChooser) start(snap *engine.Snapshot, current []string) {
 	}
 }
 
-// update handles a key; done is true when the student closes the chooser.
-func (ch *ifaceChooser) update(msg tea.KeyMsg, k KeyMap) (done bool) {
+// Update toggles interfaces; closing the chooser hands the checked ones
+// to the root, which captures on them.
+func (ch *ifaceChooser) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
+	k := ch.ctx.keys
 	switch {
 	case key.Matches(msg, k.Up):
 		ch.cursor = max(0, ch.cursor-1)
@@ -53,10 +55,14 @@ func (ch *ifaceChooser) update(msg tea.KeyMsg, k KeyMap) (done bool) {
 			ch.checked[t] = !ch.checked[t]
 		}
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Ifaces):
-		ch.open = false
-		return true
+		return nil, ch.ctx.ask(captureOnReq{chosen: ch.chosen()})
 	}
-	return false
+	return ch, nil
+}
+
+func (ch *ifaceChooser) keys() []key.Binding {
+	k := ch.ctx.keys
+	return []key.Binding{k.Up, k.Down, k.Pause, k.Back}
 }
 
 // chosen lists the checked interfaces in topology order.
@@ -70,7 +76,9 @@ func (ch *ifaceChooser) chosen() []labs.CaptureTarget {
 	return out
 }
 
-func (ch *ifaceChooser) view(ctx *shared, w, h int) string {
+// View lists the interfaces, checked or not, scrolled to the cursor.
+func (ch *ifaceChooser) View(w, h int) string {
+	ctx := ch.ctx
 	st := ctx.st
 	lines := []string{st.Bold.Render("Capture on which interfaces?"),
 		st.Subtle.Render(fmt.Sprintf("%s/%s toggles, %s or %s applies", keyName(ctx.keys.Pause), keyName(ctx.keys.Choose), keyName(ctx.keys.Back), keyName(ctx.keys.Ifaces)))}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 )
 
 // KeyMap is every key the TUI answers to, in one place. Components match
@@ -18,6 +19,7 @@ type KeyMap struct {
 	Choose, Back, Yes, No, Keep, TearDown      key.Binding
 	Reopen                                     key.Binding
 	Cancel                                     key.Binding // while a step runs
+	Interrupt                                  key.Binding // ctrl+c: in a dialog, quit rather than go back
 	Help, Quit                                 key.Binding
 
 	HopPrev, HopNext key.Binding // follow a packet: step along its path (topology helper)
@@ -62,6 +64,7 @@ func DefaultKeyMap() KeyMap {
 		Cancel:    b("esc", "cancel the step", "esc", "ctrl+c"),
 		Help:      b("?", "help", "?"),
 		Quit:      b("q", "quit", "q", "ctrl+c"),
+		Interrupt: b("ctrl+c", "quit", "ctrl+c"),
 
 		HopPrev: b("←", "previous hop", "left", "p"), // follow a packet (topology helper)
 		HopNext: b("→", "next hop", "right", "n"),
@@ -84,14 +87,10 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	}
 }
 
-// helpKeys is a context's bindings for bubbles/help.
-type helpKeys struct {
-	short []key.Binding
-	full  [][]key.Binding
+// scrolls reports whether msg is one of the keys that scroll a pane.
+func (k KeyMap) scrolls(msg tea.KeyMsg) bool {
+	return key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom)
 }
-
-func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
-func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
 
 // keyName is how a binding's key is written in a sentence ("enter", "tab"):
 // hints in text come from the KeyMap, never from literal key letters, so a

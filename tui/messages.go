@@ -79,12 +79,11 @@ type byHandMsg struct {
 	state labState
 }
 
-// captureOpenedMsg is a live capture ready (or failed) on targets.
+// captureOpenedMsg is a live capture ready (or failed).
 type captureOpenedMsg struct {
-	gen     int
-	src     PacketSource
-	targets []capture.Target
-	err     error
+	gen int // the capture it opened; an older one is closed at once
+	src PacketSource
+	err error
 }
 
 // packetsMsg is one batch read from the live capture.

@@ -1,14 +1,12 @@
 package tui
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/netlab/netlab/capture"
 	"github.com/netlab/netlab/engine"
 	"github.com/netlab/netlab/labs"
 	"github.com/netlab/netlab/labs/runner"
@@ -17,9 +15,18 @@ import (
 // shared is the context every component reads: size, styles and keys.
 type shared struct {
 	width, height int
-	st            *styles
-	keys          KeyMap
+	// bodyH is the lab view's pane height, set by the root before it
+	// routes a key (it shrinks while the full help shows).
+	bodyH int
+	st    *styles
+	keys  KeyMap
+	// ask has the root do what a dialog asks for (dialog.go), as
+	// gh-dash's context starts tasks: at once, returning its command.
+	ask func(req any) tea.Cmd
 }
+
+// page is how far the page keys scroll a pane.
+func (c *shared) page() int { return max(1, c.bodyH-2) }
 
 // screen is what fills the terminal.
 type screen int
@@ -30,19 +37,6 @@ const (
 	screenConflict        // another lab runs
 	screenError           // nothing could be opened
 	screenLab             // the lab view
-)
-
-// dialog is a box shown over the lab view.
-type dialog int
-
-const (
-	dialogNone dialog = iota
-	dialogQuestion
-	dialogReset
-	dialogQuit
-	dialogNodes
-	dialogFollow
-	dialogIfaces
 )
 
 // pane is one of the lab view's tabs.
@@ -58,7 +52,31 @@ const (
 
 var paneNames = [paneCount]string{"Step", "Topology", "Changes", "Capture"}
 
-// Model is the root bubbletea model of netlab's TUI.
+// labData is what the model knows of the lab being walked: its steps,
+// where the walk stands, and what the kernel holds now. The root Model
+// fills it from the engine's messages; the step view, the panes and the
+// dialogs read it through one shared pointer.
+type labData struct {
+	lab     *labs.Lab
+	applied []runner.StepState
+	reports map[int]*runner.StepReport // by 0-based step index
+	answers map[int]int                // the student's predictions
+
+	snap    *engine.Snapshot
+	snapErr error
+	nodes   []string
+	changes changeSet // what the last step, undo or shell session changed
+}
+
+// current is the index of the next step to run (len(Steps) when done).
+func (d *labData) current() int { return len(d.applied) }
+
+// done says every step has run.
+func (d *labData) done() bool { return d.lab != nil && d.current() >= len(d.lab.Steps) }
+
+// Model is the root bubbletea model of netlab's TUI. It routes messages to
+// its sub-models (picker, step view, topology, changes, capture and the
+// open dialog) and runs the engine operations they ask for.
 type Model struct {
 	ctx  *shared
 	be   Backend
@@ -70,36 +88,24 @@ type Model struct {
 	conflict conflictMsg
 	errText  string
 
-	sess    Session
-	lab     *labs.Lab
-	applied []runner.StepState
-	reports map[int]*runner.StepReport // by 0-based step index
-	answers map[int]int                // the student's predictions
-	viewed  int
-	pane    pane
-	dialog  dialog
-	offsets [paneCount]int // scroll per pane
-	// toOutcome scrolls the step pane to the outcome of the step just run
-	// at the next render (where the outcome's first line is known).
-	toOutcome bool
+	sess     Session
+	*labData // the sub-models hold the same pointer
+	pane     pane
+	step     stepView
+	topo     topologyPane
+	chg      changesPane
+	capture  captureModel
+	follow   followModel // kept after it closes: the path last followed
+	dialog   dialog      // the box over the lab view; nil when none
 
 	stepCancel func() // cancels the step running now (the Cancel key); nil when none
 
 	busy      string // the engine operation under way; "" when idle
 	status    string
 	statusErr bool
-	showHint  bool
 	fullHelp  bool
 
-	snap    *engine.Snapshot
-	snapErr error
-	nodes   []string
-	nodeSel int
-	changes changeSet
-	capture captureModel
-	follow  followModel
-	md      *markdown
-	help    help.Model
+	help help.Model
 
 	framePending bool
 	dirty        bool
@@ -118,18 +124,23 @@ func New(opts Options, be Backend, noColor bool) *Model {
 	h.Styles.ShortSeparator = st.Subtle
 	h.Styles.FullSeparator = st.Subtle
 	h.Styles.Ellipsis = st.Subtle
-	return &Model{
-		ctx:     &shared{width: 80, height: 24, st: st, keys: DefaultKeyMap()},
+	ctx := &shared{width: 80, height: 24, st: st, keys: DefaultKeyMap()}
+	d := &labData{reports: map[int]*runner.StepReport{}, answers: map[int]int{}}
+	m := &Model{
+		ctx:     ctx,
 		be:      be,
 		opts:    opts,
 		now:     time.Now,
-		reports: map[int]*runner.StepReport{},
-		answers: map[int]int{},
-		capture: newCaptureModel(),
-		md:      newMarkdown(st.markdownStyle()),
+		labData: d,
+		step:    stepView{ctx: ctx, d: d, md: newMarkdown(st.markdownStyle())},
+		topo:    topologyPane{textPane{ctx: ctx, d: d}},
+		chg:     changesPane{textPane{ctx: ctx, d: d}},
+		capture: newCaptureModel(ctx),
 		help:    h,
 		dirty:   true,
 	}
+	ctx.ask = m.serve
+	return m
 }
 
 // Init loads the picker, or opens the lab given on the command line.
@@ -139,11 +150,6 @@ func (m *Model) Init() tea.Cmd {
 	}
 	return loadPickerCmd(m.be)
 }
-
-// current is the index of the next step to run (len(Steps) when done).
-func (m *Model) current() int { return len(m.applied) }
-
-func (m *Model) done() bool { return m.lab != nil && m.current() >= len(m.lab.Steps) }
 
 func (m *Model) setStatus(s string, isErr bool) { m.status, m.statusErr = s, isErr }
 
@@ -218,248 +224,4 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	}
 	return m, nil
-}
-
-func (m *Model) onPackets(msg packetsMsg) tea.Cmd {
-	if msg.gen != m.capture.gen {
-		return nil // a capture replaced since; its reader ends here
-	}
-	m.capture.addPackets(msg.pkts)
-	var cmds []tea.Cmd
-	if msg.closed {
-		m.capture.src = nil
-	} else {
-		cmds = append(cmds, readPacketsCmd(msg.gen, m.capture.src.Packets()))
-	}
-	if !m.framePending {
-		m.framePending = true
-		cmds = append(cmds, frameCmd())
-	}
-	return tea.Batch(cmds...)
-}
-
-func (m *Model) onCaptureOpened(msg captureOpenedMsg) tea.Cmd {
-	if msg.gen != m.capture.gen {
-		if msg.src != nil {
-			return closeCaptureCmd(msg.src)
-		}
-		return nil
-	}
-	m.capture.openErr = ""
-	if msg.err != nil {
-		m.capture.openErr = msg.err.Error()
-		return nil
-	}
-	if msg.src == nil {
-		return nil
-	}
-	m.capture.src = msg.src
-	return readPacketsCmd(msg.gen, msg.src.Packets())
-}
-
-// retarget points the live capture at targets, replacing the old one.
-func (m *Model) retarget(targets []capture.Target) tea.Cmd {
-	c := &m.capture
-	if sameTargets(targets, c.targets) && (c.src != nil || len(targets) == 0) {
-		return nil
-	}
-	var cmds []tea.Cmd
-	if c.src != nil {
-		cmds = append(cmds, closeCaptureCmd(c.src))
-	}
-	c.gen++
-	c.src, c.targets, c.openErr = nil, targets, ""
-	cmds = append(cmds, openCaptureCmd(m.be, c.gen, targets))
-	return tea.Batch(cmds...)
-}
-
-// stopCapture closes the live capture (the returned cmd does it off the UI).
-func (m *Model) stopCapture() tea.Cmd {
-	c := &m.capture
-	c.gen++
-	src := c.src
-	c.src, c.targets = nil, nil
-	if src != nil {
-		return closeCaptureCmd(src)
-	}
-	return nil
-}
-
-func sameTargets(a, b []capture.Target) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// applyState takes in what an engine operation read, and retargets the
-// live capture to the (possibly new) current step.
-func (m *Model) applyState(st labState) tea.Cmd {
-	oldCur := m.current()
-	m.applied, m.snap, m.snapErr, m.nodes = st.applied, st.snap, st.snapErr, st.nodes
-	if m.snapErr != nil {
-		m.setStatus("cannot read the lab: "+m.snapErr.Error(), true)
-	}
-	if m.capture.manual && oldCur == m.current() {
-		return nil
-	}
-	m.capture.manual = false
-	return m.retarget(st.targets)
-}
-
-func (m *Model) onSession(msg sessionMsg) tea.Cmd {
-	m.busy = ""
-	if msg.err != nil {
-		m.setStatus(msg.err.Error(), true)
-		if m.screen != screenLab && m.screen != screenPicker {
-			m.screen, m.errText = screenError, msg.err.Error()
-		}
-		return nil
-	}
-	if m.sess == nil || m.sess != msg.sess {
-		m.reports, m.answers = map[int]*runner.StepReport{}, map[int]int{}
-		m.changes = changeSet{}
-	}
-	m.sess, m.lab = msg.sess, msg.sess.Lab()
-	m.screen, m.dialog = screenLab, dialogNone
-	cmd := m.applyState(msg.state)
-	m.viewed = min(m.current(), len(m.lab.Steps)-1)
-	m.offsets = [paneCount]int{}
-	if msg.note != "" {
-		m.setStatus(msg.note, false)
-	}
-	return cmd
-}
-
-// runStep runs the current step (all: then the following ones).
-func (m *Model) runStep(all bool) tea.Cmd {
-	i := m.current()
-	m.busy = fmt.Sprintf("running step %d…", i+1)
-	m.viewed, m.offsets[paneStep] = i, 0
-	if len(m.lab.Steps[i].Capture) > 0 || m.capture.src != nil {
-		m.capture.add(newMarker(fmt.Sprintf("step %d: %s", i+1, m.lab.Steps[i].Title)))
-	}
-	return m.stepCmd(i, all)
-}
-
-func (m *Model) onStepDone(msg stepDoneMsg) tea.Cmd {
-	m.busy, m.stepCancel = "", nil
-	if msg.err != nil {
-		m.setStatus(msg.err.Error(), true)
-		if errors.Is(msg.err, runner.ErrAllDone) {
-			m.setStatus(m.allDoneText(), false)
-		}
-		return m.applyState(msg.state)
-	}
-	rep := msg.rep
-	m.reports[msg.index] = rep
-	m.changes = changeSet{set: true, title: fmt.Sprintf("Step %d, %s: what changed", rep.Index, rep.Title), changes: rep.Changes}
-	m.capture.addReport(rep.Packets)
-	cmd := m.applyState(msg.state)
-	switch {
-	case rep.Error != "":
-		m.setStatus(fmt.Sprintf("step %d failed and was rolled back: %s", rep.Index, rep.Error), true)
-	case !rep.OK:
-		m.setStatus(fmt.Sprintf("step %d ran, but not everything held (see below); %s undoes it", rep.Index, keyName(m.ctx.keys.Undo)), true)
-	case m.done():
-		m.setStatus(fmt.Sprintf("step %d done: that was the last step. %s quits (and can tear the lab down)", rep.Index, keyName(m.ctx.keys.Quit)), false)
-	default:
-		m.setStatus(fmt.Sprintf("step %d done", rep.Index), false)
-	}
-	m.showHint = false
-	// The step's outcome stays on screen, scrolled to it; the next Enter
-	// shows the next step (enterAction).
-	m.viewed, m.offsets[paneStep], m.toOutcome = msg.index, 0, true
-	if msg.all && rep.OK && !m.done() {
-		return tea.Batch(cmd, m.runStep(true))
-	}
-	return cmd
-}
-
-func (m *Model) onUndoDone(msg undoDoneMsg) tea.Cmd {
-	m.busy = ""
-	cmd := m.applyState(msg.state)
-	if msg.err != nil {
-		m.setStatus("undo: "+msg.err.Error(), true)
-		return cmd
-	}
-	rep := msg.rep
-	delete(m.reports, rep.Index-1)
-	delete(m.answers, rep.Index-1)
-	m.changes = changeSet{set: true, title: fmt.Sprintf("Undo of step %d, %s: what changed", rep.Index, rep.Title), changes: rep.Changes}
-	m.viewed, m.offsets[paneStep] = min(m.current(), len(m.lab.Steps)-1), 0
-	m.setStatus(fmt.Sprintf("undid step %d: the lab is as it was before it", rep.Index), false)
-	if m.capture.src != nil {
-		m.capture.add(newMarker(fmt.Sprintf("undo of step %d", rep.Index)))
-	}
-	return cmd
-}
-
-// shellNode is where "s" opens a shell: the current step's node.
-func (m *Model) shellNode() string {
-	if i := m.current(); i < len(m.lab.Steps) && m.lab.Steps[i].Node != "" {
-		return m.lab.Steps[i].Node
-	}
-	if m.sess != nil {
-		return m.lab.DefaultNode()
-	}
-	return labs.DefaultHost
-}
-
-func (m *Model) openShell(node string) tea.Cmd {
-	m.busy = "opening a shell on " + node + "…"
-	return shellReadyCmd(m.sess, node)
-}
-
-func (m *Model) onShellReady(msg shellReadyMsg) tea.Cmd {
-	if msg.err != nil {
-		m.busy = ""
-		m.setStatus("cannot open a shell: "+msg.err.Error(), true)
-		return nil
-	}
-	m.busy = "in a shell on " + msg.node
-	before := msg.before
-	return tea.ExecProcess(m.be.Shell(msg.node), func(err error) tea.Msg {
-		return shellDoneMsg{before: before, err: err}
-	})
-}
-
-func (m *Model) onShellDone(msg shellDoneMsg) tea.Cmd {
-	if msg.err != nil {
-		var ee interface{ ExitCode() int }
-		if !errors.As(msg.err, &ee) {
-			m.setStatus("the shell failed: "+msg.err.Error(), true)
-		}
-	}
-	if m.done() {
-		m.busy = "reading the lab…"
-		return refreshCmd(m.sess)
-	}
-	m.busy = "checking what you did…"
-	return byHandCmd(m.sess, m.current(), msg.before)
-}
-
-func (m *Model) onByHand(msg byHandMsg) tea.Cmd {
-	m.busy = ""
-	cmd := m.applyState(msg.state)
-	if msg.err != nil {
-		m.setStatus("checking the step: "+msg.err.Error(), true)
-		return cmd
-	}
-	rep := msg.rep
-	m.reports[msg.index] = rep
-	m.changes = changeSet{set: true, title: fmt.Sprintf("Shell session during step %d: what changed", rep.Index), changes: rep.Changes}
-	if rep.OK {
-		m.setStatus(fmt.Sprintf("step %d done by hand ✎", rep.Index), false)
-		m.viewed, m.offsets[paneStep] = min(m.current(), len(m.lab.Steps)-1), 0
-	} else {
-		m.setStatus(fmt.Sprintf("step %d is not done yet: see what is missing", rep.Index), true)
-		m.viewed, m.pane = msg.index, paneStep
-	}
-	return cmd
 }

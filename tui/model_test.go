@@ -11,8 +11,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
-
-	"github.com/netlab/netlab/labs/runner"
 )
 
 func TestMain(m *testing.M) {
@@ -114,6 +112,14 @@ func keyMsg(k string) tea.KeyMsg {
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 }
 
+// dialogName is the open dialog's type ("quitDialog"); "" when none is open.
+func dialogName(d dialog) string {
+	if d == nil {
+		return ""
+	}
+	return strings.TrimPrefix(fmt.Sprintf("%T", d), "*tui.")
+}
+
 func (h *harness) screen() string { return ansi.Strip(h.m.View()) }
 
 func (h *harness) wantScreen(parts ...string) {
@@ -134,36 +140,6 @@ func labHarness(t *testing.T) *harness {
 		t.Fatalf("screen %d, want the lab view; status %q", h.m.screen, h.m.status)
 	}
 	return h
-}
-
-func TestPickerStartsALab(t *testing.T) {
-	be := &fakeBackend{}
-	h := newHarness(t, Options{}, be)
-	h.wantScreen("pick a lab", "Build Docker's bridge network by hand", "built-in")
-	h.key("enter")
-	if h.m.screen != screenLab || be.running == nil {
-		t.Fatalf("enter did not start the lab: screen %d", h.m.screen)
-	}
-	h.wantScreen("Step 1 of 16", "started lab bridge")
-}
-
-func TestPickerOffersTheRunningSession(t *testing.T) {
-	be := &fakeBackend{}
-	be.running = &fakeSession{lab: bridgeLab(t)}
-	be.running.Step()
-	be.running.Step()
-	h := newHarness(t, Options{}, be)
-	h.wantScreen("Continue Build Docker's bridge", "step 3 of 16 is next")
-	h.key("enter")
-	h.wantScreen("2/16 done", "Step 3 of 16", "reopened")
-}
-
-func TestPickerQuit(t *testing.T) {
-	h := newHarness(t, Options{}, &fakeBackend{})
-	h.key("q")
-	if !h.quit {
-		t.Fatal("q did not quit the picker")
-	}
 }
 
 func TestOpenLab(t *testing.T) {
@@ -205,8 +181,8 @@ func TestEnterWalksTheLab(t *testing.T) {
 	for i := 1; i <= 8; i++ {
 		if i > 1 {
 			h.key("enter")
-			if h.m.current() != i-1 || h.m.viewed != i-1 {
-				t.Fatalf("enter after step %d ran: %d applied, viewing %d", i-1, h.m.current(), h.m.viewed)
+			if h.m.current() != i-1 || h.m.step.viewed != i-1 {
+				t.Fatalf("enter after step %d ran: %d applied, viewing %d", i-1, h.m.current(), h.m.step.viewed)
 			}
 		}
 		h.key("enter")
@@ -219,12 +195,12 @@ func TestEnterWalksTheLab(t *testing.T) {
 	h.wantScreen("Step 9 of 16", "Enter: predict, then run step 9")
 	// step 9 asks first
 	h.key("enter")
-	if h.m.dialog != dialogQuestion || h.m.current() != 8 {
+	if dialogName(h.m.dialog) != "questionDialog" || h.m.current() != 8 {
 		t.Fatalf("enter on a step with a question must ask it first")
 	}
 	h.wantScreen("Predict first", "1. An ARP request")
 	h.key("9") // not a choice: nothing happens
-	if h.m.dialog != dialogQuestion {
+	if dialogName(h.m.dialog) != "questionDialog" {
 		t.Fatal("an answer out of range closed the question")
 	}
 	h.key("2")
@@ -237,13 +213,4 @@ func TestEnterWalksTheLab(t *testing.T) {
 	h.key("enter", "enter") // step 12: question
 	h.key("2")
 	h.wantScreen("you said 2.", "right")
-}
-
-func TestQuestionEscGoesBack(t *testing.T) {
-	h := labHarness(t)
-	h.m.applied = make([]runner.StepState, 8)
-	h.key("enter", "esc")
-	if h.m.dialog != dialogNone || h.m.busy != "" {
-		t.Fatal("esc did not close the question")
-	}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/list"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -58,6 +59,7 @@ func (d pickerDelegate) Render(w io.Writer, m list.Model, index int, it list.Ite
 
 // pickerModel chooses a lab, or reopens the running session.
 type pickerModel struct {
+	ctx     *shared
 	list    list.Model
 	running Session
 	err     string
@@ -66,7 +68,7 @@ type pickerModel struct {
 
 func newPicker(ctx *shared, msg pickerLoadedMsg) pickerModel {
 	var items []list.Item
-	p := pickerModel{running: msg.running}
+	p := pickerModel{ctx: ctx, running: msg.running}
 	if s := msg.running; s != nil {
 		lab := s.Lab()
 		items = append(items, pickerItem{sum: lab.Summarize(), resume: true, at: runningAt(lab, msg.runningApplied)})
@@ -115,12 +117,70 @@ func (p *pickerModel) setSize(w, h int) {
 	}
 }
 
-func (p *pickerModel) view(ctx *shared, h int) string {
+// Update moves in the list and filters it.
+func (p pickerModel) Update(msg tea.Msg) (pickerModel, tea.Cmd) {
+	var cmd tea.Cmd
+	p.list, cmd = p.list.Update(msg)
+	return p, cmd
+}
+
+// keys are the bindings the help line shows under the list.
+func (p *pickerModel) keys() []key.Binding {
+	k := p.ctx.keys
+	return []key.Binding{k.Up, k.Down, k.Choose, k.Filter, k.Quit}
+}
+
+// View is the list, then what went wrong reading the labs or the session.
+func (p *pickerModel) View() string {
 	out := p.list.View()
 	if p.err != "" {
-		out = lipglossJoin(out, ctx.st.Error.Render(ansi.Wrap(p.err, ctx.width, " ")))
+		out += "\n" + p.ctx.st.Error.Render(ansi.Wrap(p.err, p.ctx.width, " "))
 	}
 	return out
 }
 
-func lipglossJoin(a, b string) string { return a + "\n" + b }
+// pickerKey chooses a lab (or the running session), resets a session
+// that cannot be reopened, or quits; other keys move in the list.
+func (m *Model) pickerKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.ctx.keys
+	filtering := m.picker.list.FilterState() == list.Filtering
+	if !filtering {
+		switch {
+		case key.Matches(msg, k.Quit):
+			if m.picker.running != nil {
+				m.picker.running.Close()
+			}
+			return tea.Quit
+		case key.Matches(msg, k.Choose):
+			it, ok := m.picker.list.SelectedItem().(pickerItem)
+			if !ok {
+				return nil
+			}
+			m.screen = screenLoading
+			if it.resume {
+				return reopenCmd(m.picker.running)
+			}
+			return pickCmd(m.be, it.sum.ID, m.picker.running)
+		case key.Matches(msg, k.Reset) && m.picker.err != "":
+			m.screen = screenLoading
+			return resetCmd(m.be, m.picker.running, nil)
+		}
+	}
+	var cmd tea.Cmd
+	m.picker, cmd = m.picker.Update(msg)
+	return cmd
+}
+
+// pickCmd opens the lab the student picked.
+func pickCmd(be Backend, id string, running Session) tea.Cmd {
+	return func() tea.Msg {
+		if running != nil {
+			running.Close()
+		}
+		lab, err := be.Find(id)
+		if err != nil {
+			return sessionMsg{err: err}
+		}
+		return openLabCmd(be, lab)()
+	}
+}

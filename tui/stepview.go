@@ -4,10 +4,68 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/netlab/netlab/labs/runner"
 )
+
+// stepView is the Step pane: the list of steps beside the viewed step's
+// text, commands and, once it ran, outcome.
+type stepView struct {
+	ctx *shared
+	d   *labData
+	md  *markdown
+
+	viewed int // the step shown, from 0
+	scroll     // in the viewed step's text
+	// toOutcome scrolls to the outcome of the step just run at the next
+	// render (where the outcome's first line is known).
+	toOutcome bool
+	showHint  bool
+}
+
+// Update moves between steps (from any pane: the root routes Next and
+// Prev here) and scrolls the step's text.
+func (v stepView) Update(msg tea.KeyMsg) (stepView, tea.Cmd) {
+	k := v.ctx.keys
+	switch {
+	case key.Matches(msg, k.Next):
+		if v.viewed < len(v.d.lab.Steps)-1 {
+			v.viewed++
+			v.off, v.toOutcome = 0, false
+		}
+	case key.Matches(msg, k.Prev):
+		if v.viewed > 0 {
+			v.viewed--
+			v.off, v.toOutcome = 0, false
+		}
+	default:
+		v.scroll = v.scroll.update(msg, k, v.ctx.page())
+	}
+	return v, nil
+}
+
+// show views step i from the top of its text.
+func (v *stepView) show(i int) { v.viewed, v.off = i, 0 }
+
+// View lays the step list and the step side by side in w x h, scrolled
+// to the outcome right after the step ran.
+func (v *stepView) View(w, h int) string {
+	st := v.ctx.st
+	lw := min(32, w/3)
+	cw := w - lw - 3
+	title, body, outcome := v.stepContent(cw)
+	lines, outcome := wrapLines(body, cw, outcome)
+	if v.toOutcome {
+		v.off, v.toOutcome = outcome, false
+	}
+	content := ansi.Truncate(title, cw, "…") + "\n" + v.scroll.view(v.ctx, lines, cw, h-1, true)
+	sep := strings.TrimRight(strings.Repeat(st.Subtle.Render(" │ ")+"\n", h), "\n")
+	return lipgloss.JoinHorizontal(lipgloss.Top, v.stepList(lw, h), sep, content)
+}
 
 // stepState is a step's place in the walk.
 type stepState int
@@ -21,18 +79,18 @@ const (
 )
 
 // stateOf says where step i stands.
-func (m *Model) stateOf(i int) stepState {
-	rep := m.reports[i]
+func (v *stepView) stateOf(i int) stepState {
+	rep := v.d.reports[i]
 	switch {
-	case i < len(m.applied):
+	case i < len(v.d.applied):
 		if rep != nil && !rep.OK && !rep.ByHand {
 			return stateFailed
 		}
-		if m.applied[i].ByHand {
+		if v.d.applied[i].ByHand {
 			return stateByHand
 		}
 		return stateDone
-	case i == len(m.applied):
+	case i == len(v.d.applied):
 		if rep != nil && rep.Error != "" {
 			return stateFailed
 		}
@@ -42,14 +100,13 @@ func (m *Model) stateOf(i int) stepState {
 }
 
 // stepList renders the list of steps, w wide and h high.
-func (m *Model) stepList(w, h int) string {
-	st := m.ctx.st
-	lab := m.lab
+func (v *stepView) stepList(w, h int) string {
+	st := v.ctx.st
 	var lines []string
-	for i, s := range lab.Steps {
+	for i, s := range v.d.lab.Steps {
 		var mark string
 		style := st.StepPending
-		switch m.stateOf(i) {
+		switch v.stateOf(i) {
 		case stateDone:
 			mark, style = "✓", st.StepDone
 		case stateByHand:
@@ -63,7 +120,7 @@ func (m *Model) stepList(w, h int) string {
 		}
 		text := ansi.Truncate(fmt.Sprintf("%s %2d %s", mark, i+1, s.Title), w, "…")
 		text += strings.Repeat(" ", max(0, w-ansi.StringWidth(text)))
-		if i == m.viewed {
+		if i == v.viewed {
 			style = style.Inherit(st.StepViewed)
 		}
 		lines = append(lines, style.Render(text))
@@ -71,7 +128,7 @@ func (m *Model) stepList(w, h int) string {
 	// keep the viewed step on screen
 	start := 0
 	if len(lines) > h {
-		start = min(max(0, m.viewed-h/2), len(lines)-h)
+		start = min(max(0, v.viewed-h/2), len(lines)-h)
 	}
 	lines = lines[start:min(len(lines), start+h)]
 	for len(lines) < h {
@@ -89,25 +146,25 @@ const packetsShown = 8
 // captured during the step, the checks, expectations, the prediction and
 // the explanations. outcome is the index in body where the outcome starts,
 // the place the pane scrolls to right after the step ran.
-func (m *Model) stepContent(w int) (title string, body []string, outcome int) {
-	st := m.ctx.st
-	lab := m.lab
+func (v *stepView) stepContent(w int) (title string, body []string, outcome int) {
+	st := v.ctx.st
+	lab := v.d.lab
 	if len(lab.Steps) == 0 {
 		return "This lab has no steps.", nil, 0
 	}
-	k := m.ctx.keys
-	i := m.viewed
+	k := v.ctx.keys
+	i := v.viewed
 	s := lab.Steps[i]
-	rep := m.reports[i]
+	rep := v.d.reports[i]
 	add := func(lines ...string) { body = append(body, lines...) }
 	tag := map[stepState]string{statePending: "not run yet", stateCurrent: "next to run", stateDone: "done",
-		stateByHand: "done by hand", stateFailed: "failed"}[m.stateOf(i)]
+		stateByHand: "done by hand", stateFailed: "failed"}[v.stateOf(i)]
 	// The title stays on screen while the rest scrolls: one line, the
 	// title cut rather than the step's state.
 	tag = "[" + tag + "]"
 	head := ansi.Truncate(fmt.Sprintf("Step %d of %d: %s", i+1, len(lab.Steps), s.Title), max(10, w-ansi.StringWidth(tag)-2), "…")
 	title = st.Title.Render(head) + "  " + st.Subtle.Render(tag)
-	if m.showHint && i == m.current() {
+	if v.showHint && i == v.d.current() {
 		add("")
 		if s.Hint != "" {
 			add(wrapIndent(st.Warn.Render("Hint: ")+s.Hint, w, "  "))
@@ -116,19 +173,19 @@ func (m *Model) stepContent(w int) (title string, body []string, outcome int) {
 		}
 	}
 	q := s.Question
-	_, answered := m.answers[i]
-	if q != nil && !(answered && rep != nil) && m.stateOf(i) == stateCurrent {
+	_, answered := v.d.answers[i]
+	if q != nil && !(answered && rep != nil) && v.stateOf(i) == stateCurrent {
 		add("", st.Subtle.Render(keyTitle(k.Run)+" first asks you to predict what happens."))
 	}
-	if i == 0 && lab.Description != "" && len(m.applied) == 0 && rep == nil {
-		add(m.md.render(lab.Description, w))
+	if i == 0 && lab.Description != "" && len(v.d.applied) == 0 && rep == nil {
+		add(v.md.render(lab.Description, w))
 	}
 	if s.Text != "" {
-		add(m.md.render(s.Text, w))
+		add(v.md.render(s.Text, w))
 	}
 	outcome = len(body)
 	if q != nil && answered && rep != nil {
-		add(m.predictionLines(i, w)...)
+		add(v.predictionLines(i, w)...)
 	}
 	// The step's packets sit under the command that sent them, as in the
 	// seeds where tcpdump's lines follow the ping: the report does not say
@@ -165,23 +222,23 @@ func (m *Model) stepContent(w int) (title string, body []string, outcome int) {
 			}
 		}
 		if rep != nil && j == pktsAt {
-			add(m.packetLines(rep.Packets, w)...)
+			add(v.packetLines(rep.Packets, w)...)
 		}
 	}
 	if rep != nil {
-		add(m.reportLines(rep, w)...)
+		add(v.reportLines(rep, w)...)
 	}
-	if s.Explain != "" && i < len(m.applied) {
-		add("", st.Bold.Render("What happened"), m.md.render(s.Explain, w))
+	if s.Explain != "" && i < len(v.d.applied) {
+		add("", st.Bold.Render("What happened"), v.md.render(s.Explain, w))
 	}
 	return title, body, outcome
 }
 
 // predictionLines says whether the student's prediction held, and why.
-func (m *Model) predictionLines(i, w int) []string {
-	st := m.ctx.st
-	q := m.lab.Steps[i].Question
-	a := m.answers[i]
+func (v *stepView) predictionLines(i, w int) []string {
+	st := v.ctx.st
+	q := v.d.lab.Steps[i].Question
+	a := v.d.answers[i]
 	b := []string{"", st.Bold.Render("Your prediction")}
 	verdict := st.OK.Render("right")
 	if a != q.Answer {
@@ -189,18 +246,18 @@ func (m *Model) predictionLines(i, w int) []string {
 	}
 	b = append(b, wrapIndent(fmt.Sprintf("you said %d. %s — %s", a+1, q.Choices[a], verdict), w, "  "))
 	if q.Explain != "" {
-		b = append(b, m.md.render(q.Explain, w))
+		b = append(b, v.md.render(q.Explain, w))
 	}
 	return b
 }
 
 // packetLines lists the first packets a step captured as tcpdump lines,
 // with a count of the rest.
-func (m *Model) packetLines(pkts []runner.PacketLine, w int) []string {
+func (v *stepView) packetLines(pkts []runner.PacketLine, w int) []string {
 	if len(pkts) == 0 {
 		return nil
 	}
-	st := m.ctx.st
+	st := v.ctx.st
 	n := min(len(pkts), packetsShown)
 	es := make([]*pktEntry, n)
 	labelW := 0
@@ -214,14 +271,14 @@ func (m *Model) packetLines(pkts []runner.PacketLine, w int) []string {
 		b = append(b, kindStyle(st, e.kind).Render(ansi.Truncate(text, w, "…")))
 	}
 	if rest := len(pkts) - n; rest > 0 {
-		b = append(b, st.Subtle.Render(fmt.Sprintf("    … and %d more (%s: Capture pane)", rest, keyName(m.ctx.keys.NextPane))))
+		b = append(b, st.Subtle.Render(fmt.Sprintf("    … and %d more (%s: Capture pane)", rest, keyName(v.ctx.keys.NextPane))))
 	}
 	return b
 }
 
 // reportLines shows a step report's failure, checks and expectations.
-func (m *Model) reportLines(rep *runner.StepReport, w int) []string {
-	st := m.ctx.st
+func (v *stepView) reportLines(rep *runner.StepReport, w int) []string {
+	st := v.ctx.st
 	var b []string
 	add := func(lines ...string) { b = append(b, lines...) }
 	if rep.Error != "" {
@@ -240,7 +297,7 @@ func (m *Model) reportLines(rep *runner.StepReport, w int) []string {
 				}
 			}
 			if n == 0 {
-				add("  this step changes nothing a check could see; press " + keyName(m.ctx.keys.Run) + " to run it")
+				add("  this step changes nothing a check could see; press " + keyName(v.ctx.keys.Run) + " to run it")
 			}
 		}
 	}
@@ -281,17 +338,4 @@ func wrapIndent(s string, w int, indent string) string {
 		lines[i] = indent + lines[i]
 	}
 	return strings.Join(lines, "\n")
-}
-
-// questionView asks the current step's question before it runs.
-func (m *Model) questionView(w int) string {
-	st := m.ctx.st
-	q := m.lab.Steps[m.current()].Question
-	lines := []string{st.Title.Render("Predict first"), "", wrapIndent(q.Ask, w-6, ""), ""}
-	for j, c := range q.Choices {
-		lines = append(lines, wrapIndent(fmt.Sprintf("%d. %s", j+1, c), w-6, "   "))
-	}
-	k := m.ctx.keys
-	lines = append(lines, "", st.Subtle.Render(fmt.Sprintf("press the number of your answer (1-%d) to run the step, %s to go back", len(q.Choices), keyName(k.Back))))
-	return st.Dialog.Width(w - 2).Render(strings.Join(lines, "\n"))
 }

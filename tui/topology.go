@@ -4,6 +4,16 @@ import (
 	"github.com/netlab/netlab/engine"
 )
 
+// topologyPane is the Topology pane: the lab as the kernel has it now.
+type topologyPane struct{ textPane }
+
+// View draws the map in w x h, what the last change touched highlighted.
+func (p *topologyPane) View(w, h int) string {
+	st := p.ctx.st
+	lines := append([]string{st.Bold.Render("The lab as the kernel has it now")}, topologyLines(st, p.d.snap, p.d.snapErr, w, p.d.changes)...)
+	return p.scroll.lines(p.ctx, lines, w, h)
+}
+
 // topologyLines draws the lab as the kernel has it now (a Snapshot, not
 // the lab file) as a map w cells wide (see topoMap), with what cs, the
 // last step, undo or shell session, changed highlighted.

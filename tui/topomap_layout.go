@@ -173,6 +173,21 @@ func infoLines(tn *tNode) (lines []string, marks []string) {
 	return lines, marks
 }
 
+// infoRows are a node's info lines as box rows, those the last change
+// touched highlighted.
+func infoRows(tn *tNode, mk topoMarks) []boxRow {
+	var rows []boxRow
+	info, marks := infoLines(tn)
+	for i, s := range info {
+		st := tsInfo
+		if mk.changed[tn.name+"/"+marks[i]] {
+			st = tsChanged
+		}
+		rows = append(rows, boxRow{segs: []seg{{s, st}}})
+	}
+	return rows
+}
+
 // ruleSummary shortens "-A POSTROUTING -s 192.168.88.0/24 -j MASQUERADE"
 // to "MASQUERADE -s 192.168.88.0/24".
 func ruleSummary(rule string) (string, bool) {
@@ -615,14 +630,7 @@ func hostGroup(tns []*tNode, w int, mk topoMarks, across bool) []*mapBox {
 				rows = append(rows, boxRow{})
 			}
 		}
-		info, marks := infoLines(tn)
-		for i, s := range info {
-			st := tsInfo
-			if mk.changed[tn.name+"/"+marks[i]] {
-				st = tsChanged
-			}
-			rows = append(rows, boxRow{segs: []seg{{s, st}}})
-		}
+		rows = append(rows, infoRows(tn, mk)...)
 		ports := map[string][]*tIf{}
 		var brs, downs []*tIf
 		for _, f := range tn.ifs {
@@ -869,14 +877,7 @@ func kidBox(k *tNode, first *tIf, w int, mk topoMarks) *mapBox {
 	for _, f := range ifs {
 		rows = append(rows, ifRows(f, mk, true, false)...)
 	}
-	info, marks := infoLines(k)
-	for i, s := range info {
-		st := tsInfo
-		if mk.changed[k.name+"/"+marks[i]] {
-			st = tsChanged
-		}
-		rows = append(rows, boxRow{segs: []seg{{s, st}}})
-	}
+	rows = append(rows, infoRows(k, mk)...)
 	if len(rows) == 0 {
 		rows = append(rows, boxRow{segs: []seg{{"empty", tsInfo}}})
 	}

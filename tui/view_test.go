@@ -126,3 +126,15 @@ func waitOutput(t *testing.T, tm *teatest.TestModel, s string) {
 }
 
 var _ tea.Model = (*Model)(nil)
+
+func TestTooSmall(t *testing.T) {
+	h := labHarness(t)
+	h.send(tea.WindowSizeMsg{Width: 50, Height: 15})
+	h.wantScreen("netlab needs at least 60x18")
+	h.key("enter")
+	if h.m.current() != 0 {
+		t.Fatal("a key acted on a screen too small to show it")
+	}
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.wantScreen("Step 1 of 16")
+}

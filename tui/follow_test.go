@@ -75,14 +75,14 @@ func TestFollowNATOnMap(t *testing.T) {
 	for _, size := range [][2]int{{80, 20}, {120, 32}} {
 		w, h := size[0], size[1]
 		f := fm
-		f.pos = 0
+		f.ctx, f.pos = ctx, 0
 		for range 3 {
-			f.update(keyMsg("right"), k)
+			f.Update(keyMsg("right"))
 		}
 		if f.pos != 3 {
 			t.Fatalf("→ three times: at hop %d, want 4", f.pos+1)
 		}
-		view := ansi.Strip(f.view(ctx, w, h))
+		view := ansi.Strip(f.View(w, h))
 		lines := strings.Split(view, "\n")
 		if len(lines) != h {
 			t.Errorf("%dx%d: the view has %d lines", w, h, len(lines))
@@ -116,15 +116,15 @@ func TestFollowNATOnMap(t *testing.T) {
 		// ← steps back, and not before the first hop; the map scrolls to
 		// show where the packet is
 		for range 5 {
-			f.update(keyMsg("left"), k)
+			f.Update(keyMsg("left"))
 		}
 		if f.pos != 0 {
 			t.Errorf("← five times from hop 4: at hop %d, want 1", f.pos+1)
 		}
-		if view := ansi.Strip(f.view(ctx, w, h)); !strings.Contains(view, "┼ ns02") || !strings.Contains(view, "① veth02") {
+		if view := ansi.Strip(f.View(w, h)); !strings.Contains(view, "┼ ns02") || !strings.Contains(view, "① veth02") {
 			t.Errorf("%dx%d: at hop 1 the map does not show ns02's veth02:\n%s", w, h, view)
 		}
-		if !f.update(keyMsg("esc"), k) {
+		if next, _ := f.Update(keyMsg("esc")); next != nil {
 			t.Error("esc does not close the path")
 		}
 	}
@@ -153,8 +153,8 @@ func TestFollowKeysInTUI(t *testing.T) {
 		t.Fatal(err)
 	}
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-	if fm.dialog != dialogNone {
-		t.Errorf("esc left dialog %d open", fm.dialog)
+	if fm.dialog != nil {
+		t.Errorf("esc left dialog %q open", dialogName(fm.dialog))
 	}
 	if fm.follow.pos != 3 || len(fm.follow.hops) != 5 {
 		t.Errorf("at hop %d of %d, want 4 of 5", fm.follow.pos+1, len(fm.follow.hops))
@@ -162,4 +162,17 @@ func TestFollowKeysInTUI(t *testing.T) {
 	if fm.follow.snap == nil {
 		t.Error("the path was opened without the lab's map")
 	}
+}
+
+func TestFollowThroughNAT(t *testing.T) {
+	h := capHarness(t)
+	h.key("up", "up", "up") // the request on br01
+	h.key("f")
+	h.wantScreen("Follow the packet", "seen 2 time(s): host:br01 -> host:eth0",
+		"rewritten (NAT): source 192.168.88.12 -> 198.51.100.2")
+	h.key("esc")
+	h.key("G", "f") // the reply on br01
+	h.wantScreen("host:eth0 -> host:br01", "destination 198.51.100.2 -> 192.168.88.12")
+	h.key("esc", "g", "f") // the ARP request
+	h.wantScreen("seen 1 time(s): host:br01")
 }
