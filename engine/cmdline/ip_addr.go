@@ -9,11 +9,7 @@ func parseAddr(cmd *Command, w *words, brief bool) error {
 	verb := w.next()
 	switch {
 	case verb.s == "add" || verb.s == "del" || verb.s == "delete":
-		t, err := w.need("an address like 192.168.88.1/24")
-		if err != nil {
-			return err
-		}
-		cidr, err := parseCIDR(t, verb.s != "add")
+		cidr, _, err := w.cidr("an address like 192.168.88.1/24", verb.s != "add")
 		if err != nil {
 			return err
 		}

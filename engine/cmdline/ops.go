@@ -130,8 +130,8 @@ type Ping struct {
 	Quiet    bool          // -q
 }
 
-// DefaultPingCount is how many packets a ping sends without -c: a lab
-// command must end.
+// DefaultPingCount is how many packets a ping sends without -c: a lesson
+// must end, so netlab never pings forever.
 const DefaultPingCount = 3
 
 // Capture is what a "tcpdump -i IFACE [FILTER]" line asks for. The engine
@@ -166,6 +166,9 @@ type IfconfigShow struct {
 	DevCol int
 }
 
+// Mutating tells, for each operation, whether it changes kernel state:
+// everything that adds, sets or deletes does; shows, ping and capture do
+// not; an iptables command by its verb (-A does, -L does not).
 func (*NetnsAdd) Mutating() bool       { return true }
 func (*NetnsDel) Mutating() bool       { return true }
 func (*NetnsList) Mutating() bool      { return false }
@@ -183,6 +186,7 @@ func (*Show) Mutating() bool           { return false }
 func (*BridgeShow) Mutating() bool     { return false }
 func (*IfconfigShow) Mutating() bool   { return false }
 
+// op seals Op: only this package makes operations.
 func (*NetnsAdd) op()     {}
 func (*NetnsDel) op()     {}
 func (*NetnsList) op()    {}

@@ -98,6 +98,16 @@ func (w *words) ip4(what string) (net.IP, token, error) {
 	return ip, t, err
 }
 
+// cidr takes the next word as A/P (or a bare address as /32 when bare).
+func (w *words) cidr(what string, bare bool) (*net.IPNet, token, error) {
+	t, err := w.need(what)
+	if err != nil {
+		return nil, t, err
+	}
+	n, err := parseCIDR(t, bare)
+	return n, t, err
+}
+
 // uint takes the next word as a number from 0 to max; label names it in
 // errors ("MTU", "UDP port").
 func (w *words) uint(what, label string, max int) (int, token, error) {
