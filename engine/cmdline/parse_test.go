@@ -1,11 +1,14 @@
 package cmdline
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -32,9 +35,36 @@ func render(c *Command) string {
 		if err != nil {
 			j = []byte(err.Error())
 		}
-		fmt.Fprintf(&b, "\t%T %s\n", o, j)
+		fmt.Fprintf(&b, "\t%T %s\n", o, macJSON.ReplaceAllStringFunc(ipnetJSON.ReplaceAllStringFunc(string(j), prefixText), macText))
 	}
 	return b.String()
+}
+
+// ipnetJSON matches a net.IPNet as encoding/json writes it, with its mask
+// in base64.
+var ipnetJSON = regexp.MustCompile(`\{"IP":"([^"]*)","Mask":"([^"]*)"\}`)
+
+// macJSON matches a net.HardwareAddr as encoding/json writes it (base64).
+var macJSON = regexp.MustCompile(`"MAC":"([^"]*)"`)
+
+// macText rewrites a matched MAC as ip(8) prints it.
+func macText(m string) string {
+	b, err := base64.StdEncoding.DecodeString(macJSON.FindStringSubmatch(m)[1])
+	if err != nil {
+		return m
+	}
+	return fmt.Sprintf("%q:%q", "MAC", net.HardwareAddr(b).String())
+}
+
+// prefixText rewrites a matched net.IPNet as "A/N", as ip(8) prints it.
+func prefixText(m string) string {
+	sub := ipnetJSON.FindStringSubmatch(m)
+	mask, err := base64.StdEncoding.DecodeString(sub[2])
+	if err != nil {
+		return m
+	}
+	ones, _ := net.IPMask(mask).Size()
+	return fmt.Sprintf("%q", fmt.Sprintf("%s/%d", sub[1], ones))
 }
 
 // TestParseAccepts checks each accepted line's program, namespace and
@@ -105,6 +135,11 @@ func TestParseAccepts(t *testing.T) {
 		{"arp", "arp -n", "arp", "", false, 1},
 		{"tcpdump", "sudo tcpdump -i br01 -nn", "tcpdump", "", false, 1},
 		{"trailing comment", "ip netns add ns01 # first container", "ip", "", true, 1},
+		{"link set netns and name", "ip link set veth01 netns ns01 name eth1 master br0", "ip", "", true, 1},
+		{"brctl addif two", "brctl addif br01 veth01 veth02", "brctl", "", true, 2},
+		{"ifconfig hw mtu", "ifconfig eth0 hw ether 02:00:00:00:00:09 mtu 1400 -promisc", "ifconfig", "", true, 1},
+		{"route show dev", "ip -4 route show dev eth0", "ip", "", false, 1},
+		{"tcpdump in netns", "ip netns exec ns1 tcpdump -ieth0 -e icmp", "tcpdump", "ns1", false, 1},
 	}
 	var golden strings.Builder
 	for _, tt := range tests {
