@@ -75,12 +75,8 @@ func parseIfconfig(cmd *Command, w *words, _ bool) error {
 			if c.s != "ether" {
 				return errAt(c, "only \"hw ether MAC\" is supported")
 			}
-			v, err := w.need("a MAC address")
-			if err != nil {
+			if set.MAC, err = w.mac("a MAC address"); err != nil {
 				return err
-			}
-			if set.MAC, err = net.ParseMAC(v.s); err != nil || len(set.MAC) != 6 {
-				return errAt(v, "%q is not a valid MAC address", v.s)
 			}
 		default:
 			if addr != nil {

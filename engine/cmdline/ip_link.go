@@ -254,15 +254,9 @@ func parseLinkSet(cmd *Command, w *words) error {
 				return errAt(v, "MTU %d is below the minimum of 68", a.MTU)
 			}
 		case "address":
-			v, err := w.need("a MAC address")
-			if err != nil {
+			if a.MAC, err = w.mac("a MAC address"); err != nil {
 				return err
 			}
-			mac, err := net.ParseMAC(v.s)
-			if err != nil || len(mac) != 6 {
-				return errAt(v, "%q is not a valid MAC address", v.s)
-			}
-			a.MAC = mac
 		default:
 			return errAt(t, "unknown ip link set option %q (up, down, master, nomaster, netns, promisc, name, mtu, address)", t.s)
 		}

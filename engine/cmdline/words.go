@@ -108,6 +108,19 @@ func (w *words) cidr(what string, bare bool) (*net.IPNet, token, error) {
 	return n, t, err
 }
 
+// mac takes the next word as an Ethernet (6-byte) MAC address.
+func (w *words) mac(what string) (net.HardwareAddr, error) {
+	t, err := w.need(what)
+	if err != nil {
+		return nil, err
+	}
+	mac, err := net.ParseMAC(t.s)
+	if err != nil || len(mac) != 6 {
+		return nil, errAt(t, "%q is not a valid MAC address", t.s)
+	}
+	return mac, nil
+}
+
 // uint takes the next word as a number from 0 to max; label names it in
 // errors ("MTU", "UDP port").
 func (w *words) uint(what, label string, max int) (int, token, error) {
