@@ -5,35 +5,33 @@ import (
 	"fmt"
 	"net"
 
+	"github.com/netlab/netlab/engine/cmdline"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
-// addrOp is "ip addr add|del A/P dev NAME" and ifconfig's address form.
-type addrOp struct {
-	add     bool
-	cidr    *net.IPNet
-	dev     string
-	brd     net.IP
-	primary bool // ifconfig: replace the interface's primary IPv4 address
+// addrOp runs "ip addr add|del A/P dev NAME" and ifconfig's address form.
+type addrOp struct{ cmdline.Addr }
+
+// facets: the address on its link.
+func (a *addrOp) facets(node string) []string {
+	return []string{node + "/" + a.Dev + ":addr " + a.CIDR.IP.String()}
 }
 
-func (a *addrOp) mutating() bool { return true }
-
 func (a *addrOp) run(x *execCtx) (string, error) {
-	l, err := x.link(a.dev)
+	l, err := x.link(a.Dev)
 	if err != nil {
 		return "", err
 	}
-	if !a.add {
-		addrs, err := x.h.AddrList(l, familyOf(a.cidr.IP))
+	if !a.Add {
+		addrs, err := x.h.AddrList(l, familyOf(a.CIDR.IP))
 		if err != nil {
 			return "", err
 		}
 		for _, ad := range addrs {
-			ones, _ := a.cidr.Mask.Size()
+			ones, _ := a.CIDR.Mask.Size()
 			got, _ := ad.Mask.Size()
-			if ad.IP.Equal(a.cidr.IP) && (ones == got || ones == 32) {
+			if ad.IP.Equal(a.CIDR.IP) && (ones == got || ones == 32) {
 				if err := x.h.AddrDel(l, &ad); err != nil {
 					return "", fmt.Errorf("RTNETLINK answers: %w", err)
 				}
@@ -42,7 +40,7 @@ func (a *addrOp) run(x *execCtx) (string, error) {
 		}
 		return "", errors.New("RTNETLINK answers: Cannot assign requested address")
 	}
-	if a.primary {
+	if a.Primary {
 		addrs, err := x.h.AddrList(l, netlink.FAMILY_V4)
 		if err != nil {
 			return "", err
@@ -53,7 +51,7 @@ func (a *addrOp) run(x *execCtx) (string, error) {
 			}
 		}
 	}
-	addr := &netlink.Addr{IPNet: a.cidr, Broadcast: a.brd}
+	addr := &netlink.Addr{IPNet: a.CIDR, Broadcast: a.Brd}
 	if err := x.h.AddrAdd(l, addr); err != nil {
 		if errors.Is(err, unix.EEXIST) {
 			return "", errors.New("Error: ipv4: Address already assigned.")
@@ -64,24 +62,24 @@ func (a *addrOp) run(x *execCtx) (string, error) {
 }
 
 func (a *addrOp) check(x *execCtx) error {
-	l, err := x.h.LinkByName(a.dev)
+	l, err := x.h.LinkByName(a.Dev)
 	if err != nil {
-		return fmt.Errorf("interface %s does not exist on %s", a.dev, x.node.Name)
+		return fmt.Errorf("interface %s does not exist on %s", a.Dev, x.node.Name)
 	}
-	addrs, err := x.h.AddrList(l, familyOf(a.cidr.IP))
+	addrs, err := x.h.AddrList(l, familyOf(a.CIDR.IP))
 	if err != nil {
 		return err
 	}
 	for _, ad := range addrs {
-		if ad.IP.Equal(a.cidr.IP) && (!a.add || ad.Mask.String() == a.cidr.Mask.String()) {
-			if a.add {
+		if ad.IP.Equal(a.CIDR.IP) && (!a.Add || ad.Mask.String() == a.CIDR.Mask.String()) {
+			if a.Add {
 				return nil
 			}
-			return fmt.Errorf("%s still has address %s", a.dev, ad.IPNet)
+			return fmt.Errorf("%s still has address %s", a.Dev, ad.IPNet)
 		}
 	}
-	if a.add {
-		return fmt.Errorf("%s on %s does not have address %s", a.dev, x.node.Name, a.cidr)
+	if a.Add {
+		return fmt.Errorf("%s on %s does not have address %s", a.Dev, x.node.Name, a.CIDR)
 	}
 	return nil
 }
@@ -93,33 +91,29 @@ func familyOf(ip net.IP) int {
 	return netlink.FAMILY_V6
 }
 
-// routeOp is "ip route add|del".
-type routeOp struct {
-	add bool
-	dst *net.IPNet // nil: default
-	via net.IP
-	dev string
-}
+// routeOp runs "ip route add|del".
+type routeOp struct{ cmdline.Route }
 
-func (a *routeOp) mutating() bool { return true }
+// facets: the route to its destination.
+func (a *routeOp) facets(node string) []string { return []string{node + ":route " + a.dstText()} }
 
 func (a *routeOp) dstText() string {
-	if a.dst == nil {
+	if a.Dst == nil {
 		return "default"
 	}
-	return a.dst.String()
+	return a.Dst.String()
 }
 
 func (a *routeOp) route(x *execCtx) (*netlink.Route, error) {
-	r := &netlink.Route{Dst: a.dst, Gw: a.via}
-	if a.dev != "" {
-		l, err := x.link(a.dev)
+	r := &netlink.Route{Dst: a.Dst, Gw: a.Via}
+	if a.Dev != "" {
+		l, err := x.link(a.Dev)
 		if err != nil {
 			return nil, err
 		}
 		r.LinkIndex = l.Attrs().Index
 	}
-	if a.via == nil {
+	if a.Via == nil {
 		r.Scope = netlink.SCOPE_LINK
 	}
 	return r, nil
@@ -130,7 +124,7 @@ func (a *routeOp) run(x *execCtx) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if a.add {
+	if a.Add {
 		err = x.h.RouteAdd(r)
 	} else {
 		r.Scope = netlink.SCOPE_NOWHERE
@@ -155,15 +149,15 @@ func (a *routeOp) present(x *execCtx) (bool, error) {
 		return false, err
 	}
 	for _, r := range routes {
-		if ipnetString(r.Dst) != a.dstText() && !(a.dst == nil && isDefault(r.Dst)) {
+		if ipnetString(r.Dst) != a.dstText() && !(a.Dst == nil && isDefault(r.Dst)) {
 			continue
 		}
-		if a.via != nil && !r.Gw.Equal(a.via) {
+		if a.Via != nil && !r.Gw.Equal(a.Via) {
 			continue
 		}
-		if a.dev != "" {
+		if a.Dev != "" {
 			l, err := x.h.LinkByIndex(r.LinkIndex)
-			if err != nil || l.Attrs().Name != a.dev {
+			if err != nil || l.Attrs().Name != a.Dev {
 				continue
 			}
 		}
@@ -178,16 +172,16 @@ func (a *routeOp) check(x *execCtx) error {
 		return err
 	}
 	desc := a.dstText()
-	if a.via != nil {
-		desc += " via " + a.via.String()
+	if a.Via != nil {
+		desc += " via " + a.Via.String()
 	}
-	if a.dev != "" {
-		desc += " dev " + a.dev
+	if a.Dev != "" {
+		desc += " dev " + a.Dev
 	}
-	if a.add && !ok {
+	if a.Add && !ok {
 		return fmt.Errorf("%s has no route %s", x.node.Name, desc)
 	}
-	if !a.add && ok {
+	if !a.Add && ok {
 		return fmt.Errorf("%s still has the route %s", x.node.Name, desc)
 	}
 	return nil

@@ -1,7 +1,10 @@
 // Package engine turns the commands a person would type (ip, brctl, ifconfig,
 // sysctl, iptables, ping, ...) into typed operations on the kernel and runs
 // them natively with netlink, netns and go-iptables inside network namespaces
-// that netlab creates. No shell is ever involved.
+// that netlab creates. No shell is ever involved. The command language
+// itself (tokenizer, grammars, typed operations) is package engine/cmdline;
+// Parse binds each of its operations to the action here that runs it
+// (bind.go), and each action reports what it decides (its facets).
 //
 // A Session owns the lab's nodes: the lab hosts (namespaces standing for a
 // student's machine or the outside network) and the namespaces their

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/coreos/go-iptables/iptables"
+	"github.com/netlab/netlab/engine/cmdline"
 )
 
 var (
@@ -63,64 +64,24 @@ func (x *execCtx) iptablesRaw(stdin string, prog string, args ...string) (string
 	return out.String(), nil
 }
 
-var builtinChains = map[string][]string{
-	"filter":   {"INPUT", "FORWARD", "OUTPUT"},
-	"nat":      {"PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"},
-	"mangle":   {"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"},
-	"raw":      {"PREROUTING", "OUTPUT"},
-	"security": {"INPUT", "FORWARD", "OUTPUT"},
-}
+// builtinChains are the chains each table has from the start.
+var builtinChains = cmdline.BuiltinChains
 
-func isBuiltin(table, chain string) bool {
-	for _, c := range builtinChains[table] {
-		if c == chain {
-			return true
-		}
-	}
-	return false
-}
+func isBuiltin(table, chain string) bool { return cmdline.IsBuiltinChain(table, chain) }
 
-// iptablesAction is one parsed iptables command. Every field was checked
-// by the parser; rule holds the rule re-rendered in netlab's canonical
-// spelling, which is all iptables ever receives.
-type iptablesAction struct {
-	table, verb, chain      string
-	pos                     int
-	rule                    []string
-	policy                  string
-	numeric, verbose, exact bool
-	lineNumbers             bool
-}
+// iptablesAction runs one parsed iptables command.
+type iptablesAction struct{ cmdline.IptablesRule }
 
-func (a *iptablesAction) mutating() bool { return iptablesCmds[a.verb[1]].mutating }
-
-// argv is the whole argument list of the parsed command, as the iptables
-// program receives it (go-iptables adds only --wait).
-func (a *iptablesAction) argv() []string {
-	args := []string{"-t", a.table, a.verb}
-	if a.chain != "" {
-		args = append(args, a.chain)
+// facets: creating, deleting or flushing a chain decides the chain.
+func (a *iptablesAction) facets(node string) []string {
+	if a.Verb == "-X" || a.Verb == "-N" || a.Verb == "-F" {
+		return []string{node + ":chain " + a.Table + " " + a.Chain}
 	}
-	if a.pos > 0 {
-		args = append(args, fmt.Sprint(a.pos))
-	}
-	args = append(args, a.rule...)
-	if a.policy != "" {
-		args = append(args, a.policy)
-	}
-	for _, f := range []struct {
-		on   bool
-		flag string
-	}{{a.numeric, "-n"}, {a.verbose, "-v"}, {a.exact, "-x"}, {a.lineNumbers, "--line-numbers"}} {
-		if f.on {
-			args = append(args, f.flag)
-		}
-	}
-	return args
+	return nil
 }
 
 func (a *iptablesAction) ruleText() string {
-	return fmt.Sprintf("-A %s %s", a.chain, strings.Join(a.rule, " "))
+	return fmt.Sprintf("-A %s %s", a.Chain, strings.Join(a.Rule, " "))
 }
 
 func iptError(err error) error {
@@ -136,52 +97,52 @@ func iptError(err error) error {
 }
 
 func (a *iptablesAction) run(x *execCtx) (string, error) {
-	if a.verb == "-L" || a.verb == "-S" || a.verb == "-Z" {
+	if a.Verb == "-L" || a.Verb == "-S" || a.Verb == "-Z" {
 		// go-iptables wraps neither -L nor -Z, and its -S drops -v's
 		// counters; the program itself prints exactly what a student
 		// would see.
-		return x.iptablesRaw("", iptablesProgram, a.argv()...)
+		return x.iptablesRaw("", iptablesProgram, a.Argv()...)
 	}
 	h, err := iptHandle()
 	if err != nil {
 		return "", err
 	}
-	if a.mutating() {
+	if a.Mutating() {
 		x.s.st.IptDirty[x.node.Name] = true
 	}
 	err = x.do(func() error {
-		switch a.verb {
+		switch a.Verb {
 		case "-A":
-			return h.Append(a.table, a.chain, a.rule...)
+			return h.Append(a.Table, a.Chain, a.Rule...)
 		case "-I":
-			pos := a.pos
+			pos := a.Pos
 			if pos == 0 {
 				pos = 1
 			}
-			return h.Insert(a.table, a.chain, pos, a.rule...)
+			return h.Insert(a.Table, a.Chain, pos, a.Rule...)
 		case "-D":
-			if a.pos > 0 {
-				return h.DeleteById(a.table, a.chain, a.pos)
+			if a.Pos > 0 {
+				return h.DeleteById(a.Table, a.Chain, a.Pos)
 			}
-			return h.Delete(a.table, a.chain, a.rule...)
+			return h.Delete(a.Table, a.Chain, a.Rule...)
 		case "-R":
-			return h.Replace(a.table, a.chain, a.pos, a.rule...)
+			return h.Replace(a.Table, a.Chain, a.Pos, a.Rule...)
 		case "-C":
-			ok, err := h.Exists(a.table, a.chain, a.rule...)
+			ok, err := h.Exists(a.Table, a.Chain, a.Rule...)
 			if err == nil && !ok {
 				return &ExitError{Code: 1}
 			}
 			return err
 		case "-N":
-			return h.NewChain(a.table, a.chain)
+			return h.NewChain(a.Table, a.Chain)
 		case "-X":
-			return forChains(h, a.table, a.chain, true, h.DeleteChain)
+			return forChains(h, a.Table, a.Chain, true, h.DeleteChain)
 		case "-F":
-			return forChains(h, a.table, a.chain, false, h.ClearChain)
+			return forChains(h, a.Table, a.Chain, false, h.ClearChain)
 		case "-P":
-			return h.ChangePolicy(a.table, a.chain, a.policy)
+			return h.ChangePolicy(a.Table, a.Chain, a.Policy)
 		}
-		return fmt.Errorf("iptables %s is not supported", a.verb)
+		return fmt.Errorf("iptables %s is not supported", a.Verb)
 	})
 	if _, ok := err.(*ExitError); ok {
 		return "", err
@@ -218,7 +179,7 @@ func forChains(h *iptables.IPTables, table, chain string, userOnly bool, fn func
 }
 
 func (a *iptablesAction) check(x *execCtx) error {
-	if !a.mutating() {
+	if !a.Mutating() {
 		return nil
 	}
 	h, err := iptHandle()
@@ -226,64 +187,64 @@ func (a *iptablesAction) check(x *execCtx) error {
 		return err
 	}
 	return x.do(func() error {
-		switch a.verb {
+		switch a.Verb {
 		case "-A", "-I", "-R":
-			ok, err := h.Exists(a.table, a.chain, a.rule...)
+			ok, err := h.Exists(a.Table, a.Chain, a.Rule...)
 			if err != nil {
 				return iptError(err)
 			}
 			if !ok {
-				return fmt.Errorf("the rule %q is not in the %s table of %s", a.ruleText(), a.table, x.node.Name)
+				return fmt.Errorf("the rule %q is not in the %s table of %s", a.ruleText(), a.Table, x.node.Name)
 			}
 		case "-D":
-			if a.pos > 0 {
+			if a.Pos > 0 {
 				return nil
 			}
-			ok, err := h.Exists(a.table, a.chain, a.rule...)
+			ok, err := h.Exists(a.Table, a.Chain, a.Rule...)
 			if err != nil {
 				return nil // the chain itself is gone
 			}
 			if ok {
-				return fmt.Errorf("the rule %q is still in the %s table of %s", a.ruleText(), a.table, x.node.Name)
+				return fmt.Errorf("the rule %q is still in the %s table of %s", a.ruleText(), a.Table, x.node.Name)
 			}
 		case "-N", "-X":
-			if a.chain == "" {
+			if a.Chain == "" {
 				return nil
 			}
-			ok, err := h.ChainExists(a.table, a.chain)
+			ok, err := h.ChainExists(a.Table, a.Chain)
 			if err != nil {
 				return iptError(err)
 			}
-			if ok != (a.verb == "-N") {
-				return fmt.Errorf("chain %s %s in the %s table of %s", a.chain, map[bool]string{true: "does not exist", false: "still exists"}[a.verb == "-N"], a.table, x.node.Name)
+			if ok != (a.Verb == "-N") {
+				return fmt.Errorf("chain %s %s in the %s table of %s", a.Chain, map[bool]string{true: "does not exist", false: "still exists"}[a.Verb == "-N"], a.Table, x.node.Name)
 			}
 		case "-F":
-			chains := []string{a.chain}
-			if ok, _ := h.ChainExists(a.table, a.chain); a.chain != "" && !ok {
+			chains := []string{a.Chain}
+			if ok, _ := h.ChainExists(a.Table, a.Chain); a.Chain != "" && !ok {
 				return nil // no chain, no rules
 			}
-			if a.chain == "" {
-				chains, _ = h.ListChains(a.table)
+			if a.Chain == "" {
+				chains, _ = h.ListChains(a.Table)
 			}
 			for _, c := range chains {
-				lines, err := h.List(a.table, c)
+				lines, err := h.List(a.Table, c)
 				if err != nil {
 					return iptError(err)
 				}
 				for _, l := range lines {
 					if strings.HasPrefix(l, "-A ") {
-						return fmt.Errorf("chain %s of the %s table of %s still has rules", c, a.table, x.node.Name)
+						return fmt.Errorf("chain %s of the %s table of %s still has rules", c, a.Table, x.node.Name)
 					}
 				}
 			}
 		case "-P":
-			lines, err := h.List(a.table, a.chain)
+			lines, err := h.List(a.Table, a.Chain)
 			if err != nil {
 				return iptError(err)
 			}
-			want := fmt.Sprintf("-P %s %s", a.chain, a.policy)
+			want := fmt.Sprintf("-P %s %s", a.Chain, a.Policy)
 			if len(lines) == 0 || lines[0] != want {
-				return fmt.Errorf("the policy of chain %s in the %s table of %s is not %s", a.chain, a.table, x.node.Name, a.policy)
+				return fmt.Errorf("the policy of chain %s in the %s table of %s is not %s", a.Chain, a.Table, x.node.Name, a.Policy)
 			}
 		}
 		return nil

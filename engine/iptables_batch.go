@@ -21,7 +21,7 @@ func batchable(c *Command) *iptablesAction {
 		return nil
 	}
 	a, ok := c.Actions[0].(*iptablesAction)
-	if !ok || !batchVerbs[a.verb] {
+	if !ok || !batchVerbs[a.Verb] {
 		return nil
 	}
 	for _, w := range a.restoreLine() {
@@ -36,11 +36,11 @@ func batchable(c *Command) *iptablesAction {
 // without the table (the batch's "*table" line names it) and without the
 // listing flags a change never has.
 func (a *iptablesAction) restoreLine() []string {
-	args := []string{a.verb, a.chain}
-	if a.pos > 0 {
-		args = append(args, fmt.Sprint(a.pos))
+	args := []string{a.Verb, a.Chain}
+	if a.Pos > 0 {
+		args = append(args, fmt.Sprint(a.Pos))
 	}
-	return append(args, a.rule...)
+	return append(args, a.Rule...)
 }
 
 // batchAt returns how many commands from i on form one batch: consecutive
@@ -60,7 +60,7 @@ func (s *Session) batchAt(st Step, i int) int {
 	n := 1
 	for j := i + 1; j < len(st.Commands); j++ {
 		a := batchable(st.Commands[j])
-		if a == nil || a.table != first.table || node(st.Commands[j]) != node(st.Commands[i]) {
+		if a == nil || a.Table != first.Table || node(st.Commands[j]) != node(st.Commands[i]) {
 			break
 		}
 		n++
@@ -110,7 +110,7 @@ func (s *Session) runBatch(nodeName string, cmds []*Command) ([]Result, bool) {
 		acts[i] = batchable(c)
 	}
 	s.st.IptDirty[nodeName] = true
-	if _, err := x.iptablesRaw(restoreInput(acts[0].table, acts), iptablesRestoreProgram, "--noflush"); err != nil {
+	if _, err := x.iptablesRaw(restoreInput(acts[0].Table, acts), iptablesRestoreProgram, "--noflush"); err != nil {
 		return nil, false
 	}
 	out := make([]Result, len(cmds))

@@ -163,12 +163,12 @@ func TestIptablesAcceptedFormsApply(t *testing.T) {
 	s := newLab(t, Spec{})
 	lines := []string{"iptables -N DOCKER", "iptables -N DOCKER-USER", "iptables -t nat -N DOCKER"}
 	var rules []string
-	for _, tt := range iptablesAccepted {
-		c := mustParse(t, tt.line)
+	for _, line := range iptablesAccepted(t) {
+		c := mustParse(t, line)
 		a := c.Actions[0].(*iptablesAction)
-		if a.verb == "-A" || a.verb == "-I" {
-			lines = append(lines, tt.line)
-			rules = append(rules, strings.Join(a.argv(), " "))
+		if a.Verb == "-A" || a.Verb == "-I" {
+			lines = append(lines, line)
+			rules = append(rules, strings.Join(a.Argv(), " "))
 		}
 	}
 	lines = append(lines, "iptables -C FORWARD -s 192.168.88.11 -j ACCEPT")
@@ -191,4 +191,20 @@ func TestIptablesAcceptedFormsApply(t *testing.T) {
 	if len(rules) < 40 {
 		t.Errorf("only %d rule forms applied", len(rules))
 	}
+}
+
+// iptablesAccepted reads the lines of cmdline's iptables golden table
+// (each accepted line is followed by its rendering, indented).
+func iptablesAccepted(t *testing.T) []string {
+	b, err := os.ReadFile(filepath.Join("cmdline", "testdata", "iptables_argv.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if l != "" && !strings.HasPrefix(l, "\t") {
+			lines = append(lines, l)
+		}
+	}
+	return lines
 }

@@ -6,29 +6,16 @@ import (
 	"fmt"
 	"net"
 
+	"github.com/netlab/netlab/engine/cmdline"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
-// vxlanSpec holds "type vxlan" options.
-type vxlanSpec struct {
-	id                   int
-	port                 int
-	local, remote, group net.IP
-	dev                  string
-}
+// linkAdd runs "ip link add" (and "brctl addbr").
+type linkAdd struct{ cmdline.LinkAdd }
 
-// linkAdd is "ip link add" (and "brctl addbr").
-type linkAdd struct {
-	name, kind string
-	peer       string // veth
-	peerNetns  string // veth: "peer name P netns NS"
-	vxlan      *vxlanSpec
-	parent     string // macvlan
-	mode       string // macvlan
-}
-
-func (a *linkAdd) mutating() bool { return true }
+// facets: a new link decides that it exists.
+func (a *linkAdd) facets(node string) []string { return []string{node + "/" + a.Name + ":exists"} }
 
 var macvlanModeOf = map[string]netlink.MacvlanMode{
 	"bridge": netlink.MACVLAN_MODE_BRIDGE, "private": netlink.MACVLAN_MODE_PRIVATE,
@@ -37,15 +24,15 @@ var macvlanModeOf = map[string]netlink.MacvlanMode{
 
 func (a *linkAdd) run(x *execCtx) (string, error) {
 	attrs := netlink.NewLinkAttrs()
-	attrs.Name = a.name
+	attrs.Name = a.Name
 	var l netlink.Link
-	switch a.kind {
+	switch a.Kind {
 	case "bridge":
 		l = &netlink.Bridge{LinkAttrs: attrs}
 	case "veth":
-		v := &netlink.Veth{LinkAttrs: attrs, PeerName: a.peer}
-		if a.peerNetns != "" {
-			o, err := x.other(a.peerNetns)
+		v := &netlink.Veth{LinkAttrs: attrs, PeerName: a.Peer}
+		if a.PeerNetns != "" {
+			o, err := x.other(a.PeerNetns)
 			if err != nil {
 				return "", err
 			}
@@ -55,18 +42,18 @@ func (a *linkAdd) run(x *execCtx) (string, error) {
 			}
 			defer unix.Close(fd)
 			v.PeerNamespace = netlink.NsFd(fd)
-		} else if _, err := x.h.LinkByName(a.peer); err == nil {
+		} else if _, err := x.h.LinkByName(a.Peer); err == nil {
 			return "", errors.New("RTNETLINK answers: File exists")
 		}
 		l = v
 	case "vxlan":
-		v := &netlink.Vxlan{LinkAttrs: attrs, VxlanId: a.vxlan.id, Port: a.vxlan.port, Learning: true,
-			SrcAddr: a.vxlan.local, Group: a.vxlan.remote}
-		if a.vxlan.group != nil {
-			v.Group = a.vxlan.group
+		v := &netlink.Vxlan{LinkAttrs: attrs, VxlanId: a.Vxlan.ID, Port: a.Vxlan.Port, Learning: true,
+			SrcAddr: a.Vxlan.Local, Group: a.Vxlan.Remote}
+		if a.Vxlan.Group != nil {
+			v.Group = a.Vxlan.Group
 		}
-		if a.vxlan.dev != "" {
-			d, err := x.link(a.vxlan.dev)
+		if a.Vxlan.Dev != "" {
+			d, err := x.link(a.Vxlan.Dev)
 			if err != nil {
 				return "", err
 			}
@@ -74,12 +61,12 @@ func (a *linkAdd) run(x *execCtx) (string, error) {
 		}
 		l = v
 	case "macvlan":
-		p, err := x.link(a.parent)
+		p, err := x.link(a.Parent)
 		if err != nil {
 			return "", err
 		}
 		attrs.ParentIndex = p.Attrs().Index
-		l = &netlink.Macvlan{LinkAttrs: attrs, Mode: macvlanModeOf[a.mode]}
+		l = &netlink.Macvlan{LinkAttrs: attrs, Mode: macvlanModeOf[a.Mode]}
 	}
 	if err := x.h.LinkAdd(l); err != nil {
 		if errors.Is(err, unix.EEXIST) {
@@ -91,39 +78,40 @@ func (a *linkAdd) run(x *execCtx) (string, error) {
 }
 
 func (a *linkAdd) check(x *execCtx) error {
-	l, err := x.h.LinkByName(a.name)
+	l, err := x.h.LinkByName(a.Name)
 	if err != nil {
-		return fmt.Errorf("interface %s does not exist on %s", a.name, x.node.Name)
+		return fmt.Errorf("interface %s does not exist on %s", a.Name, x.node.Name)
 	}
-	if l.Type() != a.kind {
-		return fmt.Errorf("interface %s on %s is a %s, not a %s", a.name, x.node.Name, l.Type(), a.kind)
+	if l.Type() != a.Kind {
+		return fmt.Errorf("interface %s on %s is a %s, not a %s", a.Name, x.node.Name, l.Type(), a.Kind)
 	}
 	return nil
 }
 
-// linkSet is "ip link set" (and brctl addif/delif, ifconfig flags).
-type linkSet struct {
-	dev        string
-	up         *bool
-	master     *string // "" = nomaster
-	fromBridge string  // brctl delif: the bridge it must be leaving
-	netns      string
-	promisc    *bool
-	newName    string
-	mtu        int
-	mac        net.HardwareAddr
+// linkSet runs "ip link set" (and brctl addif/delif, ifconfig flags).
+type linkSet struct{ cmdline.LinkSet }
+
+// facets: each attribute set, and the link's whole name when it moves or
+// is renamed (it is no longer here under that name).
+func (a *linkSet) facets(node string) []string {
+	var fs []string
+	if a.Netns != "" || a.NewName != "" {
+		fs = append(fs, node+"/"+a.Dev)
+	}
+	for _, f := range a.fields() {
+		fs = append(fs, node+"/"+a.Dev+":"+f)
+	}
+	return fs
 }
 
-func (a *linkSet) mutating() bool { return true }
-
 func (a *linkSet) run(x *execCtx) (string, error) {
-	l, err := x.link(a.dev)
+	l, err := x.link(a.Dev)
 	if err != nil {
 		return "", err
 	}
 	h := x.h
-	if a.netns != "" {
-		o, err := x.other(a.netns)
+	if a.Netns != "" {
+		o, err := x.other(a.Netns)
 		if err != nil {
 			return "", err
 		}
@@ -136,7 +124,7 @@ func (a *linkSet) run(x *execCtx) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("RTNETLINK answers: %w", err)
 		}
-		if l, err = o.h.LinkByName(a.dev); err != nil {
+		if l, err = o.h.LinkByName(a.Dev); err != nil {
 			return "", err
 		}
 		h = o.h
@@ -147,59 +135,59 @@ func (a *linkSet) run(x *execCtx) (string, error) {
 		}
 		return fmt.Errorf("RTNETLINK answers: %w", err)
 	}
-	if a.newName != "" {
-		if err := wrap(h.LinkSetName(l, a.newName)); err != nil {
+	if a.NewName != "" {
+		if err := wrap(h.LinkSetName(l, a.NewName)); err != nil {
 			return "", err
 		}
 	}
-	if a.mtu != 0 {
-		if err := wrap(h.LinkSetMTU(l, a.mtu)); err != nil {
+	if a.MTU != 0 {
+		if err := wrap(h.LinkSetMTU(l, a.MTU)); err != nil {
 			return "", err
 		}
 	}
-	if a.mac != nil {
-		if err := wrap(h.LinkSetHardwareAddr(l, a.mac)); err != nil {
+	if a.MAC != nil {
+		if err := wrap(h.LinkSetHardwareAddr(l, a.MAC)); err != nil {
 			return "", err
 		}
 	}
-	if a.promisc != nil {
+	if a.Promisc != nil {
 		f := h.SetPromiscOff
-		if *a.promisc {
+		if *a.Promisc {
 			f = h.SetPromiscOn
 		}
 		if err := wrap(f(l)); err != nil {
 			return "", err
 		}
 	}
-	if a.master != nil {
-		if *a.master == "" {
-			if a.fromBridge != "" {
-				if err := x.requireBridge(a.fromBridge); err != nil {
+	if a.Master != nil {
+		if *a.Master == "" {
+			if a.FromBridge != "" {
+				if err := x.requireBridge(a.FromBridge); err != nil {
 					return "", err
 				}
-				if l.Attrs().MasterIndex == 0 || masterName(h, l) != a.fromBridge {
-					return "", fmt.Errorf("device %s is not a slave of %s", a.dev, a.fromBridge)
+				if l.Attrs().MasterIndex == 0 || masterName(h, l) != a.FromBridge {
+					return "", fmt.Errorf("device %s is not a slave of %s", a.Dev, a.FromBridge)
 				}
 			}
 			if err := wrap(h.LinkSetNoMaster(l)); err != nil {
 				return "", err
 			}
 		} else {
-			br, err := h.LinkByName(*a.master)
+			br, err := h.LinkByName(*a.Master)
 			if err != nil {
-				return "", fmt.Errorf("bridge %s does not exist", *a.master)
+				return "", fmt.Errorf("bridge %s does not exist", *a.Master)
 			}
 			if br.Type() != "bridge" {
-				return "", fmt.Errorf("%s is a %s, not a bridge", *a.master, br.Type())
+				return "", fmt.Errorf("%s is a %s, not a bridge", *a.Master, br.Type())
 			}
 			if err := wrap(h.LinkSetMasterByIndex(l, br.Attrs().Index)); err != nil {
 				return "", err
 			}
 		}
 	}
-	if a.up != nil {
+	if a.Up != nil {
 		f := h.LinkSetDown
-		if *a.up {
+		if *a.Up {
 			f = h.LinkSetUp
 		}
 		if err := wrap(f(l)); err != nil {
@@ -212,19 +200,19 @@ func (a *linkSet) run(x *execCtx) (string, error) {
 // fields lists which attributes the action sets, as facet names.
 func (a *linkSet) fields() []string {
 	var fs []string
-	if a.up != nil {
+	if a.Up != nil {
 		fs = append(fs, "up")
 	}
-	if a.master != nil {
+	if a.Master != nil {
 		fs = append(fs, "master")
 	}
-	if a.promisc != nil {
+	if a.Promisc != nil {
 		fs = append(fs, "promisc")
 	}
-	if a.mtu != 0 {
+	if a.MTU != 0 {
 		fs = append(fs, "mtu")
 	}
-	if a.mac != nil {
+	if a.MAC != nil {
 		fs = append(fs, "mac")
 	}
 	return fs
@@ -234,15 +222,15 @@ func (a *linkSet) fields() []string {
 func (a *linkSet) clear(field string) {
 	switch field {
 	case "up":
-		a.up = nil
+		a.Up = nil
 	case "master":
-		a.master = nil
+		a.Master = nil
 	case "promisc":
-		a.promisc = nil
+		a.Promisc = nil
 	case "mtu":
-		a.mtu = 0
+		a.MTU = 0
 	case "mac":
-		a.mac = nil
+		a.MAC = nil
 	}
 }
 
@@ -267,41 +255,41 @@ func masterName(h *netlink.Handle, l netlink.Link) string {
 
 func (a *linkSet) check(x *execCtx) error {
 	h, where := x.h, x.node.Name
-	if a.netns != "" {
-		o, err := x.other(a.netns)
+	if a.Netns != "" {
+		o, err := x.other(a.Netns)
 		if err != nil {
-			return fmt.Errorf("namespace %s does not exist", a.netns)
+			return fmt.Errorf("namespace %s does not exist", a.Netns)
 		}
-		h, where = o.h, a.netns
+		h, where = o.h, a.Netns
 	}
-	name := a.dev
-	if a.newName != "" {
-		name = a.newName
+	name := a.Dev
+	if a.NewName != "" {
+		name = a.NewName
 	}
 	l, err := h.LinkByName(name)
 	if err != nil {
 		return fmt.Errorf("interface %s is not in %s", name, where)
 	}
 	at := l.Attrs()
-	if a.up != nil && (at.Flags&net.FlagUp != 0) != *a.up {
-		return fmt.Errorf("interface %s on %s is %s, should be %s", name, where, upDown(at.Flags&net.FlagUp != 0), upDown(*a.up))
+	if a.Up != nil && (at.Flags&net.FlagUp != 0) != *a.Up {
+		return fmt.Errorf("interface %s on %s is %s, should be %s", name, where, upDown(at.Flags&net.FlagUp != 0), upDown(*a.Up))
 	}
-	if a.master != nil {
-		if got := masterName(h, l); got != *a.master {
-			if *a.master == "" {
+	if a.Master != nil {
+		if got := masterName(h, l); got != *a.Master {
+			if *a.Master == "" {
 				return fmt.Errorf("interface %s on %s is still attached to %s", name, where, got)
 			}
-			return fmt.Errorf("interface %s on %s is not attached to bridge %s", name, where, *a.master)
+			return fmt.Errorf("interface %s on %s is not attached to bridge %s", name, where, *a.Master)
 		}
 	}
-	if a.promisc != nil && userPromisc(at) != *a.promisc {
-		return fmt.Errorf("promiscuous mode of %s on %s is not %s", name, where, map[bool]string{true: "on", false: "off"}[*a.promisc])
+	if a.Promisc != nil && userPromisc(at) != *a.Promisc {
+		return fmt.Errorf("promiscuous mode of %s on %s is not %s", name, where, map[bool]string{true: "on", false: "off"}[*a.Promisc])
 	}
-	if a.mtu != 0 && at.MTU != a.mtu {
-		return fmt.Errorf("MTU of %s on %s is %d, not %d", name, where, at.MTU, a.mtu)
+	if a.MTU != 0 && at.MTU != a.MTU {
+		return fmt.Errorf("MTU of %s on %s is %d, not %d", name, where, at.MTU, a.MTU)
 	}
-	if a.mac != nil && !bytes.Equal(at.HardwareAddr, a.mac) {
-		return fmt.Errorf("MAC address of %s on %s is %s, not %s", name, where, at.HardwareAddr, a.mac)
+	if a.MAC != nil && !bytes.Equal(at.HardwareAddr, a.MAC) {
+		return fmt.Errorf("MAC address of %s on %s is %s, not %s", name, where, at.HardwareAddr, a.MAC)
 	}
 	return nil
 }
@@ -313,28 +301,26 @@ func upDown(up bool) string {
 	return "down"
 }
 
-// linkDel is "ip link del" (and "brctl delbr").
-type linkDel struct {
-	dev        string
-	bridgeOnly bool
-}
+// linkDel runs "ip link del" (and "brctl delbr").
+type linkDel struct{ cmdline.LinkDel }
 
-func (a *linkDel) mutating() bool { return true }
+// facets: deleting a link decides everything about it.
+func (a *linkDel) facets(node string) []string { return []string{node + "/" + a.Dev} }
 
 func (a *linkDel) run(x *execCtx) (string, error) {
-	l, err := x.h.LinkByName(a.dev)
+	l, err := x.h.LinkByName(a.Dev)
 	if err != nil {
-		if a.bridgeOnly {
-			return "", fmt.Errorf("bridge %s doesn't exist; can't delete it", a.dev)
+		if a.BridgeOnly {
+			return "", fmt.Errorf("bridge %s doesn't exist; can't delete it", a.Dev)
 		}
-		return "", fmt.Errorf("Cannot find device %q", a.dev)
+		return "", fmt.Errorf("Cannot find device %q", a.Dev)
 	}
-	if a.bridgeOnly {
+	if a.BridgeOnly {
 		if l.Type() != "bridge" {
-			return "", fmt.Errorf("%s is not a bridge; can't delete it", a.dev)
+			return "", fmt.Errorf("%s is not a bridge; can't delete it", a.Dev)
 		}
 		if l.Attrs().Flags&net.FlagUp != 0 {
-			return "", fmt.Errorf("bridge %s is still up; can't delete it", a.dev)
+			return "", fmt.Errorf("bridge %s is still up; can't delete it", a.Dev)
 		}
 	}
 	if err := x.h.LinkDel(l); err != nil {
@@ -344,8 +330,8 @@ func (a *linkDel) run(x *execCtx) (string, error) {
 }
 
 func (a *linkDel) check(x *execCtx) error {
-	if _, err := x.h.LinkByName(a.dev); err == nil {
-		return fmt.Errorf("interface %s still exists on %s", a.dev, x.node.Name)
+	if _, err := x.h.LinkByName(a.Dev); err == nil {
+		return fmt.Errorf("interface %s still exists on %s", a.Dev, x.node.Name)
 	}
 	return nil
 }

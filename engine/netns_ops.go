@@ -4,62 +4,66 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/netlab/netlab/engine/cmdline"
 )
 
-// netnsAdd is "ip netns add NAME": a new namespace owned by the node.
-type netnsAdd struct{ name string }
+// netnsAdd runs "ip netns add NAME": a new namespace owned by the node.
+type netnsAdd struct{ cmdline.NetnsAdd }
 
-func (a *netnsAdd) mutating() bool { return true }
+// facets: a new namespace decides that it exists.
+func (a *netnsAdd) facets(string) []string { return []string{"ns:" + a.Name + ":exists"} }
 
 func (a *netnsAdd) run(x *execCtx) (string, error) {
-	if x.s.st.node(a.name) != nil {
-		return "", fmt.Errorf("Cannot create namespace file %q: File exists", a.name)
+	if x.s.st.node(a.Name) != nil {
+		return "", fmt.Errorf("Cannot create namespace file %q: File exists", a.Name)
 	}
-	_, err := x.s.addNode(a.name, KindNetns, x.node.Name)
+	_, err := x.s.addNode(a.Name, KindNetns, x.node.Name)
 	return "", err
 }
 
 func (a *netnsAdd) check(x *execCtx) error {
-	n := x.s.st.node(a.name)
+	n := x.s.st.node(a.Name)
 	if n == nil {
-		return fmt.Errorf("namespace %s does not exist", a.name)
+		return fmt.Errorf("namespace %s does not exist", a.Name)
 	}
 	if _, err := os.Stat(n.Path); err != nil {
-		return fmt.Errorf("namespace %s is recorded but its file is gone", a.name)
+		return fmt.Errorf("namespace %s is recorded but its file is gone", a.Name)
 	}
 	return nil
 }
 
 // netnsDel is "ip netns del NAME": the namespace and every link in it go,
 // and with them the other ends of its veth pairs.
-type netnsDel struct{ name string }
+type netnsDel struct{ cmdline.NetnsDel }
 
-func (a *netnsDel) mutating() bool { return true }
+// facets: deleting a namespace decides everything about it.
+func (a *netnsDel) facets(string) []string { return []string{"ns:" + a.Name} }
 
 func (a *netnsDel) run(x *execCtx) (string, error) {
-	n := x.s.st.node(a.name)
+	n := x.s.st.node(a.Name)
 	if n == nil {
-		return "", fmt.Errorf("Cannot remove namespace file %q: No such file or directory", a.name)
+		return "", fmt.Errorf("Cannot remove namespace file %q: No such file or directory", a.Name)
 	}
 	if n.Kind == KindHost {
-		return "", fmt.Errorf("%q is a lab host, not a namespace created with ip netns add", a.name)
+		return "", fmt.Errorf("%q is a lab host, not a namespace created with ip netns add", a.Name)
 	}
-	return "", x.s.dropNode(a.name)
+	return "", x.s.dropNode(a.Name)
 }
 
 func (a *netnsDel) check(x *execCtx) error {
-	if x.s.st.node(a.name) != nil {
-		return fmt.Errorf("namespace %s still exists", a.name)
+	if x.s.st.node(a.Name) != nil {
+		return fmt.Errorf("namespace %s still exists", a.Name)
 	}
 	return nil
 }
 
 // netnsList is "ip netns list": the namespaces this node created, newest
 // first, as ip prints them.
-type netnsList struct{}
-
-func (a *netnsList) mutating() bool       { return false }
-func (a *netnsList) check(*execCtx) error { return nil }
+type netnsList struct {
+	cmdline.NetnsList
+	readOnly
+}
 
 func (a *netnsList) run(x *execCtx) (string, error) {
 	var b strings.Builder

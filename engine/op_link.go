@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/netlab/netlab/engine/cmdline"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
@@ -278,22 +279,22 @@ func (s *Session) createMissingLinks(want *Snapshot) error {
 // createLink makes one link from its snapshot; false means a link it
 // depends on does not exist yet.
 func (s *Session) createLink(x *execCtx, l LinkSnap) (bool, error) {
-	a := &linkAdd{name: l.Name, kind: l.Kind}
+	a := &linkAdd{cmdline.LinkAdd{Name: l.Name, Kind: l.Kind}}
 	switch l.Kind {
 	case "veth":
 		peerNode, peerName, _ := strings.Cut(l.Peer, "/")
-		a.peer = peerName
+		a.Peer = peerName
 		if peerNode != x.node.Name {
-			a.peerNetns = peerNode
+			a.PeerNetns = peerNode
 		}
 	case "vxlan":
 		v := l.VXLAN
-		a.vxlan = &vxlanSpec{id: v.ID, port: v.Port, local: net.ParseIP(v.Local), dev: v.Dev}
+		a.Vxlan = &cmdline.Vxlan{ID: v.ID, Port: v.Port, Local: net.ParseIP(v.Local), Dev: v.Dev}
 		if g := net.ParseIP(v.Group); g != nil {
 			if g.IsMulticast() {
-				a.vxlan.group = g
+				a.Vxlan.Group = g
 			} else {
-				a.vxlan.remote = g
+				a.Vxlan.Remote = g
 			}
 		}
 		if v.Dev != "" {
@@ -302,7 +303,7 @@ func (s *Session) createLink(x *execCtx, l LinkSnap) (bool, error) {
 			}
 		}
 	case "macvlan":
-		a.parent, a.mode = l.Parent, l.Mode
+		a.Parent, a.Mode = l.Parent, l.Mode
 		if _, err := x.h.LinkByName(l.Parent); err != nil {
 			return false, nil
 		}

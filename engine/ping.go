@@ -13,24 +13,16 @@ import (
 
 	"golang.org/x/net/icmp"
 	"golang.org/x/net/ipv4"
-)
 
-// defaultPingCount is the count when a lab's ping has no -c: a lesson must
-// end, so netlab never pings forever.
-const defaultPingCount = 3
+	"github.com/netlab/netlab/engine/cmdline"
+)
 
 // pingAction is ping, done natively: ICMP echo from the node's namespace,
 // printed the way iputils ping prints it, with ping's exit status.
 type pingAction struct {
-	count          int
-	wait, interval time.Duration
-	deadline       time.Duration
-	addr           net.IP
-	quiet          bool
+	cmdline.Ping
+	readOnly
 }
-
-func (a *pingAction) mutating() bool       { return false }
-func (a *pingAction) check(*execCtx) error { return nil }
 
 func (a *pingAction) run(x *execCtx) (string, error) {
 	var conn *icmp.PacketConn
@@ -52,7 +44,7 @@ func (a *pingAction) run(x *execCtx) (string, error) {
 	defer stop()
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "PING %s (%s) 56(84) bytes of data.\n", a.addr, a.addr)
+	fmt.Fprintf(&b, "PING %s (%s) 56(84) bytes of data.\n", a.Addr, a.Addr)
 	id := rand.IntN(0xffff) + 1
 	payload := make([]byte, 56)
 	for i := range payload {
@@ -62,10 +54,10 @@ func (a *pingAction) run(x *execCtx) (string, error) {
 	var rtts []float64
 	start := time.Now()
 	var lastSend time.Time
-	dst := &net.IPAddr{IP: a.addr}
+	dst := &net.IPAddr{IP: a.Addr}
 	buf := make([]byte, 1500)
-	for seq := 1; seq <= a.count && ctx.Err() == nil; seq++ {
-		if a.deadline > 0 && time.Since(start) >= a.deadline {
+	for seq := 1; seq <= a.Count && ctx.Err() == nil; seq++ {
+		if a.Deadline > 0 && time.Since(start) >= a.Deadline {
 			break
 		}
 		msg := icmp.Message{Type: ipv4.ICMPTypeEcho, Body: &icmp.Echo{ID: id, Seq: seq, Data: payload}}
@@ -79,7 +71,7 @@ func (a *pingAction) run(x *execCtx) (string, error) {
 		}
 		sent++
 		lastSend = sentAt
-		waitUntil := sentAt.Add(a.wait)
+		waitUntil := sentAt.Add(a.Wait)
 		for {
 			pc.SetReadDeadline(waitUntil)
 			if ctx.Err() != nil { // after setting the deadline: see AfterFunc above
@@ -105,7 +97,7 @@ func (a *pingAction) run(x *execCtx) (string, error) {
 				if cm != nil {
 					ttl = cm.TTL
 				}
-				if !a.quiet {
+				if !a.Quiet {
 					fmt.Fprintf(&b, "64 bytes from %s: icmp_seq=%d ttl=%d time=%s ms\n", ipOf(peer), seq, ttl, fmtRTT(rtt))
 				}
 			case *icmp.DstUnreach, *icmp.TimeExceeded:
@@ -113,7 +105,7 @@ func (a *pingAction) run(x *execCtx) (string, error) {
 					continue
 				}
 				errs++
-				if !a.quiet {
+				if !a.Quiet {
 					fmt.Fprintf(&b, "From %s icmp_seq=%d %s\n", ipOf(peer), seq, icmpErrorText(m))
 				}
 			default:
@@ -121,8 +113,8 @@ func (a *pingAction) run(x *execCtx) (string, error) {
 			}
 			break
 		}
-		if seq < a.count {
-			if d := time.Until(sentAt.Add(a.interval)); d > 0 {
+		if seq < a.Count {
+			if d := time.Until(sentAt.Add(a.Interval)); d > 0 {
 				t := time.NewTimer(d)
 				select {
 				case <-t.C:
@@ -137,7 +129,7 @@ func (a *pingAction) run(x *execCtx) (string, error) {
 	if sent > 0 {
 		loss = (sent - received) * 100 / sent
 	}
-	fmt.Fprintf(&b, "\n--- %s ping statistics ---\n", a.addr)
+	fmt.Fprintf(&b, "\n--- %s ping statistics ---\n", a.Addr)
 	errText := ""
 	if errs > 0 {
 		errText = fmt.Sprintf(", +%d errors", errs)

@@ -6,25 +6,22 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/netlab/netlab/engine/cmdline"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
 // showAction renders "ip [-br] addr|link|route|neigh" and "arp" natively.
 type showAction struct {
-	what  string // addr, link, route, neigh, arp
-	brief bool
-	dev   string
+	cmdline.Show
+	readOnly
 }
 
-func (a *showAction) mutating() bool       { return false }
-func (a *showAction) check(*execCtx) error { return nil }
-
 func (a *showAction) links(x *execCtx) ([]netlink.Link, error) {
-	if a.dev != "" {
-		l, err := x.h.LinkByName(a.dev)
+	if a.Dev != "" {
+		l, err := x.h.LinkByName(a.Dev)
 		if err != nil {
-			return nil, fmt.Errorf("Device %q does not exist.", a.dev)
+			return nil, fmt.Errorf("Device %q does not exist.", a.Dev)
 		}
 		return []netlink.Link{l}, nil
 	}
@@ -34,11 +31,11 @@ func (a *showAction) links(x *execCtx) ([]netlink.Link, error) {
 }
 
 func (a *showAction) run(x *execCtx) (string, error) {
-	switch a.what {
+	switch a.What {
 	case "route":
 		return renderRoutes(x)
 	case "neigh":
-		return renderNeigh(x, a.dev, false)
+		return renderNeigh(x, a.Dev, false)
 	case "arp":
 		return renderNeigh(x, "", true)
 	}
@@ -50,9 +47,9 @@ func (a *showAction) run(x *execCtx) (string, error) {
 	for _, l := range links {
 		at := l.Attrs()
 		name := linkLabel(x, l)
-		if a.brief {
+		if a.Brief {
 			fmt.Fprintf(&b, "%-16s %-14s ", name, operState(l))
-			if a.what == "link" {
+			if a.What == "link" {
 				fmt.Fprintf(&b, "%s <%s>\n", macOf(l), flagsText(at.RawFlags))
 			} else {
 				var addrs []string
@@ -77,7 +74,7 @@ func (a *showAction) run(x *execCtx) (string, error) {
 			fmt.Fprintf(&b, " link-netnsid %d", at.NetNsID)
 		}
 		b.WriteString("\n")
-		if a.what == "addr" {
+		if a.What == "addr" {
 			for _, ad := range linkAddrs(x, l) {
 				fam := "inet"
 				if ad.IP.To4() == nil {
@@ -283,10 +280,10 @@ func renderNeigh(x *execCtx, dev string, arpStyle bool) (string, error) {
 }
 
 // brShow is "brctl show [BR]".
-type brShow struct{ br string }
-
-func (a *brShow) mutating() bool       { return false }
-func (a *brShow) check(*execCtx) error { return nil }
+type brShow struct {
+	cmdline.BridgeShow
+	readOnly
+}
 
 func (a *brShow) run(x *execCtx) (string, error) {
 	links, err := x.h.LinkList()
@@ -297,7 +294,7 @@ func (a *brShow) run(x *execCtx) (string, error) {
 	b.WriteString("bridge name\tbridge id\t\tSTP enabled\tinterfaces\n")
 	found := false
 	for _, br := range links {
-		if br.Type() != "bridge" || (a.br != "" && br.Attrs().Name != a.br) {
+		if br.Type() != "bridge" || (a.Bridge != "" && br.Attrs().Name != a.Bridge) {
 			continue
 		}
 		found = true
@@ -318,27 +315,24 @@ func (a *brShow) run(x *execCtx) (string, error) {
 			fmt.Fprintf(&b, "\t\t\t\t\t\t\t%s\n", p)
 		}
 	}
-	if a.br != "" && !found {
-		return "", fmt.Errorf("bridge %s does not exist!", a.br)
+	if a.Bridge != "" && !found {
+		return "", fmt.Errorf("bridge %s does not exist!", a.Bridge)
 	}
 	return b.String(), nil
 }
 
 // ifconfigShow is "ifconfig [-a] [NAME]".
 type ifconfigShow struct {
-	dev string
-	all bool
+	cmdline.IfconfigShow
+	readOnly
 }
-
-func (a *ifconfigShow) mutating() bool       { return false }
-func (a *ifconfigShow) check(*execCtx) error { return nil }
 
 func (a *ifconfigShow) run(x *execCtx) (string, error) {
 	var links []netlink.Link
-	if a.dev != "" {
-		l, err := x.h.LinkByName(a.dev)
+	if a.Dev != "" {
+		l, err := x.h.LinkByName(a.Dev)
 		if err != nil {
-			return "", fmt.Errorf("%s: error fetching interface information: Device not found", a.dev)
+			return "", fmt.Errorf("%s: error fetching interface information: Device not found", a.Dev)
 		}
 		links = []netlink.Link{l}
 	} else {
@@ -347,7 +341,7 @@ func (a *ifconfigShow) run(x *execCtx) (string, error) {
 			return "", err
 		}
 		for _, l := range all {
-			if a.all || l.Attrs().Flags&net.FlagUp != 0 {
+			if a.All || l.Attrs().Flags&net.FlagUp != 0 {
 				links = append(links, l)
 			}
 		}
@@ -393,11 +387,11 @@ func (a *ifconfigShow) run(x *execCtx) (string, error) {
 
 // tcpdumpAction carries a "tcpdump -i IFACE" line: capture is the capture
 // package's job, so running it here only says so.
-type tcpdumpAction struct{ req CaptureRequest }
-
-func (a *tcpdumpAction) mutating() bool       { return false }
-func (a *tcpdumpAction) check(*execCtx) error { return nil }
+type tcpdumpAction struct {
+	cmdline.Capture
+	readOnly
+}
 
 func (a *tcpdumpAction) run(x *execCtx) (string, error) {
-	return fmt.Sprintf("(capturing on %s:%s: the packets appear in the capture pane)\n", x.node.Name, a.req.Iface), nil
+	return fmt.Sprintf("(capturing on %s:%s: the packets appear in the capture pane)\n", x.node.Name, a.Iface), nil
 }

@@ -57,7 +57,7 @@ func (s *Session) track(st Step) {
 	for _, c := range st.Commands {
 		for _, a := range c.Actions {
 			if set, ok := a.(*sysctlSet); ok {
-				s.st.touchSysctl(set.key)
+				s.st.touchSysctl(set.Key)
 			}
 		}
 	}
@@ -246,47 +246,12 @@ func (s *Session) Check(st Step) []CheckResult {
 			if a := pendingPart(c.Actions[j], node, later); a != nil && results[i].Err == nil {
 				results[i].Err = a.check(x)
 			}
-			for _, f := range facets(c.Actions[j], node) {
+			for _, f := range c.Actions[j].facets(node) {
 				later[f] = true
 			}
 		}
 	}
 	return results
-}
-
-// facets names what an action decides about the lab. Deleting a link or a
-// namespace decides everything about it ("node/link" and "ns:NAME").
-func facets(a Action, node string) []string {
-	switch v := a.(type) {
-	case *netnsDel:
-		return []string{"ns:" + v.name}
-	case *netnsAdd:
-		return []string{"ns:" + v.name + ":exists"}
-	case *linkDel:
-		return []string{node + "/" + v.dev}
-	case *linkAdd:
-		return []string{node + "/" + v.name + ":exists"}
-	case *linkSet:
-		var fs []string
-		if v.netns != "" || v.newName != "" {
-			fs = append(fs, node+"/"+v.dev) // it is no longer here under that name
-		}
-		for _, f := range v.fields() {
-			fs = append(fs, node+"/"+v.dev+":"+f)
-		}
-		return fs
-	case *addrOp:
-		return []string{node + "/" + v.dev + ":addr " + v.cidr.IP.String()}
-	case *routeOp:
-		return []string{node + ":route " + v.dstText()}
-	case *sysctlSet:
-		return []string{node + ":sysctl " + v.key}
-	case *iptablesAction:
-		if v.verb == "-X" || v.verb == "-N" || v.verb == "-F" {
-			return []string{node + ":chain " + v.table + " " + v.chain}
-		}
-	}
-	return nil
 }
 
 // pendingPart returns the part of an action whose effect no later action
@@ -298,23 +263,23 @@ func pendingPart(a Action, node string, later map[string]bool) Action {
 	}
 	ls, isSet := a.(*linkSet)
 	if !isSet {
-		for _, f := range facets(a, node) {
+		for _, f := range a.facets(node) {
 			if decided(f) {
 				return nil
 			}
 		}
 		return a
 	}
-	if decided(node + "/" + ls.dev + ":") {
+	if decided(node + "/" + ls.Dev + ":") {
 		return nil
 	}
 	rest := *ls
 	for _, f := range ls.fields() {
-		if decided(node + "/" + ls.dev + ":" + f) {
+		if decided(node + "/" + ls.Dev + ":" + f) {
 			rest.clear(f)
 		}
 	}
-	if len(rest.fields()) == 0 && rest.netns == "" && rest.newName == "" {
+	if len(rest.fields()) == 0 && rest.Netns == "" && rest.NewName == "" {
 		return nil
 	}
 	return &rest

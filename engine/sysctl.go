@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/netlab/netlab/engine/cmdline"
 )
 
 func sysctlFile(key string) string { return "/proc/sys/" + strings.ReplaceAll(key, ".", "/") }
@@ -59,52 +61,47 @@ func unwrapErrno(err error) string {
 	return err.Error()
 }
 
-// sysctlSet is "sysctl -w KEY=VALUE" or "echo VALUE > /proc/sys/KEY".
-type sysctlSet struct {
-	key, value string
-	quiet      bool // echo prints nothing
-}
+// sysctlSet runs "sysctl -w KEY=VALUE" or "echo VALUE > /proc/sys/KEY".
+type sysctlSet struct{ cmdline.SysctlSet }
 
-func (a *sysctlSet) mutating() bool { return true }
+// facets: the key's value on the node.
+func (a *sysctlSet) facets(node string) []string { return []string{node + ":sysctl " + a.Key} }
 
 func (a *sysctlSet) run(x *execCtx) (string, error) {
-	x.s.st.touchSysctl(a.key)
-	if err := x.writeSysctl(a.key, a.value); err != nil {
+	x.s.st.touchSysctl(a.Key)
+	if err := x.writeSysctl(a.Key, a.Value); err != nil {
 		return "", err
 	}
-	if a.quiet {
+	if a.Quiet {
 		return "", nil
 	}
-	return fmt.Sprintf("%s = %s\n", a.key, a.value), nil
+	return fmt.Sprintf("%s = %s\n", a.Key, a.Value), nil
 }
 
 func (a *sysctlSet) check(x *execCtx) error {
-	v, err := x.readSysctl(a.key)
+	v, err := x.readSysctl(a.Key)
 	if err != nil {
 		return err
 	}
-	if v != strings.Join(strings.Fields(a.value), "\t") {
-		return fmt.Errorf("%s on %s is %s, should be %s", a.key, x.node.Name, v, a.value)
+	if v != strings.Join(strings.Fields(a.Value), "\t") {
+		return fmt.Errorf("%s on %s is %s, should be %s", a.Key, x.node.Name, v, a.Value)
 	}
 	return nil
 }
 
-// sysctlGet is "sysctl KEY".
+// sysctlGet runs "sysctl KEY".
 type sysctlGet struct {
-	key   string
-	quiet bool
+	cmdline.SysctlGet
+	readOnly
 }
 
-func (a *sysctlGet) mutating() bool       { return false }
-func (a *sysctlGet) check(*execCtx) error { return nil }
-
 func (a *sysctlGet) run(x *execCtx) (string, error) {
-	v, err := x.readSysctl(a.key)
+	v, err := x.readSysctl(a.Key)
 	if err != nil {
 		return "", err
 	}
-	if a.quiet {
+	if a.Quiet {
 		return v + "\n", nil
 	}
-	return fmt.Sprintf("%s = %s\n", a.key, v), nil
+	return fmt.Sprintf("%s = %s\n", a.Key, v), nil
 }

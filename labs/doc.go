@@ -1,9 +1,11 @@
 // Package labs reads lab files: the model of a lab (its hosts, setup and
 // steps), the YAML and plain-script loaders with their file:line:col errors,
-// the validation that runs the commands through the engine's parser, the
-// built-in labs embedded from assets/, and lint for instructors.
+// the validation that runs the commands through the command language
+// (engine/cmdline), the built-in labs embedded from assets/, and lint for
+// instructors.
 //
 // A lab is text: each step holds the command lines a person would type,
-// parsed by engine.Parse but never executed here. Package labs never
-// touches the kernel; a runner hands the parsed commands to the engine.
+// parsed by cmdline.Parse but never executed here. Package labs never
+// touches the kernel and imports nothing of engine but cmdline; a runner
+// binds the parsed commands to the engine.
 package labs

@@ -113,3 +113,27 @@ func TestLintWarningsDoNotFail(t *testing.T) {
 		t.Errorf("Lint warnings = %v", errs)
 	}
 }
+
+// TestFollowReportsANameOnce: one missing name in a line is one error, even
+// where the line makes several operations that name it (brctl addif with
+// two interfaces, ifconfig with an address and a flag).
+func TestFollowReportsANameOnce(t *testing.T) {
+	src := "id: x\ntitle: t\nsummary: s\nsteps:\n  - title: t\n    text: x\n    commands:\n" +
+		"      - brctl addif br9 v8 v9\n" +
+		"      - ifconfig eth9 10.0.0.1/24 up\n"
+	_, err := Load("x.yaml", []byte(src))
+	if err == nil {
+		t.Fatal("Load: no error")
+	}
+	msg := err.Error()
+	for name, want := range map[string]int{`"br9"`: 1, `"v8"`: 1, `"v9"`: 1, `"eth9"`: 1} {
+		if got := strings.Count(msg, "no interface "+name); got != want {
+			t.Errorf("%s reported %d times, want %d:\n%s", name, got, want, msg)
+		}
+	}
+	for _, at := range []string{"x.yaml:8:21:", "x.yaml:8:25:", "x.yaml:8:28:", "x.yaml:9:18:"} {
+		if !strings.Contains(msg, at) {
+			t.Errorf("no error at %s:\n%s", at, msg)
+		}
+	}
+}

@@ -3,7 +3,7 @@ package labs
 import (
 	"time"
 
-	"github.com/netlab/netlab/engine"
+	"github.com/netlab/netlab/engine/cmdline"
 )
 
 // Lab is one lesson: the hosts it runs on, the setup that builds its
@@ -97,9 +97,9 @@ type Step struct {
 
 // Command is one command line of a step or of the setup.
 type Command struct {
-	Text   string          // the line exactly as written
-	Parsed *engine.Command // the engine's parse of Text
-	Line   int             // position of the command's first character in the file
+	Text   string           // the line exactly as written
+	Parsed *cmdline.Command // the parse of Text
+	Line   int              // position of the command's first character in the file
 	Col    int
 
 	// at maps a 1-based column within Text to a position in the file.

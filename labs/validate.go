@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/netlab/netlab/engine/cmdline"
 )
 
 // validate checks what needs the whole lab: nodes and interfaces as the
@@ -60,12 +62,19 @@ func (v *validator) step(lab *Lab, s *Step) {
 		} else {
 			v.run(c, s.Node)
 		}
-		if req := c.Parsed.Capture(); req != nil {
+		if c.Parsed == nil {
+			continue
+		}
+		for _, o := range c.Parsed.Ops {
+			req, ok := o.(*cmdline.Capture)
+			if !ok {
+				continue
+			}
 			node := s.Node
 			if c.Parsed.Netns != "" {
 				node = c.Parsed.Netns
 			}
-			l, col := c.pos(ifaceCol(c.Text))
+			l, col := c.pos(max(req.IfaceCol, 1))
 			s.Capture = append(s.Capture, CaptureTarget{Node: node, Iface: req.Iface, Filter: req.Filter, Verbose: req.Verbose, Line: l, Col: col})
 		}
 	}
@@ -146,20 +155,6 @@ func (v *validator) timeLimit(lab *Lab, s *Step) {
 
 // ifaceName is what the kernel takes as an interface name.
 var ifaceName = regexp.MustCompile(`^[^/:\s\x00-\x1f\x7f]{1,15}$`)
-
-// ifaceCol is the column of the interface in a "tcpdump -i IFACE" line.
-func ifaceCol(line string) int {
-	w := programWords(line)
-	for i, x := range w {
-		if x.s == "-i" && i+1 < len(w) {
-			return w[i+1].col
-		}
-		if strings.HasPrefix(x.s, "-i") && len(x.s) > 2 {
-			return x.col + 2
-		}
-	}
-	return 1
-}
 
 func indexCapture(list []CaptureTarget, t CaptureTarget) int {
 	for i, c := range list {

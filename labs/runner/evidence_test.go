@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netlab/netlab/engine"
+	"github.com/netlab/netlab/engine/cmdline"
 )
 
 // isolate points the run directory at a temporary one, so that Test's
@@ -227,7 +227,7 @@ steps:
 		t.Run(tt.name, func(t *testing.T) {
 			lab := load(t, step(tt.commands, tt.expect))
 			if tt.swap != "" {
-				c, err := engine.Parse(tt.swap)
+				c, err := cmdline.Parse(tt.swap)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -37,7 +37,7 @@ func Spec(lab *labs.Lab) engine.Spec {
 	}
 	for _, su := range lab.Setup {
 		for _, c := range su.Commands {
-			spec.Setup = append(spec.Setup, engine.NodeCommand{Node: su.Node, Command: c.Parsed})
+			spec.Setup = append(spec.Setup, engine.NodeCommand{Node: su.Node, Command: engine.Bind(c.Parsed)})
 		}
 	}
 	return spec
@@ -111,7 +111,7 @@ func (s *Session) EngineStep(i int) engine.Step {
 	st := s.Lab.Steps[i]
 	es := engine.Step{Index: i, Title: st.Title, Node: st.Node}
 	for _, c := range st.Commands {
-		es.Commands = append(es.Commands, c.Parsed)
+		es.Commands = append(es.Commands, engine.Bind(c.Parsed))
 	}
 	return es
 }

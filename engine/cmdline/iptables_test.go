@@ -1,4 +1,4 @@
-package engine
+package cmdline
 
 import (
 	"flag"
@@ -90,12 +90,12 @@ func TestIptablesArgvGolden(t *testing.T) {
 			t.Errorf("%s: Parse(%q): %v", tt.name, tt.line, err)
 			continue
 		}
-		a, ok := c.Actions[0].(*iptablesAction)
-		if !ok || len(c.Actions) != 1 {
-			t.Errorf("%s: Parse(%q) = %v, want one iptables action", tt.name, tt.line, c.Actions)
+		a, ok := c.Ops[0].(*IptablesRule)
+		if !ok || len(c.Ops) != 1 {
+			t.Errorf("%s: Parse(%q) = %v, want one iptables action", tt.name, tt.line, c.Ops)
 			continue
 		}
-		fmt.Fprintf(&b, "%s\n\t%q\n", tt.line, a.argv())
+		fmt.Fprintf(&b, "%s\n\t%q\n", tt.line, a.Argv())
 	}
 	path := filepath.Join("testdata", "iptables_argv.golden")
 	if *updateGolden {

@@ -1,4 +1,4 @@
-package engine
+package cmdline
 
 import (
 	"fmt"
@@ -142,46 +142,4 @@ func tokenizeAt(line string, colOffset int) ([]token, error) {
 	}
 	flush()
 	return toks, nil
-}
-
-// words is a cursor over a command's tokens.
-type words struct {
-	toks []token
-	i    int
-	end  token // a virtual token just past the line, for "missing X" errors
-}
-
-func newWords(toks []token, line string) *words {
-	return &words{toks: toks, end: token{s: "", col: utf8.RuneCountInString(line) + 1}}
-}
-
-func (w *words) more() bool { return w.i < len(w.toks) }
-
-func (w *words) peek() token {
-	if w.i < len(w.toks) {
-		return w.toks[w.i]
-	}
-	return w.end
-}
-
-func (w *words) next() token {
-	t := w.peek()
-	if w.i < len(w.toks) {
-		w.i++
-	}
-	return t
-}
-
-// need takes the next word or fails naming what was expected after prev.
-func (w *words) need(what string) (token, error) {
-	if !w.more() {
-		return w.end, &ParseError{Col: w.end.col, Msg: fmt.Sprintf("missing %s", what)}
-	}
-	return w.next(), nil
-}
-
-// matches reports whether word is an abbreviation (at least min
-// characters) of full, the way ip(8) accepts "a" for "address".
-func matches(word, full string, min int) bool {
-	return len(word) >= min && len(word) <= len(full) && strings.HasPrefix(full, word)
 }

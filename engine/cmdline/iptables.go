@@ -1,6 +1,7 @@
-package engine
+package cmdline
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -11,7 +12,7 @@ import (
 // abbreviations of long options, combined short flags, "!" before an
 // option). Anything not listed is refused at its column. What reaches the
 // iptables program is re-rendered from the parsed form (see
-// iptablesAction.argv), never the lab's own words: an option iptables
+// IptablesRule.Argv), never the lab's own words: an option iptables
 // knows but netlab does not (--modprobe runs a program as root) can never
 // slip through.
 
@@ -168,7 +169,7 @@ type iptParser struct {
 	toks   []token
 	i      int
 	end    token
-	a      *iptablesAction
+	a      *IptablesRule
 	loaded [][]*iptOpt // option sets of the matches and target loaded so far
 	verbT  token
 	ruleT  *token // the first word of the rule, for "unexpected rule" errors
@@ -178,20 +179,21 @@ type iptParser struct {
 	proto  string          // the protocol -p gave, "" when none
 }
 
-func parseIptables(cmd *Command, w *words) error {
-	p := &iptParser{toks: w.toks[w.i:], end: w.end, a: &iptablesAction{table: "filter"}, seen: map[string]bool{}}
+// parseIptables reads an iptables line through the allow-list above.
+func parseIptables(cmd *Command, w *words, _ bool) error {
+	p := &iptParser{toks: w.toks[w.i:], end: w.end, a: &IptablesRule{Table: "filter"}, seen: map[string]bool{}}
 	w.i = len(w.toks)
 	if err := p.parse(); err != nil {
 		return err
 	}
-	cmd.Actions = append(cmd.Actions, p.a)
+	cmd.add(p.a)
 	return nil
 }
 
 func (p *iptParser) more() bool { return p.i < len(p.toks) }
 
-// ruleNumber reads the rule number at the parser's position into a.pos.
-func (p *iptParser) ruleNumber(a *iptablesAction) error {
+// ruleNumber reads the rule number at the parser's position into a.Pos.
+func (p *iptParser) ruleNumber(a *IptablesRule) error {
 	n, err := parseUint(p.toks[p.i], "rule number", 1<<20)
 	if err != nil {
 		return err
@@ -199,7 +201,7 @@ func (p *iptParser) ruleNumber(a *iptablesAction) error {
 	if n == 0 {
 		return errAt(p.toks[p.i], "rule numbers start at 1")
 	}
-	a.pos = n
+	a.Pos = n
 	p.i++
 	return nil
 }
@@ -359,9 +361,9 @@ func (p *iptParser) addRule(t token, neg *token, words ...string) {
 		p.ruleT = &first
 	}
 	if neg != nil {
-		p.a.rule = append(p.a.rule, "!")
+		p.a.Rule = append(p.a.Rule, "!")
 	}
-	p.a.rule = append(p.a.rule, words...)
+	p.a.Rule = append(p.a.Rule, words...)
 }
 
 // option applies one option; t is the option word (or letter), att its
@@ -388,16 +390,16 @@ func (p *iptParser) option(o *iptOpt, t token, att *token, neg *token) error {
 		if !iptablesTables[v.s] {
 			return errAt(v, "unknown iptables table %q (filter, nat, mangle, raw)", v.s)
 		}
-		a.table = v.s
+		a.Table = v.s
 		return nil
 	case 'n':
-		a.numeric = true
+		a.Numeric = true
 		return nil
 	case 'v':
-		a.verbose = true
+		a.Verbose = true
 		return nil
 	case 'x':
-		a.exact = true
+		a.Exact = true
 		return nil
 	case 'w':
 		// An optional number of seconds, attached or as the next word;
@@ -465,7 +467,7 @@ func (p *iptParser) option(o *iptOpt, t token, att *token, neg *token) error {
 		return nil
 	case 0:
 		if o.long == "line-numbers" {
-			a.lineNumbers = true
+			a.LineNumbers = true
 			return nil
 		}
 	}
@@ -500,7 +502,7 @@ func (p *iptParser) targetWord(o *iptOpt, v token) error {
 		if o.short == 'g' {
 			return errAt(v, "-g goes to a user chain, not to %s", v.s)
 		}
-		if tg.table != "" && tg.table != p.a.table {
+		if tg.table != "" && tg.table != p.a.Table {
 			return errAt(v, "target %s belongs to the %s table (add -t %s before the command)", v.s, tg.table, tg.table)
 		}
 		p.target, p.tgtT = v.s, v
@@ -522,10 +524,10 @@ func (p *iptParser) targetWord(o *iptOpt, v token) error {
 // command reads a command and the chain, rule number or policy it takes.
 func (p *iptParser) command(o *iptOpt, t token, att *token) error {
 	a := p.a
-	if a.verb != "" {
-		return errAt(t, "iptables takes one command; %s comes after %s", clip(t.s), a.verb)
+	if a.Verb != "" {
+		return errAt(t, "iptables takes one command; %s comes after %s", clip(t.s), a.Verb)
 	}
-	a.verb, p.verbT = "-"+string(o.short), t
+	a.Verb, p.verbT = "-"+string(o.short), t
 	spec := iptablesCmds[o.short]
 	// The chain: the option's value (required) or, when optional, the next
 	// word unless it is an option.
@@ -547,7 +549,7 @@ func (p *iptParser) command(o *iptOpt, t token, att *token) error {
 		if err := checkChainName(*chain); err != nil {
 			return err
 		}
-		a.chain = chain.s
+		a.Chain = chain.s
 		if o.short == 'N' {
 			if _, ok := iptTargets[chain.s]; ok || isBuiltinAnywhere(chain.s) {
 				return errAt(*chain, "%q is a built-in chain or target; a new chain needs another name", chain.s)
@@ -577,10 +579,10 @@ func (p *iptParser) command(o *iptOpt, t token, att *token) error {
 		if v.s != "ACCEPT" && v.s != "DROP" {
 			return errAt(v, "a chain policy is ACCEPT or DROP, not %q", v.s)
 		}
-		if !isBuiltin(a.table, a.chain) {
-			return errAt(*chain, "only built-in chains have a policy; %q is not one of the %s table", a.chain, a.table)
+		if !IsBuiltinChain(a.Table, a.Chain) {
+			return errAt(*chain, "only built-in chains have a policy; %q is not one of the %s table", a.Chain, a.Table)
 		}
-		a.policy = v.s
+		a.Policy = v.s
 	}
 	return nil
 }
@@ -588,31 +590,31 @@ func (p *iptParser) command(o *iptOpt, t token, att *token) error {
 // finish checks the line as a whole.
 func (p *iptParser) finish() error {
 	a := p.a
-	if a.verb == "" {
+	if a.Verb == "" {
 		return &ParseError{Col: p.end.col, Msg: "missing an iptables command (-A, -I, -D, -R, -C, -N, -X, -F, -Z, -P, -S, -L)"}
 	}
-	spec := iptablesCmds[a.verb[1]]
+	spec := iptablesCmds[a.Verb[1]]
 	if !spec.rule && p.ruleT != nil {
-		return errAt(*p.ruleT, "unexpected %q: iptables %s takes no rule", clip(p.ruleT.s), a.verb)
+		return errAt(*p.ruleT, "unexpected %q: iptables %s takes no rule", clip(p.ruleT.s), a.Verb)
 	}
 	if spec.rule {
-		if a.verb == "-D" && a.pos > 0 {
+		if a.Verb == "-D" && a.Pos > 0 {
 			if p.ruleT != nil {
 				return errAt(*p.ruleT, "unexpected %q: iptables -D takes a rule number or a rule, not both", clip(p.ruleT.s))
 			}
-		} else if len(a.rule) == 0 {
-			return errAt(p.verbT, "iptables %s needs a rule (for example -s 192.168.88.0/24 -j MASQUERADE)", a.verb)
+		} else if len(a.Rule) == 0 {
+			return errAt(p.verbT, "iptables %s needs a rule (for example -s 192.168.88.0/24 -j MASQUERADE)", a.Verb)
 		}
 	}
-	if a.chain != "" && !isBuiltin(a.table, a.chain) && isBuiltinAnywhere(a.chain) {
-		return errAt(p.verbT, "the %s table has no chain %s", a.table, a.chain)
+	if a.Chain != "" && !IsBuiltinChain(a.Table, a.Chain) && isBuiltinAnywhere(a.Chain) {
+		return errAt(p.verbT, "the %s table has no chain %s", a.Table, a.Chain)
 	}
-	if (a.numeric || a.exact || a.lineNumbers) && a.verb != "-L" {
-		return errAt(p.verbT, "-n, -x and --line-numbers go with -L, not with %s", a.verb)
+	if (a.Numeric || a.Exact || a.LineNumbers) && a.Verb != "-L" {
+		return errAt(p.verbT, "-n, -x and --line-numbers go with -L, not with %s", a.Verb)
 	}
 	switch p.target {
 	case "REJECT":
-		if p.seen["reject-with"] && p.proto != "tcp" && strings.Contains(strings.Join(a.rule, " "), "tcp-reset") {
+		if p.seen["reject-with"] && p.proto != "tcp" && strings.Contains(strings.Join(a.Rule, " "), "tcp-reset") {
 			return errAt(p.tgtT, "--reject-with tcp-reset needs -p tcp")
 		}
 	case "SNAT":
@@ -643,8 +645,8 @@ func checkChainName(t token) error {
 }
 
 func isBuiltinAnywhere(chain string) bool {
-	for table := range builtinChains {
-		if isBuiltin(table, chain) {
+	for table := range BuiltinChains {
+		if IsBuiltinChain(table, chain) {
 			return true
 		}
 	}
@@ -661,4 +663,48 @@ func isNumber(s string) bool {
 		}
 	}
 	return true
+}
+
+// BuiltinChains are the chains each table has from the start.
+var BuiltinChains = map[string][]string{
+	"filter":   {"INPUT", "FORWARD", "OUTPUT"},
+	"nat":      {"PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"},
+	"mangle":   {"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"},
+	"raw":      {"PREROUTING", "OUTPUT"},
+	"security": {"INPUT", "FORWARD", "OUTPUT"},
+}
+
+// IsBuiltinChain reports whether chain is one of table's built-in chains.
+func IsBuiltinChain(table, chain string) bool {
+	for _, c := range BuiltinChains[table] {
+		if c == chain {
+			return true
+		}
+	}
+	return false
+}
+
+// Argv is the whole argument list of the parsed command, as the iptables
+// program receives it (go-iptables adds only --wait).
+func (a *IptablesRule) Argv() []string {
+	args := []string{"-t", a.Table, a.Verb}
+	if a.Chain != "" {
+		args = append(args, a.Chain)
+	}
+	if a.Pos > 0 {
+		args = append(args, fmt.Sprint(a.Pos))
+	}
+	args = append(args, a.Rule...)
+	if a.Policy != "" {
+		args = append(args, a.Policy)
+	}
+	for _, f := range []struct {
+		on   bool
+		flag string
+	}{{a.Numeric, "-n"}, {a.Verbose, "-v"}, {a.Exact, "-x"}, {a.LineNumbers, "--line-numbers"}} {
+		if f.on {
+			args = append(args, f.flag)
+		}
+	}
+	return args
 }

@@ -1,4 +1,4 @@
-package engine
+package cmdline
 
 import (
 	"strconv"
@@ -6,8 +6,10 @@ import (
 	"time"
 )
 
-func parsePing(cmd *Command, w *words) error {
-	a := &pingAction{count: defaultPingCount, wait: time.Second, interval: time.Second}
+// parsePing reads "ping [-c N] [-W S] [-i S] [-w S] [-q] ADDRESS", options
+// before or after the address, values attached or apart.
+func parsePing(cmd *Command, w *words, _ bool) error {
+	a := &Ping{Count: DefaultPingCount, Wait: time.Second, Interval: time.Second}
 	var addrTok *token
 	for w.more() {
 		t := w.next()
@@ -23,7 +25,7 @@ func parsePing(cmd *Command, w *words) error {
 		valTok := token{s: val, col: t.col + 2}
 		if flag == "-4" || flag == "-n" || flag == "-q" {
 			if flag == "-q" {
-				a.quiet = true
+				a.Quiet = true
 			}
 			continue
 		}
@@ -46,7 +48,7 @@ func parsePing(cmd *Command, w *words) error {
 			if n == 0 {
 				return errAt(valTok, "ping -c needs at least 1")
 			}
-			a.count = n
+			a.Count = n
 		default:
 			secs, err := strconv.ParseFloat(valTok.s, 64)
 			if err != nil || secs < 0 || secs > 60 {
@@ -55,14 +57,14 @@ func parsePing(cmd *Command, w *words) error {
 			d := time.Duration(secs * float64(time.Second))
 			switch flag {
 			case "-W":
-				a.wait = d
+				a.Wait = d
 			case "-w":
-				a.deadline = d
+				a.Deadline = d
 			default:
 				if d < 10*time.Millisecond {
 					return errAt(valTok, "an interval below 0.01 s would flood the lab; use at least 0.01")
 				}
-				a.interval = d
+				a.Interval = d
 			}
 		}
 	}
@@ -74,7 +76,7 @@ func parsePing(cmd *Command, w *words) error {
 	if err != nil {
 		return errAt(*addrTok, "%q is not an IPv4 address: netlab pings addresses, it does not resolve names", addrTok.s)
 	}
-	a.addr = ip
-	cmd.Actions = append(cmd.Actions, a)
+	a.Addr = ip
+	cmd.add(a)
 	return nil
 }

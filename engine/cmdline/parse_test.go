@@ -1,17 +1,82 @@
-package engine
+package cmdline
 
 import (
+	"encoding/base64"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
 
+var updateParse = flag.Bool("update", false, "rewrite testdata/parse.golden")
+
+// mustParse parses a command or fails the test.
+func mustParse(t testing.TB, line string) *Command {
+	t.Helper()
+	c, err := Parse(line)
+	if err != nil {
+		t.Fatalf("Parse(%q): %v", line, err)
+	}
+	return c
+}
+
+// render writes a parsed command as the golden file holds it: each
+// operation's type and its fields as JSON.
+func render(c *Command) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "program=%s netns=%q netnscol=%d mutating=%v\n", c.Program, c.Netns, c.NetnsCol, c.Mutating())
+	for _, o := range c.Ops {
+		j, err := json.Marshal(o)
+		if err != nil {
+			j = []byte(err.Error())
+		}
+		fmt.Fprintf(&b, "\t%T %s\n", o, macJSON.ReplaceAllStringFunc(ipnetJSON.ReplaceAllStringFunc(string(j), prefixText), macText))
+	}
+	return b.String()
+}
+
+// ipnetJSON matches a net.IPNet as encoding/json writes it, with its mask
+// in base64.
+var ipnetJSON = regexp.MustCompile(`\{"IP":"([^"]*)","Mask":"([^"]*)"\}`)
+
+// macJSON matches a net.HardwareAddr as encoding/json writes it (base64).
+var macJSON = regexp.MustCompile(`"MAC":"([^"]*)"`)
+
+// macText rewrites a matched MAC as ip(8) prints it.
+func macText(m string) string {
+	b, err := base64.StdEncoding.DecodeString(macJSON.FindStringSubmatch(m)[1])
+	if err != nil {
+		return m
+	}
+	return fmt.Sprintf("%q:%q", "MAC", net.HardwareAddr(b).String())
+}
+
+// prefixText rewrites a matched net.IPNet as "A/N", as ip(8) prints it.
+func prefixText(m string) string {
+	sub := ipnetJSON.FindStringSubmatch(m)
+	mask, err := base64.StdEncoding.DecodeString(sub[2])
+	if err != nil {
+		return m
+	}
+	ones, _ := net.IPMask(mask).Size()
+	return fmt.Sprintf("%q", fmt.Sprintf("%s/%d", sub[1], ones))
+}
+
+// TestParseAccepts checks each accepted line's program, namespace and
+// kind, and its typed operations against testdata/parse.golden (go test
+// -run TestParseAccepts -update to refresh).
 func TestParseAccepts(t *testing.T) {
 	tests := []struct {
 		name, line string
 		program    string
 		netns      string
 		mutating   bool
-		actions    int
+		ops        int
 	}{
 		{"netns add", "ip netns add ns01", "ip", "", true, 1},
 		{"netns delete", "sudo ip netns delete ns01", "ip", "", true, 1},
@@ -70,18 +135,38 @@ func TestParseAccepts(t *testing.T) {
 		{"arp", "arp -n", "arp", "", false, 1},
 		{"tcpdump", "sudo tcpdump -i br01 -nn", "tcpdump", "", false, 1},
 		{"trailing comment", "ip netns add ns01 # first container", "ip", "", true, 1},
+		{"link set netns and name", "ip link set veth01 netns ns01 name eth1 master br0", "ip", "", true, 1},
+		{"brctl addif two", "brctl addif br01 veth01 veth02", "brctl", "", true, 2},
+		{"ifconfig hw mtu", "ifconfig eth0 hw ether 02:00:00:00:00:09 mtu 1400 -promisc", "ifconfig", "", true, 1},
+		{"route show dev", "ip -4 route show dev eth0", "ip", "", false, 1},
+		{"tcpdump in netns", "ip netns exec ns1 tcpdump -ieth0 -e icmp", "tcpdump", "ns1", false, 1},
 	}
+	var golden strings.Builder
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, err := Parse(tt.line)
 			if err != nil {
 				t.Fatalf("Parse(%q): %v", tt.line, err)
 			}
-			if c.Program != tt.program || c.Netns != tt.netns || c.Mutating() != tt.mutating || len(c.Actions) != tt.actions {
-				t.Errorf("Parse(%q) = program %q netns %q mutating %v actions %d; want %q %q %v %d",
-					tt.line, c.Program, c.Netns, c.Mutating(), len(c.Actions), tt.program, tt.netns, tt.mutating, tt.actions)
+			if c.Program != tt.program || c.Netns != tt.netns || c.Mutating() != tt.mutating || len(c.Ops) != tt.ops {
+				t.Errorf("Parse(%q) = program %q netns %q mutating %v ops %d; want %q %q %v %d",
+					tt.line, c.Program, c.Netns, c.Mutating(), len(c.Ops), tt.program, tt.netns, tt.mutating, tt.ops)
 			}
+			fmt.Fprintf(&golden, "%s\n%s", tt.line, render(c))
 		})
+	}
+	path := filepath.Join("testdata", "parse.golden")
+	if *updateParse {
+		if err := os.WriteFile(path, []byte(golden.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := golden.String(); got != string(want) {
+		t.Errorf("typed operations differ from %s (go test -run TestParseAccepts -update to refresh):\n%s", path, diffLines(string(want), got))
 	}
 }
 
@@ -143,12 +228,12 @@ func TestParseErrors(t *testing.T) {
 
 func TestIptablesAbbreviations(t *testing.T) {
 	c := mustParse(t, "iptables --table nat --list --numeric --line-number")
-	a := c.Actions[0].(*iptablesAction)
-	if a.table != "nat" || a.verb != "-L" || !a.numeric || !a.lineNumbers {
+	a := c.Ops[0].(*IptablesRule)
+	if a.Table != "nat" || a.Verb != "-L" || !a.Numeric || !a.LineNumbers {
 		t.Errorf("got %+v", a)
 	}
 	c = mustParse(t, "iptables -t nat -A PREROUTING -p tcp --dport 8080 -j DNAT --to-dest 192.168.88.11:80")
-	got := strings.Join(c.Actions[0].(*iptablesAction).rule, " ")
+	got := strings.Join(c.Ops[0].(*IptablesRule).Rule, " ")
 	if want := "-p tcp --dport 8080 -j DNAT --to-destination 192.168.88.11:80"; got != want {
 		t.Errorf("rule = %q, want %q", got, want)
 	}
@@ -168,13 +253,13 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		if len(c.Actions) == 0 {
+		if len(c.Ops) == 0 {
 			t.Fatalf("%q parsed to no action", line)
 		}
 		// What netlab hands to iptables is a fixed point: it parses back
 		// to itself, so no lab spelling survives the re-rendering.
-		if a, ok := c.Actions[0].(*iptablesAction); ok {
-			line2, ok := quoteWords(a.argv())
+		if a, ok := c.Ops[0].(*IptablesRule); ok {
+			line2, ok := quoteWords(a.Argv())
 			if !ok {
 				return
 			}
@@ -182,7 +267,7 @@ func FuzzParse(f *testing.F) {
 			if err != nil {
 				t.Fatalf("re-rendered %q of %q does not parse: %v", line2, line, err)
 			}
-			if got, want := strings.Join(c2.Actions[0].(*iptablesAction).argv(), "\x00"), strings.Join(a.argv(), "\x00"); got != want {
+			if got, want := strings.Join(c2.Ops[0].(*IptablesRule).Argv(), "\x00"), strings.Join(a.Argv(), "\x00"); got != want {
 				t.Fatalf("re-rendered %q of %q renders again as %q", want, line, got)
 			}
 		}

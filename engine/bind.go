@@ -1,0 +1,63 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/netlab/netlab/engine/cmdline"
+)
+
+// Bind turns a parsed command into the engine's: each cmdline operation
+// becomes the action that runs it. It returns nil for nil.
+func Bind(c *cmdline.Command) *Command {
+	if c == nil {
+		return nil
+	}
+	out := &Command{Text: c.Text, Netns: c.Netns, Program: c.Program, Source: c}
+	for _, o := range c.Ops {
+		out.Actions = append(out.Actions, bind(o))
+	}
+	return out
+}
+
+// bind is the one table from operation to action. The action holds a copy
+// of the operation, so a check may trim it (see pendingPart) without
+// touching the parse.
+func bind(o cmdline.Op) Action {
+	switch v := o.(type) {
+	case *cmdline.NetnsAdd:
+		return &netnsAdd{*v}
+	case *cmdline.NetnsDel:
+		return &netnsDel{*v}
+	case *cmdline.NetnsList:
+		return &netnsList{NetnsList: *v}
+	case *cmdline.LinkAdd:
+		return &linkAdd{*v}
+	case *cmdline.LinkSet:
+		return &linkSet{*v}
+	case *cmdline.LinkDel:
+		return &linkDel{*v}
+	case *cmdline.Addr:
+		return &addrOp{*v}
+	case *cmdline.Route:
+		return &routeOp{*v}
+	case *cmdline.SysctlSet:
+		return &sysctlSet{*v}
+	case *cmdline.SysctlGet:
+		return &sysctlGet{SysctlGet: *v}
+	case *cmdline.IptablesRule:
+		return &iptablesAction{*v}
+	case *cmdline.Ping:
+		return &pingAction{Ping: *v}
+	case *cmdline.Capture:
+		return &tcpdumpAction{Capture: *v}
+	case *cmdline.Show:
+		return &showAction{Show: *v}
+	case *cmdline.BridgeShow:
+		return &brShow{BridgeShow: *v}
+	case *cmdline.IfconfigShow:
+		return &ifconfigShow{IfconfigShow: *v}
+	}
+	// Every operation cmdline makes is listed above; a new one without an
+	// action is a programming error, caught by the parse tests.
+	panic(fmt.Sprintf("engine: no action for %T", o))
+}

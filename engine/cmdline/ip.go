@@ -1,0 +1,44 @@
+package cmdline
+
+// ipObjects is ip's own table of objects, as in iproute2's ip.c: each
+// matches its name (or an abbreviation of it) and reads the rest.
+var ipObjects = []struct {
+	matches func(word string) bool
+	parse   func(cmd *Command, w *words, brief, top bool) error
+}{
+	{func(s string) bool { return s == "netns" }, func(cmd *Command, w *words, _, top bool) error { return parseNetns(cmd, w, top) }},
+	{func(s string) bool { return matches(s, "link", 1) }, func(cmd *Command, w *words, brief, _ bool) error { return parseLink(cmd, w, brief) }},
+	{func(s string) bool { return matches(s, "address", 1) || s == "addr" }, func(cmd *Command, w *words, brief, _ bool) error { return parseAddr(cmd, w, brief) }},
+	{func(s string) bool { return matches(s, "route", 1) }, func(cmd *Command, w *words, brief, _ bool) error { return parseRoute(cmd, w, brief) }},
+	{func(s string) bool { return matches(s, "neighbour", 1) || matches(s, "neighbor", 5) }, func(cmd *Command, w *words, brief, _ bool) error {
+		return parseShowTail(cmd, w, "neigh", brief)
+	}},
+}
+
+// parseIP handles "ip [-br] OBJECT ...".
+func parseIP(cmd *Command, w *words, top bool) error {
+	brief := false
+	for w.more() && len(w.peek().s) > 1 && w.peek().s[0] == '-' {
+		t := w.next()
+		switch t.s {
+		case "-br", "-brief", "--brief":
+			brief = true
+		case "-4":
+		default:
+			return errAt(t, "unsupported ip option %q (netlab knows -br and -4)", t.s)
+		}
+	}
+	obj, err := w.need("an object: netns, link, addr, route or neigh")
+	if err != nil {
+		return err
+	}
+	for _, o := range ipObjects {
+		if o.matches(obj.s) {
+			return o.parse(cmd, w, brief, top)
+		}
+	}
+	return errAt(obj, "unknown ip object %q (netlab knows netns, link, addr, route, neigh)", obj.s)
+}
+
+// isShow reports whether a verb is show, list or ls (show abbreviated).
+func isShow(s string) bool { return matches(s, "show", 1) || s == "list" || s == "ls" }

@@ -1,0 +1,205 @@
+package cmdline
+
+import (
+	"net"
+	"time"
+)
+
+// Op is one typed operation a command performs: plain data, checked by the
+// grammar that made it. Package engine binds each to the action that runs
+// it. The columns (…Col fields) say where a name stands in the line, so
+// lint can point at it; 0 means the line does not spell it.
+type Op interface {
+	// Mutating reports whether the operation changes kernel state.
+	Mutating() bool
+	op()
+}
+
+// NetnsAdd is "ip netns add NAME".
+type NetnsAdd struct {
+	Name    string
+	NameCol int
+}
+
+// NetnsDel is "ip netns del NAME".
+type NetnsDel struct {
+	Name    string
+	NameCol int
+}
+
+// NetnsList is "ip netns [list]".
+type NetnsList struct{}
+
+// LinkAdd is "ip link add" (and "brctl addbr"): a new bridge, veth pair,
+// vxlan or macvlan.
+type LinkAdd struct {
+	Name      string
+	Kind      string // bridge, veth, vxlan, macvlan
+	Peer      string // veth: the other end's name
+	PeerNetns string // veth: "peer name P netns NS", "" for this namespace
+	Vxlan     *Vxlan // vxlan options
+	Parent    string // macvlan: the parent interface ("link PARENT")
+	Mode      string // macvlan mode
+
+	NameCol, PeerCol, PeerNetnsCol, ParentCol int
+}
+
+// Vxlan holds the options of "type vxlan".
+type Vxlan struct {
+	ID                   int
+	Port                 int // UDP port, 8472 unless dstport says otherwise
+	Local, Remote, Group net.IP
+	Dev                  string // the underlying device
+	DevCol               int
+}
+
+// LinkSet is "ip link set" (and brctl addif/delif, ifconfig flags). A nil
+// pointer or zero value leaves that attribute alone.
+type LinkSet struct {
+	Dev        string
+	Up         *bool
+	Master     *string // "" = nomaster
+	FromBridge string  // brctl delif: the bridge it must be leaving
+	Netns      string  // move to this namespace (done first)
+	Promisc    *bool
+	NewName    string
+	MTU        int
+	MAC        net.HardwareAddr
+
+	DevCol, MasterCol, NetnsCol, NewNameCol int // MasterCol is also FromBridge's
+}
+
+// LinkDel is "ip link del" (and "brctl delbr", which deletes only a bridge
+// that is down).
+type LinkDel struct {
+	Dev        string
+	BridgeOnly bool
+	DevCol     int
+}
+
+// Addr is "ip addr add|del" (and an ifconfig address).
+type Addr struct {
+	Add     bool // add, or delete
+	CIDR    *net.IPNet
+	Dev     string
+	Brd     net.IP // broadcast address, nil for none
+	Primary bool   // ifconfig: replaces the interface's address
+	DevCol  int
+}
+
+// Route is "ip route add|del".
+type Route struct {
+	Add    bool       // add, or delete
+	Dst    *net.IPNet // nil for default
+	Via    net.IP
+	Dev    string
+	DevCol int
+}
+
+// SysctlSet is "sysctl -w KEY=VALUE" or "echo VALUE > /proc/sys/KEY".
+type SysctlSet struct {
+	Key, Value string // Key with dots: net.ipv4.ip_forward
+	Quiet      bool   // echo prints nothing
+}
+
+// SysctlGet is "sysctl KEY".
+type SysctlGet struct {
+	Key   string
+	Quiet bool // -n: the value only
+}
+
+// IptablesRule is one parsed iptables command. Every field was checked by
+// the grammar; Rule holds the rule re-rendered in netlab's canonical
+// spelling, which is all iptables ever receives (see Argv).
+type IptablesRule struct {
+	Table, Verb, Chain      string // Verb is the command letter: -A, -I, -L, ...
+	Pos                     int    // rule number, 0 when none
+	Rule                    []string
+	Policy                  string
+	Numeric, Verbose, Exact bool
+	LineNumbers             bool
+}
+
+// Ping is "ping ADDRESS" with its count and timing.
+type Ping struct {
+	Addr     net.IP
+	Count    int
+	Wait     time.Duration // -W: how long each packet waits for its reply
+	Interval time.Duration // -i
+	Deadline time.Duration // -w, 0 for none
+	Quiet    bool          // -q
+}
+
+// DefaultPingCount is how many packets a ping sends without -c: a lesson
+// must end, so netlab never pings forever.
+const DefaultPingCount = 3
+
+// Capture is what a "tcpdump -i IFACE [FILTER]" line asks for. The engine
+// does not capture; a runner that sees it hands it to the capture pane or
+// lab step instead.
+type Capture struct {
+	Iface     string // the interface to listen on
+	Filter    string // the filter words after the options, joined by spaces
+	LinkLevel bool   // -e
+	Verbose   int    // how many -v: 1 for -v, 2 for -vv (-vvv counts as -vv)
+	IfaceCol  int
+}
+
+// Show is a read-only "ip link|addr|route|neigh [show] [dev X]" or "arp".
+type Show struct {
+	What   string // link, addr, route, neigh, arp
+	Dev    string // "" for all
+	Brief  bool   // -br
+	DevCol int
+}
+
+// BridgeShow is "brctl show [BRIDGE]".
+type BridgeShow struct {
+	Bridge    string
+	BridgeCol int
+}
+
+// IfconfigShow is "ifconfig [-a]" or "ifconfig DEV".
+type IfconfigShow struct {
+	Dev    string
+	All    bool
+	DevCol int
+}
+
+// Mutating tells, for each operation, whether it changes kernel state:
+// everything that adds, sets or deletes does; shows, ping and capture do
+// not; an iptables command by its verb (-A does, -L does not).
+func (*NetnsAdd) Mutating() bool       { return true }
+func (*NetnsDel) Mutating() bool       { return true }
+func (*NetnsList) Mutating() bool      { return false }
+func (*LinkAdd) Mutating() bool        { return true }
+func (*LinkSet) Mutating() bool        { return true }
+func (*LinkDel) Mutating() bool        { return true }
+func (*Addr) Mutating() bool           { return true }
+func (*Route) Mutating() bool          { return true }
+func (*SysctlSet) Mutating() bool      { return true }
+func (*SysctlGet) Mutating() bool      { return false }
+func (r *IptablesRule) Mutating() bool { return iptablesCmds[r.Verb[1]].mutating }
+func (*Ping) Mutating() bool           { return false }
+func (*Capture) Mutating() bool        { return false }
+func (*Show) Mutating() bool           { return false }
+func (*BridgeShow) Mutating() bool     { return false }
+func (*IfconfigShow) Mutating() bool   { return false }
+
+// op seals Op: only this package makes operations.
+func (*NetnsAdd) op()     {}
+func (*NetnsDel) op()     {}
+func (*NetnsList) op()    {}
+func (*LinkAdd) op()      {}
+func (*LinkSet) op()      {}
+func (*LinkDel) op()      {}
+func (*Addr) op()         {}
+func (*Route) op()        {}
+func (*SysctlSet) op()    {}
+func (*SysctlGet) op()    {}
+func (*IptablesRule) op() {}
+func (*Ping) op()         {}
+func (*Capture) op()      {}
+func (*Show) op()         {}
+func (*BridgeShow) op()   {}
+func (*IfconfigShow) op() {}
