@@ -180,7 +180,7 @@ func findLab(ref string) (*labs.Lab, error) {
 }
 
 // openSession attaches to the running session, with exit code 3 if none.
-func openSession() (*runner.Session, error) {
+func openSession() (*runner.Lesson, error) {
 	s, err := runner.Open(engine.RunDir(), labs.Dir(labsDir))
 	if errors.Is(err, engine.ErrNoSession) {
 		return nil, fail(exitNoSession, "no lab is running: start one with 'netlab start LAB' (see 'netlab list')")
@@ -329,7 +329,7 @@ func count(n int, all bool) (int, error) {
 }
 
 // openForSteps checks -n/--all, then attaches to the running session.
-func openForSteps(n int, all bool) (*runner.Session, int, error) {
+func openForSteps(n int, all bool) (*runner.Lesson, int, error) {
 	steps, err := count(n, all)
 	if err != nil {
 		return nil, 0, err

@@ -13,8 +13,8 @@ import (
 // addrOp runs "ip addr add|del A/P dev NAME" and ifconfig's address form.
 type addrOp struct{ cmdline.Addr }
 
-// facets: the address on its link.
-func (a *addrOp) facets(node string) []string {
+// decides: the address on its link.
+func (a *addrOp) decides(node string) []string {
 	return []string{node + "/" + a.Dev + ":addr " + a.CIDR.IP.String()}
 }
 
@@ -94,8 +94,8 @@ func familyOf(ip net.IP) int {
 // routeOp runs "ip route add|del".
 type routeOp struct{ cmdline.Route }
 
-// facets: the route to its destination.
-func (a *routeOp) facets(node string) []string { return []string{node + ":route " + a.dstText()} }
+// decides: the route to its destination.
+func (a *routeOp) decides(node string) []string { return []string{node + ":route " + a.dstText()} }
 
 func (a *routeOp) dstText() string {
 	if a.Dst == nil {

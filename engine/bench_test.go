@@ -125,7 +125,7 @@ func BenchmarkSeedEngineVsShell(b *testing.B) {
 			b.Fatalf("the reference needs %s: run 'make deps'", tool)
 		}
 	}
-	var steps []Step
+	var steps []Transaction
 	for i, lines := range seedSteps {
 		st := step(b, "seed", lines...)
 		st.Index = i

@@ -18,7 +18,7 @@ import (
 // hangStep pings an address nobody answers for about 17 minutes, after
 // changing the lab: the step issue 14 says hangs. 192.0.2.0/24 is routed
 // onto a bridge without ports inside the lab's host: nothing leaves it.
-func hangStep(t *testing.T) Step {
+func hangStep(t *testing.T) Transaction {
 	return step(t, "hang", "brctl addbr br01", "ip link set br01 up", "ip addr add 192.0.2.2/24 dev br01",
 		"ip netns add ns01", "ping 192.0.2.1 -c 1000 -i 1")
 }

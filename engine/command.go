@@ -35,11 +35,11 @@ type Action interface {
 	// check tells whether the action's effect is present now: nil when it
 	// is, otherwise what is missing in words a student understands.
 	check(x *execCtx) error
-	// facets names what the action decides about the lab on node, so
+	// decides names what the action decides about the lab on node, so
 	// Check asks only for the last word on each ("node/link:up",
 	// "ns:NAME"). Deleting a link or a namespace decides everything about
 	// it ("node/link" and "ns:NAME").
-	facets(node string) []string
+	decides(node string) []string
 }
 
 // readOnly is embedded by actions that only read the lab: nothing to
@@ -47,7 +47,7 @@ type Action interface {
 type readOnly struct{}
 
 func (readOnly) check(*execCtx) error   { return nil }
-func (readOnly) facets(string) []string { return nil }
+func (readOnly) decides(string) []string { return nil }
 
 // ParseError reports a command the parser rejects; see cmdline.ParseError.
 type ParseError = cmdline.ParseError

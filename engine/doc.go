@@ -4,7 +4,7 @@
 // that netlab creates. No shell is ever involved. The command language
 // itself (tokenizer, grammars, typed operations) is package engine/cmdline;
 // Parse binds each of its operations to the action here that runs it
-// (bind.go), and each action reports what it decides (its facets).
+// (bind.go), and each action reports what it decides (decides).
 //
 // A Session owns the lab's nodes: the lab hosts (namespaces standing for a
 // student's machine or the outside network) and the namespaces their

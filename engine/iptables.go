@@ -72,8 +72,8 @@ func isBuiltin(table, chain string) bool { return cmdline.IsBuiltinChain(table, 
 // iptablesAction runs one parsed iptables command.
 type iptablesAction struct{ cmdline.IptablesRule }
 
-// facets: creating, deleting or flushing a chain decides the chain.
-func (a *iptablesAction) facets(node string) []string {
+// decides: creating, deleting or flushing a chain decides the chain.
+func (a *iptablesAction) decides(node string) []string {
 	if a.Verb == "-X" || a.Verb == "-N" || a.Verb == "-F" {
 		return []string{node + ":chain " + a.Table + " " + a.Chain}
 	}

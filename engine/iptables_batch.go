@@ -46,7 +46,7 @@ func (a *iptablesAction) restoreLine() []string {
 // batchAt returns how many commands from i on form one batch: consecutive
 // rule changes (see batchable) on the same node and table. Fewer than two
 // is no batch.
-func (s *Session) batchAt(st Step, i int) int {
+func (s *Session) batchAt(st Transaction, i int) int {
 	first := batchable(st.Commands[i])
 	if first == nil {
 		return 0

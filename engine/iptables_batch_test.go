@@ -118,7 +118,7 @@ func batchCrashHelper(dir string) {
 		}
 		cmds = append(cmds, c)
 	}
-	applyNext(s, Step{Index: len(s.State().Applied), Title: "doomed batch", Commands: cmds})
+	applyNext(s, Transaction{Index: len(s.State().Applied), Title: "doomed batch", Commands: cmds})
 }
 
 // crashAfterBatch runs batchCrashHelper in a netlab process and kills it

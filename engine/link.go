@@ -14,8 +14,8 @@ import (
 // linkAdd runs "ip link add" (and "brctl addbr").
 type linkAdd struct{ cmdline.LinkAdd }
 
-// facets: a new link decides that it exists.
-func (a *linkAdd) facets(node string) []string { return []string{node + "/" + a.Name + ":exists"} }
+// decides: a new link decides that it exists.
+func (a *linkAdd) decides(node string) []string { return []string{node + "/" + a.Name + ":exists"} }
 
 var macvlanModeOf = map[string]netlink.MacvlanMode{
 	"bridge": netlink.MACVLAN_MODE_BRIDGE, "private": netlink.MACVLAN_MODE_PRIVATE,
@@ -91,9 +91,9 @@ func (a *linkAdd) check(x *execCtx) error {
 // linkSet runs "ip link set" (and brctl addif/delif, ifconfig flags).
 type linkSet struct{ cmdline.LinkSet }
 
-// facets: each attribute set, and the link's whole name when it moves or
+// decides: each attribute set, and the link's whole name when it moves or
 // is renamed (it is no longer here under that name).
-func (a *linkSet) facets(node string) []string {
+func (a *linkSet) decides(node string) []string {
 	var fs []string
 	if a.Netns != "" || a.NewName != "" {
 		fs = append(fs, node+"/"+a.Dev)
@@ -197,7 +197,7 @@ func (a *linkSet) run(x *execCtx) (string, error) {
 	return "", nil
 }
 
-// fields lists which attributes the action sets, as facet names.
+// fields lists which attributes the action sets, as the names of what it decides.
 func (a *linkSet) fields() []string {
 	var fs []string
 	if a.Up != nil {
@@ -304,8 +304,8 @@ func upDown(up bool) string {
 // linkDel runs "ip link del" (and "brctl delbr").
 type linkDel struct{ cmdline.LinkDel }
 
-// facets: deleting a link decides everything about it.
-func (a *linkDel) facets(node string) []string { return []string{node + "/" + a.Dev} }
+// decides: deleting a link decides everything about it.
+func (a *linkDel) decides(node string) []string { return []string{node + "/" + a.Dev} }
 
 func (a *linkDel) run(x *execCtx) (string, error) {
 	l, err := x.h.LinkByName(a.Dev)

@@ -11,8 +11,8 @@ import (
 // netnsAdd runs "ip netns add NAME": a new namespace owned by the node.
 type netnsAdd struct{ cmdline.NetnsAdd }
 
-// facets: a new namespace decides that it exists.
-func (a *netnsAdd) facets(string) []string { return []string{"ns:" + a.Name + ":exists"} }
+// decides: a new namespace decides that it exists.
+func (a *netnsAdd) decides(string) []string { return []string{"ns:" + a.Name + ":exists"} }
 
 func (a *netnsAdd) run(x *execCtx) (string, error) {
 	if x.s.st.node(a.Name) != nil {
@@ -37,8 +37,8 @@ func (a *netnsAdd) check(x *execCtx) error {
 // and with them the other ends of its veth pairs.
 type netnsDel struct{ cmdline.NetnsDel }
 
-// facets: deleting a namespace decides everything about it.
-func (a *netnsDel) facets(string) []string { return []string{"ns:" + a.Name} }
+// decides: deleting a namespace decides everything about it.
+func (a *netnsDel) decides(string) []string { return []string{"ns:" + a.Name} }
 
 func (a *netnsDel) run(x *execCtx) (string, error) {
 	n := x.s.st.node(a.Name)

@@ -31,7 +31,7 @@ func TestMain(m *testing.M) {
 			c, _ := Parse(l)
 			cmds = append(cmds, c)
 		}
-		applyNext(s, Step{Index: 4, Title: "doomed", Commands: cmds})
+		applyNext(s, Transaction{Index: 4, Title: "doomed", Commands: cmds})
 		os.Exit(0)
 	}
 	os.Exit(m.Run())

@@ -39,9 +39,9 @@ func newLab(t testing.TB, spec Spec) *Session {
 }
 
 // step builds a Step from command lines.
-func step(t testing.TB, title string, lines ...string) Step {
+func step(t testing.TB, title string, lines ...string) Transaction {
 	t.Helper()
-	st := Step{Title: title}
+	st := Transaction{Title: title}
 	for _, l := range lines {
 		st.Commands = append(st.Commands, mustParse(t, l))
 	}
@@ -49,7 +49,7 @@ func step(t testing.TB, title string, lines ...string) Step {
 }
 
 // applyNext applies st as the session's next step.
-func applyNext(s *Session, st Step) ([]Result, error) {
+func applyNext(s *Session, st Transaction) ([]Result, error) {
 	if err := s.Refresh(); err != nil {
 		return nil, err
 	}

@@ -64,8 +64,8 @@ func unwrapErrno(err error) string {
 // sysctlSet runs "sysctl -w KEY=VALUE" or "echo VALUE > /proc/sys/KEY".
 type sysctlSet struct{ cmdline.SysctlSet }
 
-// facets: the key's value on the node.
-func (a *sysctlSet) facets(node string) []string { return []string{node + ":sysctl " + a.Key} }
+// decides: the key's value on the node.
+func (a *sysctlSet) decides(node string) []string { return []string{node + ":sysctl " + a.Key} }
 
 func (a *sysctlSet) run(x *execCtx) (string, error) {
 	x.s.st.touchSysctl(a.Key)

@@ -141,8 +141,8 @@ func linkLocal(t testing.TB, s *Session, node, dev string) string {
 func TestUndoRestoresLinkState(t *testing.T) {
 	tests := []struct {
 		name   string
-		setup  []Step // applied first
-		step   Step   // applied, undone, applied again
+		setup  []Transaction // applied first
+		step   Transaction   // applied, undone, applied again
 		node   string // where to look
 		dev    string
 		before func(t *testing.T, line, ll string) // after the undo
@@ -151,7 +151,7 @@ func TestUndoRestoresLinkState(t *testing.T) {
 		// random each run, so the two runs' snapshots are not compared.
 		newLinks bool
 	}{
-		{name: "link down and up again", step: Step{Title: "down", Commands: []*Command{mustParse(t, "ip link set eth0 down")}},
+		{name: "link down and up again", step: Transaction{Title: "down", Commands: []*Command{mustParse(t, "ip link set eth0 down")}},
 			node: "host", dev: "eth0",
 			before: func(t *testing.T, line, ll string) {
 				if !strings.Contains(line, " UP ") || !strings.Contains(line, "LOWER_UP") || ll == "" {
@@ -164,8 +164,8 @@ func TestUndoRestoresLinkState(t *testing.T) {
 				}
 			}},
 		{name: "the peer comes up: undo forgets the link-local address, redo makes it again",
-			setup: []Step{{Title: "pair", Commands: []*Command{mustParse(t, "ip link add a1 type veth peer name a2"), mustParse(t, "ip link set a1 up")}}},
-			step:  Step{Title: "peer up", Commands: []*Command{mustParse(t, "ip link set a2 up")}},
+			setup: []Transaction{{Title: "pair", Commands: []*Command{mustParse(t, "ip link add a1 type veth peer name a2"), mustParse(t, "ip link set a1 up")}}},
+			step:  Transaction{Title: "peer up", Commands: []*Command{mustParse(t, "ip link set a2 up")}},
 			node:  "host", dev: "a1",
 			before: func(t *testing.T, line, ll string) {
 				if !strings.Contains(line, "NO-CARRIER") || ll != "" {
@@ -178,8 +178,8 @@ func TestUndoRestoresLinkState(t *testing.T) {
 				}
 			}},
 		{name: "a bridge that loses its only port is made anew",
-			setup: []Step{{Title: "bridge", Commands: []*Command{mustParse(t, "brctl addbr br0"), mustParse(t, "ip link set br0 up")}}},
-			step:  Step{Title: "port", Commands: []*Command{mustParse(t, "ip link add v1 type veth peer name v2"), mustParse(t, "brctl addif br0 v1")}},
+			setup: []Transaction{{Title: "bridge", Commands: []*Command{mustParse(t, "brctl addbr br0"), mustParse(t, "ip link set br0 up")}}},
+			step:  Transaction{Title: "port", Commands: []*Command{mustParse(t, "ip link add v1 type veth peer name v2"), mustParse(t, "brctl addif br0 v1")}},
 			node:  "host", dev: "br0", newLinks: true,
 			before: func(t *testing.T, line, ll string) {
 				if !strings.Contains(line, " UNKNOWN ") || !strings.Contains(line, "LOWER_UP") || ll == "" {

@@ -12,7 +12,7 @@ import (
 // floodModel is the lab's capture pane holding a full buffer of pings.
 func floodModel(b *testing.B) (*Model, []capture.Packet) {
 	be := &fakeBackend{}
-	be.running = &fakeSession{lab: bridgeLab(b)}
+	be.running = &fakeDriver{lab: bridgeLab(b)}
 	for range 12 {
 		be.running.Step()
 	}

@@ -9,7 +9,7 @@ import (
 // StepContext runs the next step under ctx: cancelling it stops the
 // running command and rolls the step back (the error then matches
 // engine.ErrCancelled).
-func (r *runnerSession) StepContext(ctx context.Context) (*runner.StepReport, error) {
+func (r *lessonDriver) StepContext(ctx context.Context) (*runner.StepReport, error) {
 	r.s.SetContext(ctx)
 	defer r.s.SetContext(nil)
 	return r.s.Step()

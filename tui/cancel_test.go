@@ -12,14 +12,14 @@ import (
 	"github.com/netlab/netlab/labs/runner"
 )
 
-// hangingSession is a fake whose step runs until its context is
+// hangingDriver is a fake whose step runs until its context is
 // cancelled, then reports it rolled back, as the runner does.
-type hangingSession struct {
-	*fakeSession
+type hangingDriver struct {
+	*fakeDriver
 	started chan struct{}
 }
 
-func (h *hangingSession) StepContext(ctx context.Context) (*runner.StepReport, error) {
+func (h *hangingDriver) StepContext(ctx context.Context) (*runner.StepReport, error) {
 	close(h.started)
 	<-ctx.Done()
 	return nil, &engine.CancelledError{Index: len(h.applied)}
@@ -32,7 +32,7 @@ func TestCancelKeyStopsRunningStep(t *testing.T) {
 	for _, k := range []string{"esc", "ctrl+c"} {
 		t.Run(k, func(t *testing.T) {
 			h := labHarness(t)
-			hs := &hangingSession{fakeSession: h.m.sess.(*fakeSession), started: make(chan struct{})}
+			hs := &hangingDriver{fakeDriver: h.m.sess.(*fakeDriver), started: make(chan struct{})}
 			h.m.sess = hs
 			_, cmd := h.m.Update(keyMsg("enter"))
 			if cmd == nil {

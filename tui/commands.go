@@ -19,7 +19,7 @@ import (
 // or the file system runs here, off the UI goroutine.
 
 // readState reads what the TUI shows of a session.
-func readState(s Session) labState {
+func readState(s Driver) labState {
 	var st labState
 	st.applied, st.snapErr = s.Progress()
 	if st.snapErr == nil {
@@ -80,7 +80,7 @@ func openLabCmd(be Backend, lab *labs.Lab) tea.Cmd {
 	}
 }
 
-func reopenCmd(s Session) tea.Cmd {
+func reopenCmd(s Driver) tea.Cmd {
 	return func() tea.Msg {
 		return sessionMsg{sess: s, state: readState(s), note: "reopened the running session of " + s.Lab().ID}
 	}
@@ -88,7 +88,7 @@ func reopenCmd(s Session) tea.Cmd {
 
 // resetCmd tears the running session down and starts lab afresh (lab nil:
 // only tear down, then show the picker).
-func resetCmd(be Backend, old Session, lab *labs.Lab) tea.Cmd {
+func resetCmd(be Backend, old Driver, lab *labs.Lab) tea.Cmd {
 	return func() tea.Msg {
 		if old != nil {
 			old.Close()
@@ -124,41 +124,41 @@ func (m *Model) stepCmd(index int, all bool) tea.Cmd {
 	}
 }
 
-// stepCanceller is a Session whose step can be cancelled (the runner's
-// is); a Session without it runs its step to the end.
+// stepCanceller is a Driver whose step can be cancelled (the runner's
+// is); a Driver without it runs its step to the end.
 type stepCanceller interface {
 	StepContext(ctx context.Context) (*runner.StepReport, error)
 }
 
-func stepWithContext(ctx context.Context, s Session) (*runner.StepReport, error) {
+func stepWithContext(ctx context.Context, s Driver) (*runner.StepReport, error) {
 	if c, ok := s.(stepCanceller); ok {
 		return c.StepContext(ctx)
 	}
 	return s.Step()
 }
 
-func undoCmd(s Session) tea.Cmd {
+func undoCmd(s Driver) tea.Cmd {
 	return func() tea.Msg {
 		rep, err := s.Undo()
 		return undoDoneMsg{rep: rep, err: err, state: readState(s)}
 	}
 }
 
-func shellReadyCmd(s Session, node string) tea.Cmd {
+func shellReadyCmd(s Driver, node string) tea.Cmd {
 	return func() tea.Msg {
 		before, err := s.SnapshotBeforeShell()
 		return shellReadyMsg{node: node, before: before, err: err}
 	}
 }
 
-func byHandCmd(s Session, index int, before *engine.Snapshot) tea.Cmd {
+func byHandCmd(s Driver, index int, before *engine.Snapshot) tea.Cmd {
 	return func() tea.Msg {
 		rep, err := s.CheckByHand(before)
 		return byHandMsg{index: index, rep: rep, err: err, state: readState(s)}
 	}
 }
 
-func refreshCmd(s Session) tea.Cmd {
+func refreshCmd(s Driver) tea.Cmd {
 	return func() tea.Msg { return sessionMsg{sess: s, state: readState(s)} }
 }
 
@@ -233,7 +233,7 @@ func savePcapCmd(pkts []capture.Packet, now time.Time) tea.Cmd {
 	}
 }
 
-func tearDownCmd(be Backend, s Session, src PacketSource) tea.Cmd {
+func tearDownCmd(be Backend, s Driver, src PacketSource) tea.Cmd {
 	return func() tea.Msg {
 		if src != nil {
 			src.Close()
@@ -245,7 +245,7 @@ func tearDownCmd(be Backend, s Session, src PacketSource) tea.Cmd {
 	}
 }
 
-func keepCmd(s Session, src PacketSource) tea.Cmd {
+func keepCmd(s Driver, src PacketSource) tea.Cmd {
 	return func() tea.Msg {
 		if src != nil {
 			src.Close()

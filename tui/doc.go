@@ -28,6 +28,6 @@
 // the packet stream is read one batch per message, and packet-driven redraws
 // are coalesced by a 20 frames/s tick so a ping flood never delays a key.
 //
-// The model talks to the lab through the Backend and Session interfaces
+// The model talks to the lab through the Backend and Driver interfaces
 // (session.go): production uses labs/runner and engine, tests use fakes.
 package tui

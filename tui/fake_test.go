@@ -18,9 +18,9 @@ import (
 	"github.com/netlab/netlab/labs/runner"
 )
 
-// fakeSession plays a lab without a kernel: every step passes, show
+// fakeDriver plays a lab without a kernel: every step passes, show
 // commands print a fixed line, and the snapshot is fixed.
-type fakeSession struct {
+type fakeDriver struct {
 	mu       sync.Mutex
 	lab      *labs.Lab
 	applied  []runner.StepState
@@ -31,9 +31,9 @@ type fakeSession struct {
 	stepPackets []capture.Packet
 }
 
-func (f *fakeSession) Lab() *labs.Lab { return f.lab }
+func (f *fakeDriver) Lab() *labs.Lab { return f.lab }
 
-func (f *fakeSession) Step() (*runner.StepReport, error) {
+func (f *fakeDriver) Step() (*runner.StepReport, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	i := len(f.applied)
@@ -75,7 +75,7 @@ func (f *fakeSession) Step() (*runner.StepReport, error) {
 	return rep, nil
 }
 
-func (f *fakeSession) Undo() (*runner.UndoReport, error) {
+func (f *fakeDriver) Undo() (*runner.UndoReport, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(f.applied) == 0 {
@@ -87,7 +87,7 @@ func (f *fakeSession) Undo() (*runner.UndoReport, error) {
 		Changes: []engine.Change{{Node: "host", Kind: "link", Op: "-", Old: fmt.Sprintf("thing%d bridge up", last.Index)}}}, nil
 }
 
-func (f *fakeSession) CheckByHand(before *engine.Snapshot) (*runner.StepReport, error) {
+func (f *fakeDriver) CheckByHand(before *engine.Snapshot) (*runner.StepReport, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	i := len(f.applied)
@@ -108,21 +108,21 @@ func (f *fakeSession) CheckByHand(before *engine.Snapshot) (*runner.StepReport, 
 	return rep, nil
 }
 
-func (f *fakeSession) Snapshot() (*engine.Snapshot, error) { return fakeSnapshot(), nil }
+func (f *fakeDriver) Snapshot() (*engine.Snapshot, error) { return fakeSnapshot(), nil }
 
-func (f *fakeSession) SnapshotBeforeShell() (*engine.Snapshot, error) { return fakeSnapshot(), nil }
+func (f *fakeDriver) SnapshotBeforeShell() (*engine.Snapshot, error) { return fakeSnapshot(), nil }
 
-func (f *fakeSession) Progress() ([]runner.StepState, error) {
+func (f *fakeDriver) Progress() ([]runner.StepState, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]runner.StepState(nil), f.applied...), nil
 }
 
-func (f *fakeSession) Nodes() []string     { return []string{"host", "internet", "ns01"} }
-func (f *fakeSession) DefaultNode() string { return "host" }
-func (f *fakeSession) Close()              { f.mu.Lock(); f.closed = true; f.mu.Unlock() }
+func (f *fakeDriver) Nodes() []string     { return []string{"host", "internet", "ns01"} }
+func (f *fakeDriver) DefaultNode() string { return "host" }
+func (f *fakeDriver) Close()              { f.mu.Lock(); f.closed = true; f.mu.Unlock() }
 
-func (f *fakeSession) Targets(ts []labs.CaptureTarget) []capture.Target {
+func (f *fakeDriver) Targets(ts []labs.CaptureTarget) []capture.Target {
 	var out []capture.Target
 	for _, t := range ts {
 		out = append(out, capture.Target{Node: t.Node, NSPath: "/fake/" + t.Node, Iface: t.Iface})
@@ -153,13 +153,13 @@ func fakeSnapshot() *engine.Snapshot {
 // fakeBackend hands out fake sessions and fake captures.
 type fakeBackend struct {
 	mu       sync.Mutex
-	running  *fakeSession
+	running  *fakeDriver
 	resets   int
 	sources  []*fakeSource
 	captures [][]capture.Target
 	shells   []string
 	byHandOK bool
-	// stepPackets go to the sessions Start makes (fakeSession.stepPackets).
+	// stepPackets go to the sessions Start makes (fakeDriver.stepPackets).
 	stepPackets []capture.Packet
 }
 
@@ -167,7 +167,7 @@ func (b *fakeBackend) Labs() ([]labs.Summary, error) { return labs.List("") }
 
 func (b *fakeBackend) Find(id string) (*labs.Lab, error) { return labs.Find(id, "") }
 
-func (b *fakeBackend) Open() (Session, error) {
+func (b *fakeBackend) Open() (Driver, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.running == nil {
@@ -176,13 +176,13 @@ func (b *fakeBackend) Open() (Session, error) {
 	return b.running, nil
 }
 
-func (b *fakeBackend) Start(lab *labs.Lab) (Session, error) {
+func (b *fakeBackend) Start(lab *labs.Lab) (Driver, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.running != nil {
 		return nil, errors.New("a lab session is already running")
 	}
-	b.running = &fakeSession{lab: lab, byHandOK: b.byHandOK, stepPackets: b.stepPackets}
+	b.running = &fakeDriver{lab: lab, byHandOK: b.byHandOK, stepPackets: b.stepPackets}
 	return b.running, nil
 }
 

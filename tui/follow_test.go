@@ -133,7 +133,7 @@ func TestFollowNATOnMap(t *testing.T) {
 // TestFollowKeysInTUI: in the capture pane, f on a packet opens its path,
 // ←/→ step along it and esc closes it.
 func TestFollowKeysInTUI(t *testing.T) {
-	be := &fakeBackend{running: &fakeSession{lab: bridgeLab(t)}}
+	be := &fakeBackend{running: &fakeDriver{lab: bridgeLab(t)}}
 	for range 12 {
 		be.running.Step()
 	}

@@ -22,14 +22,14 @@ type labState struct {
 type pickerLoadedMsg struct {
 	labs           []labs.Summary
 	labsErr        error
-	running        Session // nil when none runs
+	running        Driver // nil when none runs
 	runningApplied int
 	openErr        error // why the running session could not be reopened (not ErrNoSession)
 }
 
 // sessionMsg says a session is ready (started, reopened or reset).
 type sessionMsg struct {
-	sess  Session
+	sess  Driver
 	state labState
 	err   error
 	note  string // what happened, for the status line
@@ -38,7 +38,7 @@ type sessionMsg struct {
 // conflictMsg says another lab's session runs where the student asked for lab.
 type conflictMsg struct {
 	want    *labs.Lab
-	running Session // nil when it could not be reopened
+	running Driver // nil when it could not be reopened
 	err     error   // why not
 }
 

@@ -88,7 +88,7 @@ type Model struct {
 	conflict conflictMsg
 	errText  string
 
-	sess     Session
+	sess     Driver
 	*labData // the sub-models hold the same pointer
 	pane     pane
 	step     stepView

@@ -148,15 +148,15 @@ func TestOpenLab(t *testing.T) {
 	other.ID = "other"
 	tests := []struct {
 		name    string
-		running *fakeSession
+		running *fakeDriver
 		keys    []string
 		want    []string
 		resets  int
 	}{
 		{name: "no session starts it", want: []string{"Step 1 of 16", "started lab bridge"}},
-		{name: "same lab reopens", running: &fakeSession{lab: lab}, want: []string{"reopened"}},
-		{name: "other lab: reopen it", running: &fakeSession{lab: &other}, keys: []string{"o"}, want: []string{"reopened the running session of other"}},
-		{name: "other lab: reset", running: &fakeSession{lab: &other}, keys: []string{"R"}, want: []string{"the lab was reset"}, resets: 1},
+		{name: "same lab reopens", running: &fakeDriver{lab: lab}, want: []string{"reopened"}},
+		{name: "other lab: reopen it", running: &fakeDriver{lab: &other}, keys: []string{"o"}, want: []string{"reopened the running session of other"}},
+		{name: "other lab: reset", running: &fakeDriver{lab: &other}, keys: []string{"R"}, want: []string{"the lab was reset"}, resets: 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

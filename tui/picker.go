@@ -61,7 +61,7 @@ func (d pickerDelegate) Render(w io.Writer, m list.Model, index int, it list.Ite
 type pickerModel struct {
 	ctx     *shared
 	list    list.Model
-	running Session
+	running Driver
 	err     string
 	ready   bool
 }
@@ -172,7 +172,7 @@ func (m *Model) pickerKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 // pickCmd opens the lab the student picked.
-func pickCmd(be Backend, id string, running Session) tea.Cmd {
+func pickCmd(be Backend, id string, running Driver) tea.Cmd {
 	return func() tea.Msg {
 		if running != nil {
 			running.Close()

@@ -17,7 +17,7 @@ func TestPickerStartsALab(t *testing.T) {
 
 func TestPickerOffersTheRunningSession(t *testing.T) {
 	be := &fakeBackend{}
-	be.running = &fakeSession{lab: bridgeLab(t)}
+	be.running = &fakeDriver{lab: bridgeLab(t)}
 	be.running.Step()
 	be.running.Step()
 	h := newHarness(t, Options{}, be)

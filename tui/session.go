@@ -11,10 +11,10 @@ import (
 	"github.com/netlab/netlab/labs/runner"
 )
 
-// Session is what the TUI needs from a running lab. runnerSession wraps
+// Driver is what the TUI needs from a running lab. lessonDriver wraps
 // labs/runner for production; tests use a fake. Its methods are called
 // from tea.Cmds, one at a time, never from Update or View.
-type Session interface {
+type Driver interface {
 	Lab() *labs.Lab
 	Step() (*runner.StepReport, error)
 	Undo() (*runner.UndoReport, error)
@@ -40,8 +40,8 @@ type Backend interface {
 	Find(id string) (*labs.Lab, error)
 	// Open reopens the running session; the error wraps engine.ErrNoSession
 	// when there is none.
-	Open() (Session, error)
-	Start(lab *labs.Lab) (Session, error)
+	Open() (Driver, error)
+	Start(lab *labs.Lab) (Driver, error)
 	Reset() error
 	Capture(targets []capture.Target) (PacketSource, error)
 	Shell(node string) *exec.Cmd
@@ -62,20 +62,20 @@ func (b *realBackend) Labs() ([]labs.Summary, error) { return labs.List(b.opts.L
 
 func (b *realBackend) Find(id string) (*labs.Lab, error) { return labs.Find(id, b.opts.LabsDir) }
 
-func (b *realBackend) Open() (Session, error) {
+func (b *realBackend) Open() (Driver, error) {
 	s, err := runner.Open(b.opts.RunDir, b.opts.LabsDir)
 	if err != nil {
 		return nil, err
 	}
-	return &runnerSession{s}, nil
+	return &lessonDriver{s}, nil
 }
 
-func (b *realBackend) Start(lab *labs.Lab) (Session, error) {
+func (b *realBackend) Start(lab *labs.Lab) (Driver, error) {
 	s, err := runner.Start(lab, b.opts.RunDir)
 	if err != nil {
 		return nil, err
 	}
-	return &runnerSession{s}, nil
+	return &lessonDriver{s}, nil
 }
 
 func (b *realBackend) Reset() error { return engine.Reset(b.opts.RunDir) }
@@ -98,28 +98,28 @@ func (b *realBackend) Shell(node string) *exec.Cmd {
 	return cmd
 }
 
-// runnerSession is a Session backed by labs/runner: each method hands
-// off to runner.Session, which owns the engine session.
-type runnerSession struct{ s *runner.Session }
+// lessonDriver is a Driver backed by labs/runner: each method hands
+// off to runner.Lesson, which owns the engine session.
+type lessonDriver struct{ s *runner.Lesson }
 
-func (r *runnerSession) Lab() *labs.Lab                        { return r.s.Lab }
-func (r *runnerSession) Step() (*runner.StepReport, error)     { return r.s.Step() }
-func (r *runnerSession) Undo() (*runner.UndoReport, error)     { return r.s.Undo() }
-func (r *runnerSession) Snapshot() (*engine.Snapshot, error)   { return r.s.Snapshot() }
-func (r *runnerSession) Progress() ([]runner.StepState, error) { return r.s.Progress() }
-func (r *runnerSession) Nodes() []string                       { return r.s.Nodes() }
-func (r *runnerSession) DefaultNode() string                   { return r.s.DefaultNode() }
-func (r *runnerSession) Close()                                { r.s.Close() }
+func (r *lessonDriver) Lab() *labs.Lab                        { return r.s.Lab }
+func (r *lessonDriver) Step() (*runner.StepReport, error)     { return r.s.Step() }
+func (r *lessonDriver) Undo() (*runner.UndoReport, error)     { return r.s.Undo() }
+func (r *lessonDriver) Snapshot() (*engine.Snapshot, error)   { return r.s.Snapshot() }
+func (r *lessonDriver) Progress() ([]runner.StepState, error) { return r.s.Progress() }
+func (r *lessonDriver) Nodes() []string                       { return r.s.Nodes() }
+func (r *lessonDriver) DefaultNode() string                   { return r.s.DefaultNode() }
+func (r *lessonDriver) Close()                                { r.s.Close() }
 
-func (r *runnerSession) SnapshotBeforeShell() (*engine.Snapshot, error) {
+func (r *lessonDriver) SnapshotBeforeShell() (*engine.Snapshot, error) {
 	return r.s.SnapshotBeforeShell()
 }
 
-func (r *runnerSession) CheckByHand(before *engine.Snapshot) (*runner.StepReport, error) {
+func (r *lessonDriver) CheckByHand(before *engine.Snapshot) (*runner.StepReport, error) {
 	return r.s.CheckByHand(before)
 }
 
-func (r *runnerSession) Targets(ts []labs.CaptureTarget) []capture.Target { return r.s.Targets(ts) }
+func (r *lessonDriver) Targets(ts []labs.CaptureTarget) []capture.Target { return r.s.Targets(ts) }
 
 // isNoSession reports whether err says no session runs.
 func isNoSession(err error) bool { return errors.Is(err, engine.ErrNoSession) }

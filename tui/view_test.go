@@ -87,7 +87,7 @@ func TestGolden(t *testing.T) {
 					be.stepPackets = manyPackets(t)
 				}
 				if sc.pre > 0 {
-					be.running = &fakeSession{lab: bridgeLab(t)}
+					be.running = &fakeDriver{lab: bridgeLab(t)}
 					for range sc.pre {
 						be.running.Step()
 					}

@@ -7,4 +7,4 @@ import "context"
 // rolled back) and any wait for another netlab process's lock
 // (engine.ErrStoppedWaiting). An undo under way always finishes. nil
 // means never cancelled. See engine.Session.SetContext.
-func (s *Session) SetContext(ctx context.Context) { s.eng.SetContext(ctx) }
+func (s *Lesson) SetContext(ctx context.Context) { s.eng.SetContext(ctx) }

@@ -7,7 +7,7 @@ import (
 
 // Nodes lists the names of the lab's nodes that exist now, in the order
 // they were created.
-func (s *Session) Nodes() []string {
+func (s *Lesson) Nodes() []string {
 	var out []string
 	for _, n := range s.eng.Nodes() {
 		out = append(out, n.Name)
@@ -17,12 +17,12 @@ func (s *Session) Nodes() []string {
 
 // DefaultNode is the node a command without one runs on: the lab's first
 // host.
-func (s *Session) DefaultNode() string { return s.eng.DefaultNode() }
+func (s *Lesson) DefaultNode() string { return s.eng.DefaultNode() }
 
 // Enter runs argv inside node (the default node when empty) with env, its
 // standard streams the caller's: "netlab exec" and "netlab shell". The
 // error is an *engine.UnknownNodeError when the lab has no such node.
-func (s *Session) Enter(node string, argv, env []string) error {
+func (s *Lesson) Enter(node string, argv, env []string) error {
 	if node == "" {
 		node = s.DefaultNode()
 	}
@@ -33,7 +33,7 @@ func (s *Session) Enter(node string, argv, env []string) error {
 // node:iface becomes the namespace file a capture opens. It fails when the
 // node does not exist (yet); whether the interface does is the capture's
 // question.
-func (s *Session) Target(node, iface string) (capture.Target, error) {
+func (s *Lesson) Target(node, iface string) (capture.Target, error) {
 	path, err := s.eng.NodePath(node)
 	if err != nil {
 		return capture.Target{}, err
@@ -43,7 +43,7 @@ func (s *Session) Target(node, iface string) (capture.Target, error) {
 
 // Targets resolves a step's capture targets, skipping those whose node
 // does not exist (yet).
-func (s *Session) Targets(ts []labs.CaptureTarget) []capture.Target {
+func (s *Lesson) Targets(ts []labs.CaptureTarget) []capture.Target {
 	var out []capture.Target
 	for _, t := range ts {
 		if ct, err := s.Target(t.Node, t.Iface); err == nil {
@@ -56,7 +56,7 @@ func (s *Session) Targets(ts []labs.CaptureTarget) []capture.Target {
 // ParseTargets resolves what a student types after "netlab capture",
 // "ns01:veth01" or "br01" (on the default node), to capture targets; the
 // error names the first one that is malformed or on no node of the lab.
-func (s *Session) ParseTargets(args []string) ([]capture.Target, error) {
+func (s *Lesson) ParseTargets(args []string) ([]capture.Target, error) {
 	var out []capture.Target
 	for _, arg := range args {
 		node, iface, err := capture.ParseTarget(arg, s.DefaultNode())

@@ -139,7 +139,7 @@ func eui64LinkLocal(mac string) string {
 // later, sends a unicast ARP probe: a packet of that step's that would fall
 // into whichever step runs at the time. Waiting makes the first run's
 // packets the step's own, as the redo's are.
-func quiet(t *testing.T, s *Session) {
+func quiet(t *testing.T, s *Lesson) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
@@ -167,7 +167,7 @@ func quiet(t *testing.T, s *Session) {
 	}
 }
 
-func snap(t *testing.T, s *Session) *engine.Snapshot {
+func snap(t *testing.T, s *Lesson) *engine.Snapshot {
 	t.Helper()
 	sn, err := s.Snapshot()
 	if err != nil {
@@ -179,7 +179,7 @@ func snap(t *testing.T, s *Session) *engine.Snapshot {
 	return sn
 }
 
-func mustStep(t *testing.T, s *Session) *StepReport {
+func mustStep(t *testing.T, s *Lesson) *StepReport {
 	t.Helper()
 	rep, err := s.Step()
 	if err != nil {

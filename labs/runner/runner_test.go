@@ -20,7 +20,7 @@ func load(t *testing.T, yaml string) *labs.Lab {
 	return lab
 }
 
-func start(t *testing.T, lab *labs.Lab) *Session {
+func start(t *testing.T, lab *labs.Lab) *Lesson {
 	t.Helper()
 	needRoot(t)
 	dir := t.TempDir()

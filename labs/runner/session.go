@@ -9,10 +9,10 @@ import (
 	"github.com/netlab/netlab/labs"
 )
 
-// Session is a running lab: the engine session and the lab it plays. The
-// engine session is its own: the TUI and the command line ask the Session
+// Lesson is a running lab: the engine session and the lab it plays. The
+// engine session is its own: the TUI and the command line ask the Lesson
 // (Snapshot, Progress, Nodes, Targets, Enter, ...), never the engine behind it.
-type Session struct {
+type Lesson struct {
 	eng *engine.Session
 	Lab *labs.Lab
 }
@@ -45,17 +45,17 @@ func Spec(lab *labs.Lab) engine.Spec {
 
 // Start creates the lab's session in dir (engine.RunDir() when empty): its
 // hosts and setup, no step applied yet.
-func Start(lab *labs.Lab, dir string) (*Session, error) {
+func Start(lab *labs.Lab, dir string) (*Lesson, error) {
 	eng, err := engine.Create(dir, Spec(lab))
 	if err != nil {
 		return nil, err
 	}
-	return &Session{eng: eng, Lab: lab}, nil
+	return &Lesson{eng: eng, Lab: lab}, nil
 }
 
 // Open attaches to the running session in dir and reloads its lab (from
 // its file, or the built-in of that id; labsDir is the instructor's).
-func Open(dir, labsDir string) (*Session, error) {
+func Open(dir, labsDir string) (*Lesson, error) {
 	eng, err := engine.Open(dir)
 	if err != nil {
 		return nil, err
@@ -69,18 +69,18 @@ func Open(dir, labsDir string) (*Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the running session plays lab %q, which cannot be loaded: %w", ref, err)
 	}
-	return &Session{eng: eng, Lab: lab}, nil
+	return &Lesson{eng: eng, Lab: lab}, nil
 }
 
 // Close releases the session's handles; the lab keeps running.
-func (s *Session) Close() { s.eng.Close() }
+func (s *Lesson) Close() { s.eng.Close() }
 
 // Applied is the number of steps applied: the index of the next step.
-func (s *Session) Applied() int { return len(s.eng.State().Applied) }
+func (s *Lesson) Applied() int { return len(s.eng.State().Applied) }
 
 // Progress re-reads the persisted state (another netlab process may have
 // stepped or undone since) and lists the applied steps, in order.
-func (s *Session) Progress() ([]StepState, error) {
+func (s *Lesson) Progress() ([]StepState, error) {
 	if err := s.eng.Refresh(); err != nil {
 		return nil, err
 	}
@@ -97,19 +97,19 @@ func appliedSteps(st engine.State) []StepState {
 }
 
 // Snapshot reads the lab's kernel state as it is now.
-func (s *Session) Snapshot() (*engine.Snapshot, error) { return s.eng.Snapshot() }
+func (s *Lesson) Snapshot() (*engine.Snapshot, error) { return s.eng.Snapshot() }
 
 // Waiting reports whether the session is waiting for another netlab
 // process to release the lab (a Ctrl-C then stops the wait at once).
-func (s *Session) Waiting() bool { return s.eng.Waiting() }
+func (s *Lesson) Waiting() bool { return s.eng.Waiting() }
 
 // Done reports whether every step has been applied.
-func (s *Session) Done() bool { return s.Applied() >= len(s.Lab.Steps) }
+func (s *Lesson) Done() bool { return s.Applied() >= len(s.Lab.Steps) }
 
-// EngineStep turns lab step i into an engine step.
-func (s *Session) EngineStep(i int) engine.Step {
+// Transaction turns lab step i into an engine step.
+func (s *Lesson) Transaction(i int) engine.Transaction {
 	st := s.Lab.Steps[i]
-	es := engine.Step{Index: i, Title: st.Title, Node: st.Node}
+	es := engine.Transaction{Index: i, Title: st.Title, Node: st.Node}
 	for _, c := range st.Commands {
 		es.Commands = append(es.Commands, engine.Bind(c.Parsed))
 	}

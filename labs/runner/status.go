@@ -43,7 +43,7 @@ type NodeState struct {
 }
 
 // Status reports the session as it is now.
-func (s *Session) Status() (*Status, error) {
+func (s *Lesson) Status() (*Status, error) {
 	if err := s.eng.Refresh(); err != nil {
 		return nil, err
 	}

@@ -21,7 +21,7 @@ const captureGrace = 250 * time.Millisecond
 // and expectations and lists what changed. The report says whether all of
 // it held; the step stays applied even when an expectation fails, so the
 // student can look and undo.
-func (s *Session) Step() (*StepReport, error) {
+func (s *Lesson) Step() (*StepReport, error) {
 	if err := s.eng.Refresh(); err != nil {
 		return nil, err
 	}
@@ -36,7 +36,7 @@ func (s *Session) Step() (*StepReport, error) {
 	ph := &rep.Phases
 	w := s.newWatch(st)
 	t := since(&ph.CapturesMS, start)
-	es := s.EngineStep(i)
+	es := s.Transaction(i)
 	expected := expectedFailures(st)
 	var polling time.Duration
 	es.After = func(n int, r engine.Result) bool {
@@ -65,7 +65,7 @@ func (s *Session) Step() (*StepReport, error) {
 		rep.Error = se.Error()
 		return rep, nil
 	}
-	for _, c := range s.eng.Check(s.EngineStep(i)) {
+	for _, c := range s.eng.Check(s.Transaction(i)) {
 		if c.Command != nil && c.Command.Mutating() && !expectedCommand(st, expected, c.Command) {
 			cr := CheckReport{Command: c.Command.Text, OK: c.Err == nil}
 			if c.Err != nil {
@@ -104,7 +104,7 @@ func packetLine(p capture.Packet) PacketLine {
 // judge evaluates a step's expectations against what ran and was seen.
 // An expectation with no evidence to stand on (a capture that did not
 // run, a state command that failed, a command that never ran) fails.
-func (s *Session) judge(st labs.Step, results []engine.Result, packets []capture.Packet, w *watch) []ExpectReport {
+func (s *Lesson) judge(st labs.Step, results []engine.Result, packets []capture.Packet, w *watch) []ExpectReport {
 	var out []ExpectReport
 	for _, e := range st.Expect {
 		switch e.Kind {
@@ -149,7 +149,7 @@ func judgeSeen(e labs.Expect, packets []capture.Packet, w *watch) ExpectReport {
 	return r
 }
 
-func (s *Session) judgeState(e labs.Expect) ExpectReport {
+func (s *Lesson) judgeState(e labs.Expect) ExpectReport {
 	verb := "show"
 	if e.Not {
 		verb = "not show"
@@ -288,20 +288,20 @@ func lastLines(s string, n int) string {
 
 // SnapshotBeforeShell is the snapshot to take before the student does the
 // next step by hand: a step done by hand is undone back to it.
-func (s *Session) SnapshotBeforeShell() (*engine.Snapshot, error) {
+func (s *Lesson) SnapshotBeforeShell() (*engine.Snapshot, error) {
 	if err := s.eng.Refresh(); err != nil {
 		return nil, err
 	}
 	if s.Done() {
 		return s.eng.Snapshot()
 	}
-	return s.eng.SnapshotFor(s.EngineStep(s.Applied()))
+	return s.eng.SnapshotFor(s.Transaction(s.Applied()))
 }
 
 // CheckByHand verifies the next step's effects after the student did it in
 // a shell. When every derived check passes, the step is recorded as done
 // by hand (undoable with the snapshot taken before the shell opened).
-func (s *Session) CheckByHand(before *engine.Snapshot) (*StepReport, error) {
+func (s *Lesson) CheckByHand(before *engine.Snapshot) (*StepReport, error) {
 	if err := s.eng.Refresh(); err != nil {
 		return nil, err
 	}
@@ -309,7 +309,7 @@ func (s *Session) CheckByHand(before *engine.Snapshot) (*StepReport, error) {
 	if i >= len(s.Lab.Steps) {
 		return nil, ErrAllDone
 	}
-	es := s.EngineStep(i)
+	es := s.Transaction(i)
 	rep := &StepReport{Index: i + 1, Title: es.Title, ByHand: true}
 	for _, c := range s.eng.Check(es) {
 		if c.Command != nil && c.Command.Mutating() {
@@ -340,7 +340,7 @@ type UndoReport struct {
 }
 
 // Undo undoes the last applied step (or rolls back an interrupted one).
-func (s *Session) Undo() (*UndoReport, error) {
+func (s *Lesson) Undo() (*UndoReport, error) {
 	before, err := s.eng.SnapshotLean()
 	if err != nil {
 		return nil, err

@@ -18,7 +18,7 @@ import (
 // interface that is deleted and created again is watched again under its
 // new index.
 type watch struct {
-	s       *Session
+	s       *Lesson
 	targets []*watched
 }
 
@@ -35,7 +35,7 @@ type watched struct {
 	gone    string // when the watched interface disappeared, if it did
 }
 
-func (s *Session) newWatch(st labs.Step) *watch {
+func (s *Lesson) newWatch(st labs.Step) *watch {
 	w := &watch{s: s}
 	for _, ct := range st.Capture {
 		w.targets = append(w.targets, &watched{label: ct.String(), node: ct.Node, iface: ct.Iface, verbose: ct.Verbose})

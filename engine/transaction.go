@@ -7,8 +7,9 @@ import (
 	"time"
 )
 
-// Step is a group of commands applied and undone together.
-type Step struct {
+// Transaction is one lab step as the engine sees it: a group of commands
+// applied, checked and undone together.
+type Transaction struct {
 	Index    int        // the lab's step number (0-based), recorded for status
 	Title    string     // for status and errors
 	Node     string     // where commands run; "" means the default node
@@ -53,7 +54,7 @@ func (s *Session) expectNext(index int) error {
 
 // track records the sysctl keys a step's commands write before the step's
 // snapshot is taken, so that undo restores keys outside the base set too.
-func (s *Session) track(st Step) {
+func (s *Session) track(st Transaction) {
 	for _, c := range st.Commands {
 		for _, a := range c.Actions {
 			if set, ok := a.(*sysctlSet); ok {
@@ -65,7 +66,7 @@ func (s *Session) track(st Step) {
 
 // SnapshotFor snapshots the lab before a step is done by hand in a shell,
 // tracking what the step's commands will touch first (see track).
-func (s *Session) SnapshotFor(st Step) (*Snapshot, error) {
+func (s *Session) SnapshotFor(st Transaction) (*Snapshot, error) {
 	var snap *Snapshot
 	err := s.locked(func() error {
 		s.track(st)
@@ -80,7 +81,7 @@ func (s *Session) SnapshotFor(st Step) (*Snapshot, error) {
 // middle of a step; undo or reset recovers.
 var ErrInterrupted = errors.New("the session was interrupted in the middle of a step; run 'netlab undo' to roll it back or 'netlab reset'")
 
-func (s *Session) nodeFor(st Step) string {
+func (s *Session) nodeFor(st Transaction) string {
 	if st.Node != "" {
 		return st.Node
 	}
@@ -94,7 +95,7 @@ func (s *Session) nodeFor(st Step) string {
 // code is in their Result. When the session's context (SetContext) is
 // cancelled, the running command stops, the step is rolled back the same
 // way and a *CancelledError returned.
-func (s *Session) ApplyStep(st Step) ([]Result, error) {
+func (s *Session) ApplyStep(st Transaction) ([]Result, error) {
 	var results []Result
 	err := s.locked(func() error {
 		if s.st.Running != nil {
@@ -213,9 +214,9 @@ type CheckResult struct {
 // Check tells, for each mutating command of a step, whether its effect is
 // present in the kernel now. An effect that a later command of the same
 // step decides again on purpose (the cleanup's "ifconfig br01 down" before
-// "brctl delbr br01") is not asked for: only the last word on each facet
+// "brctl delbr br01") is not asked for: only the last word on each thing
 // of the lab counts.
-func (s *Session) Check(st Step) []CheckResult {
+func (s *Session) Check(st Transaction) []CheckResult {
 	if err := s.Refresh(); err != nil {
 		return []CheckResult{{Err: err}}
 	}
@@ -223,7 +224,7 @@ func (s *Session) Check(st Step) []CheckResult {
 		return []CheckResult{{Err: err}}
 	}
 	results := make([]CheckResult, len(st.Commands))
-	later := map[string]bool{} // facets a later action decides
+	later := map[string]bool{} // what a later action decides
 	for i := len(st.Commands) - 1; i >= 0; i-- {
 		c := st.Commands[i]
 		results[i].Command = c
@@ -246,7 +247,7 @@ func (s *Session) Check(st Step) []CheckResult {
 			if a := pendingPart(c.Actions[j], node, later); a != nil && results[i].Err == nil {
 				results[i].Err = a.check(x)
 			}
-			for _, f := range c.Actions[j].facets(node) {
+			for _, f := range c.Actions[j].decides(node) {
 				later[f] = true
 			}
 		}
@@ -263,7 +264,7 @@ func pendingPart(a Action, node string, later map[string]bool) Action {
 	}
 	ls, isSet := a.(*linkSet)
 	if !isSet {
-		for _, f := range a.facets(node) {
+		for _, f := range a.decides(node) {
 			if decided(f) {
 				return nil
 			}
@@ -288,7 +289,7 @@ func pendingPart(a Action, node string, later map[string]bool) Action {
 // RecordByHand records a step the student did in a shell as applied, with
 // the snapshot taken before the shell opened, so it can be undone like any
 // other. Call it once Check passes.
-func (s *Session) RecordByHand(st Step, before *Snapshot) error {
+func (s *Session) RecordByHand(st Transaction, before *Snapshot) error {
 	return s.locked(func() error {
 		if err := s.expectNext(st.Index); err != nil {
 			return err
