@@ -46,7 +46,7 @@ type Action interface {
 // check, nothing decided.
 type readOnly struct{}
 
-func (readOnly) check(*execCtx) error   { return nil }
+func (readOnly) check(*execCtx) error    { return nil }
 func (readOnly) decides(string) []string { return nil }
 
 // ParseError reports a command the parser rejects; see cmdline.ParseError.

@@ -143,7 +143,7 @@ func TestUndoRestoresLinkState(t *testing.T) {
 		name   string
 		setup  []Transaction // applied first
 		step   Transaction   // applied, undone, applied again
-		node   string // where to look
+		node   string        // where to look
 		dev    string
 		before func(t *testing.T, line, ll string) // after the undo
 		after  func(t *testing.T, line, ll string) // after each run

@@ -39,7 +39,7 @@ type sessionMsg struct {
 type conflictMsg struct {
 	want    *labs.Lab
 	running Driver // nil when it could not be reopened
-	err     error   // why not
+	err     error  // why not
 }
 
 // stepDoneMsg is the outcome of running the current step.
