@@ -313,10 +313,7 @@ func shellMarkPath(dir string) string { return filepath.Join(dir, "shell-used") 
 // lock is busy, it leaves a mark instead, which the next operation under
 // the lock applies before it snapshots anything (see held).
 func (s *Session) MarkShellUsedNoWait() error {
-	if err := os.MkdirAll(s.dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.OpenFile(filepath.Join(s.dir, "lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := s.openLock()
 	if err != nil {
 		return err
 	}

@@ -13,8 +13,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"os/exec"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -227,13 +228,8 @@ func (iptablesObject) read(r *nodeReader, ns *NodeSnap) error {
 }
 
 func (iptablesObject) facts(node string, n *NodeSnap, learned bool) []fact {
-	var tables []string
-	for t := range n.Iptables {
-		tables = append(tables, t)
-	}
-	sort.Strings(tables)
 	var fs []fact
-	for _, t := range tables {
+	for _, t := range slices.Sorted(maps.Keys(n.Iptables)) {
 		for i, line := range n.Iptables[t] {
 			fs = append(fs, fact{node, "iptables", fmt.Sprintf("%s %d %s", t, i, line), "-t " + t + " " + strings.TrimPrefix(line, ":"), ""})
 		}

@@ -9,7 +9,9 @@ package engine
 
 import (
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -84,13 +86,8 @@ func (sysctlObject) read(r *nodeReader, ns *NodeSnap) error {
 }
 
 func (sysctlObject) facts(node string, n *NodeSnap, learned bool) []fact {
-	var keys []string
-	for k := range n.Sysctls {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var fs []fact
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(n.Sysctls)) {
 		fs = append(fs, fact{node, "sysctl", k, k + " = " + n.Sysctls[k], ""})
 	}
 	return fs

@@ -33,6 +33,19 @@ func TestResetSweepsScratchSessions(t *testing.T) {
 	}
 }
 
+// victimSession creates another session, in root/victim, standing for one
+// a crafted session must never touch; it is reset when the test ends.
+func victimSession(t *testing.T, root string) (string, *Session) {
+	t.Helper()
+	victimDir := filepath.Join(root, "victim")
+	victim, err := Create(victimDir, Spec{Hosts: []string{"host"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { victim.Close(); Reset(victimDir) })
+	return victimDir, victim
+}
+
 // victimProcess starts a process in a network namespace of its own with a
 // dummy link, standing for another program's namespace.
 func victimProcess(t *testing.T) *exec.Cmd {
@@ -59,12 +72,7 @@ func victimProcess(t *testing.T) *exec.Cmd {
 func TestCraftedNodeNames(t *testing.T) {
 	needRoot(t)
 	root := t.TempDir()
-	victimDir := filepath.Join(root, "victim")
-	victim, err := Create(victimDir, Spec{Hosts: []string{"host"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { victim.Close(); Reset(victimDir) })
+	victimDir, victim := victimSession(t, root)
 	if _, err := applyNext(victim, step(t, "victim's", "brctl addbr vic0")); err != nil {
 		t.Fatal(err)
 	}
@@ -112,17 +120,12 @@ func TestCraftedNodeNames(t *testing.T) {
 	}
 }
 
-// TestSymlinkedNetnsDirRefused: a run directory whose netns entry is a
+// TestSymlinkedNetnsLinkRemoved: a run directory whose netns entry is a
 // symlink to somewhere else is never acted in.
 func TestSymlinkedNetnsLinkRemoved(t *testing.T) {
 	needRoot(t)
 	root := t.TempDir()
-	victimDir := filepath.Join(root, "victim")
-	victim, err := Create(victimDir, Spec{Hosts: []string{"host"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { victim.Close(); Reset(victimDir) })
+	victimDir, _ := victimSession(t, root)
 	attacker := filepath.Join(root, "attacker")
 	os.MkdirAll(attacker, 0o755)
 	os.WriteFile(filepath.Join(attacker, markerName), nil, 0o644)

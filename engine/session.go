@@ -549,10 +549,7 @@ func resetScratch(dir string) (int, error) {
 // process is doing and waits for it, until the session's context (see
 // SetContext) is cancelled.
 func (s *Session) lock() error {
-	if err := os.MkdirAll(s.dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.OpenFile(filepath.Join(s.dir, "lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := s.openLock()
 	if err != nil {
 		return err
 	}
@@ -567,6 +564,15 @@ func (s *Session) lock() error {
 	return nil
 }
 
+// openLock opens the lock file, dir/lock, making it and dir if need be.
+func (s *Session) openLock() (*os.File, error) {
+	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+		return nil, err
+	}
+	return os.OpenFile(filepath.Join(s.dir, "lock"), os.O_RDWR|os.O_CREATE, 0o644)
+}
+
+// unlock releases the lock lock took.
 func (s *Session) unlock() {
 	if s.lockFile != nil {
 		unix.Flock(int(s.lockFile.Fd()), unix.LOCK_UN)
