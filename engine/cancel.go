@@ -58,6 +58,7 @@ type CancelledError struct {
 	Rollback error // the rollback failed: the session is left interrupted
 }
 
+// Error says which step was cancelled and whether the lab is as before it.
 func (e *CancelledError) Error() string {
 	if e.Rollback != nil {
 		return fmt.Sprintf("step %d cancelled, and rolling it back failed: %v; run 'netlab undo' to try again, or 'netlab reset'", e.Index+1, e.Rollback)

@@ -31,7 +31,7 @@
 //
 //  1. a grammar file in engine/cmdline and a line in its programs table
 //     (cmdline/command.go); a new kind of operation is a type in
-//     cmdline/ops.go with its Mutating and op lines, and golden lines in
+//     cmdline/ops.go with its Mutating and op methods, and golden lines in
 //     cmdline's parse tests;
 //  2. the action that runs the operation, in the op file of the kernel
 //     object it changes (or a file of its own for a read-only tool), and a

@@ -45,6 +45,7 @@ type Session struct {
 // ErrSessionExists is returned by Create when a session is already running.
 type ErrSessionExists struct{ State *State }
 
+// Error says which lab is running and how to continue or remove it.
 func (e *ErrSessionExists) Error() string {
 	return fmt.Sprintf("a lab session is already running (lab %q, %d step(s) applied); continue it, or remove it with 'netlab reset'",
 		e.State.Meta["lab"], len(e.State.Applied))
@@ -118,6 +119,7 @@ type SetupUnfinishedError struct {
 	Setup SetupProgress
 }
 
+// Error says where the setup stopped and how to rebuild or remove the lab.
 func (e *SetupUnfinishedError) Error() string {
 	at := "while creating its hosts"
 	if e.Setup.Command >= 0 {
@@ -222,6 +224,7 @@ type UnknownNodeError struct {
 	Known []string
 }
 
+// Error names the node and lists the lab's nodes.
 func (e *UnknownNodeError) Error() string {
 	return fmt.Sprintf("no node %q in this lab (nodes: %s)", e.Name, strings.Join(e.Known, ", "))
 }

@@ -272,6 +272,8 @@ type Change struct {
 	New  string `json:"new,omitempty"`
 }
 
+// String is the change as one line of a diff: "+ node kind: new",
+// "- node kind: old", or old and new for a change in place.
 func (c Change) String() string {
 	switch c.Op {
 	case "+":
