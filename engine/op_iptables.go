@@ -23,11 +23,6 @@ import (
 	"github.com/netlab/netlab/engine/cmdline"
 )
 
-// builtinChains are the chains each table has from the start.
-var builtinChains = cmdline.BuiltinChains
-
-func isBuiltin(table, chain string) bool { return cmdline.IsBuiltinChain(table, chain) }
-
 // iptablesAction runs one parsed iptables command.
 type iptablesAction struct{ cmdline.IptablesRule }
 
@@ -130,7 +125,7 @@ func forChains(h *iptables.IPTables, table, chain string, userOnly bool, fn func
 		return err
 	}
 	for _, c := range chains {
-		if userOnly && isBuiltin(table, c) {
+		if userOnly && cmdline.IsBuiltinChain(table, c) {
 			continue
 		}
 		if err := fn(table, c); err != nil {
@@ -291,7 +286,7 @@ func parseSave(out string) map[string][]string {
 			f := strings.Fields(line)
 			if len(f) >= 2 {
 				lines = append(lines, f[0]+" "+f[1])
-				if f[1] != "ACCEPT" && f[1] != "-" || !isBuiltin(table, f[0][1:]) {
+				if f[1] != "ACCEPT" && f[1] != "-" || !cmdline.IsBuiltinChain(table, f[0][1:]) {
 					meaningful = true
 				}
 			}
@@ -327,7 +322,7 @@ func (x *execCtx) restoreIptables(want, have map[string][]string) error {
 				b.WriteString(line + "\n")
 			}
 		} else {
-			for _, c := range builtinChains[t] {
+			for _, c := range cmdline.BuiltinChains[t] {
 				fmt.Fprintf(&b, ":%s ACCEPT [0:0]\n", c)
 			}
 		}
