@@ -37,7 +37,7 @@
 //     object it changes (or a file of its own for a read-only tool), and a
 //     line in bind's table (bind.go);
 //  3. only for a new kind of kernel state: an op_<object>.go implementing
-//     object (kind, read, facts and a restorer), its snapshot fields in
-//     snapshot.go, a line in objects and its kind in changeKinds
-//     (objects.go).
+//     object (kind, read, facts and a restorer), its fields in NodeSnap
+//     (snapshot.go), a line in objects and its kind in changeKinds
+//     (objects.go), and its place in TestObjectsRestoreOrder's order.
 package engine
