@@ -209,3 +209,23 @@ func BenchmarkSeedEngineVsShell(b *testing.B) {
 		b.Logf("engine runs: %v\nfloor runs: %v\nshell runs: %v", engineTimes, floorTimes, shellTimes)
 	}
 }
+
+// BenchmarkSnapshotSeed measures the snapshot taken before every step, on
+// the seed lab wired up to its ping (bridge, two namespaces, veths up,
+// neighbours learned): the state most steps are snapshotted in.
+func BenchmarkSnapshotSeed(b *testing.B) {
+	s := newLab(b, Spec{})
+	for i, lines := range seedSteps[:8] {
+		st := step(b, "seed", lines...)
+		st.Index = i
+		if _, err := applyNext(s, st); err != nil {
+			b.Fatalf("step %d: %v", i, err)
+		}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := s.snapshot(false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

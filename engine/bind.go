@@ -19,9 +19,13 @@ func Bind(c *cmdline.Command) *Command {
 	return out
 }
 
-// bind is the one table from operation to action. The action holds a copy
-// of the operation, so a check may trim it (see pendingPart) without
-// touching the parse.
+// bind is the one table from operation to action: a line for each
+// operation cmdline makes, and the only place a new command family is
+// named in package engine (its action lives in the file of the kernel
+// object it changes, op_<object>.go, or for a read-only tool in a file of
+// its own, like ping.go and show.go). The action holds a copy of the
+// operation, so a check may trim it (see pendingPart) without touching the
+// parse.
 func bind(o cmdline.Op) Action {
 	switch v := o.(type) {
 	case *cmdline.NetnsAdd:
@@ -58,6 +62,6 @@ func bind(o cmdline.Op) Action {
 		return &ifconfigShow{IfconfigShow: *v}
 	}
 	// Every operation cmdline makes is listed above; a new one without an
-	// action is a programming error, caught by the parse tests.
+	// action is a programming error, caught by TestEveryGoldenLineBinds.
 	panic(fmt.Sprintf("engine: no action for %T", o))
 }

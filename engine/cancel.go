@@ -58,6 +58,7 @@ type CancelledError struct {
 	Rollback error // the rollback failed: the session is left interrupted
 }
 
+// Error says which step was cancelled and whether the lab is as before it.
 func (e *CancelledError) Error() string {
 	if e.Rollback != nil {
 		return fmt.Sprintf("step %d cancelled, and rolling it back failed: %v; run 'netlab undo' to try again, or 'netlab reset'", e.Index+1, e.Rollback)
@@ -313,10 +314,7 @@ func shellMarkPath(dir string) string { return filepath.Join(dir, "shell-used") 
 // lock is busy, it leaves a mark instead, which the next operation under
 // the lock applies before it snapshots anything (see held).
 func (s *Session) MarkShellUsedNoWait() error {
-	if err := os.MkdirAll(s.dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.OpenFile(filepath.Join(s.dir, "lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := s.openLock()
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import "github.com/netlab/netlab/engine/cmdline"
 type Command struct {
 	Text    string           // the line exactly as written
 	Netns   string           // namespace from an "ip netns exec" prefix; "" runs on the node itself
-	Program string           // the program the line names: ip, brctl, ifconfig, sysctl, echo, iptables, ping, arp, tcpdump
+	Program string           // the program the line names, one of the programs table (cmdline/command.go)
 	Actions []Action         // what the command does, in order
 	Source  *cmdline.Command // the parse it was bound from
 }

@@ -30,11 +30,6 @@ var bridgeAndPair = [][]string{
 		"ip netns exec ns01 iptables -A INPUT -p icmp -j ACCEPT", "ip netns exec ns01 sysctl -w net.ipv4.ip_forward=1"},
 }
 
-func linkOf(t *testing.T, s *Session, node, name string) (ipLink, bool) {
-	l, ok := ipLinks(t, s, node)[name]
-	return l, ok
-}
-
 var formCases = []formCase{
 	{name: "netns add", lines: []string{"ip netns add ns01"}, verify: func(t *testing.T, s *Session) {
 		if _, ok := linkOf(t, s, "ns01", "lo"); !ok {

@@ -1,5 +1,10 @@
 package engine
 
+// This file holds how a step's consecutive iptables rule changes on one
+// node and table go to one "iptables-restore --noflush" instead of one
+// iptables run each: a mechanism over op_iptables.go's action, not a
+// kernel object.
+
 import (
 	"fmt"
 	"strings"

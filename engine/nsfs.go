@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/netlab/netlab/engine/ns"
 )
 
@@ -43,4 +45,14 @@ func removeNS(path string, sync bool) error {
 		}
 	}
 	return ns.Remove(path, sync)
+}
+
+// openNS opens a namespace file for netlink calls that take a namespace
+// by descriptor (a veth's peer, a link moved to another node).
+func openNS(path string) (int, error) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, fmt.Errorf("open namespace %q: %w", path, err)
+	}
+	return fd, nil
 }

@@ -1,13 +1,16 @@
 package engine
 
 // object is one kind of kernel state a lab node holds. Each has one file,
-// op_<object>.go, that reads it into a snapshot, lists its facts (the
-// comparable lines a diff and the "what changed" text are made of) and
-// restores it when undo brings the kernel back to a snapshot. The
-// snapshot types themselves stay together in snapshot.go, since they are
-// the layout of state.json.
+// op_<object>.go, that holds the actions changing it (run, check,
+// decides), reads it into a snapshot, lists its facts (the comparable
+// lines a diff and the "what changed" text are made of) and restores it
+// when undo brings the kernel back to a snapshot. The snapshot types
+// themselves stay together in snapshot.go, since they are the layout of
+// state.json.
 //
-// Adding a kind of kernel state is a new op file and a line in objects.
+// Adding a kind of kernel state is a new op file (object and one of the
+// restorers), its fields in NodeSnap, a line in objects and its kind in
+// changeKinds. TestObjectsRestoreOrder holds the restore order.
 type object interface {
 	// kind is the Change kind of the object's facts; it places the
 	// object among changeKinds, the order a node is read and listed in.

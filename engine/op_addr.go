@@ -1,10 +1,11 @@
 package engine
 
-// This file holds the address as a kernel object: IPv4 and global IPv6
-// addresses, and the IPv6 link-local ones the kernel makes itself. A
-// snapshot keeps them under their link (LinkSnap.Addrs, LinkLocal), read
-// with the links in one go (see settledLinks); undo removes and adds them
-// link by link.
+// This file holds the address as a kernel object. "ip addr add|del" and
+// ifconfig's address form add or remove one and check that they did. A
+// snapshot keeps IPv4 and global IPv6 addresses, and the IPv6 link-local
+// ones the kernel makes itself, under their link (LinkSnap.Addrs,
+// LinkLocal), read with the links in one go (see settledLinks); undo
+// removes and adds them link by link.
 
 import (
 	"errors"
@@ -12,9 +13,92 @@ import (
 	"net"
 	"sort"
 
+	"github.com/netlab/netlab/engine/cmdline"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
+
+// addrOp runs "ip addr add|del A/P dev NAME" and ifconfig's address form.
+type addrOp struct{ cmdline.Addr }
+
+// decides: the address on its link.
+func (a *addrOp) decides(node string) []string {
+	return []string{node + "/" + a.Dev + ":addr " + a.CIDR.IP.String()}
+}
+
+func (a *addrOp) run(x *execCtx) (string, error) {
+	l, err := x.link(a.Dev)
+	if err != nil {
+		return "", err
+	}
+	if !a.Add {
+		addrs, err := x.h.AddrList(l, familyOf(a.CIDR.IP))
+		if err != nil {
+			return "", err
+		}
+		for _, ad := range addrs {
+			ones, _ := a.CIDR.Mask.Size()
+			got, _ := ad.Mask.Size()
+			if ad.IP.Equal(a.CIDR.IP) && (ones == got || ones == 32) {
+				if err := x.h.AddrDel(l, &ad); err != nil {
+					return "", fmt.Errorf("RTNETLINK answers: %w", err)
+				}
+				return "", nil
+			}
+		}
+		return "", errors.New("RTNETLINK answers: Cannot assign requested address")
+	}
+	if a.Primary {
+		addrs, err := x.h.AddrList(l, netlink.FAMILY_V4)
+		if err != nil {
+			return "", err
+		}
+		if len(addrs) > 0 {
+			if err := x.h.AddrDel(l, &addrs[0]); err != nil {
+				return "", fmt.Errorf("SIOCSIFADDR: %w", err)
+			}
+		}
+	}
+	addr := &netlink.Addr{IPNet: a.CIDR, Broadcast: a.Brd}
+	if err := x.h.AddrAdd(l, addr); err != nil {
+		if errors.Is(err, unix.EEXIST) {
+			return "", errors.New("Error: ipv4: Address already assigned.")
+		}
+		return "", fmt.Errorf("RTNETLINK answers: %w", err)
+	}
+	return "", nil
+}
+
+func (a *addrOp) check(x *execCtx) error {
+	l, err := x.h.LinkByName(a.Dev)
+	if err != nil {
+		return fmt.Errorf("interface %s does not exist on %s", a.Dev, x.node.Name)
+	}
+	addrs, err := x.h.AddrList(l, familyOf(a.CIDR.IP))
+	if err != nil {
+		return err
+	}
+	for _, ad := range addrs {
+		if ad.IP.Equal(a.CIDR.IP) && (!a.Add || ad.Mask.String() == a.CIDR.Mask.String()) {
+			if a.Add {
+				return nil
+			}
+			return fmt.Errorf("%s still has address %s", a.Dev, ad.IPNet)
+		}
+	}
+	if a.Add {
+		return fmt.Errorf("%s on %s does not have address %s", a.Dev, x.node.Name, a.CIDR)
+	}
+	return nil
+}
+
+// familyOf is the netlink address family of ip.
+func familyOf(ip net.IP) int {
+	if ip.To4() != nil {
+		return netlink.FAMILY_V4
+	}
+	return netlink.FAMILY_V6
+}
 
 // addrObject is the addresses of a node's links.
 type addrObject struct{}

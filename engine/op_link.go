@@ -1,12 +1,15 @@
 package engine
 
-// This file holds the link as a kernel object: its kind and the details
-// of its kind (veth peer, vxlan and macvlan parameters), master, admin
-// state, carrier and operstate, MTU, MAC and promiscuity. A snapshot
-// reads them, lists each link as one fact, and undo deletes, makes anew
-// and sets links until they are as recorded. Its addresses are op_addr.go's.
+// This file holds the link as a kernel object. "ip link add|set|del" (and
+// brctl's and ifconfig's forms of them) make, change and delete links and
+// check that they did. A snapshot reads each link's kind, master, admin
+// state, carrier and operstate, MTU, MAC and promiscuity and lists it as
+// one fact; undo deletes, makes anew and sets links until they are as
+// recorded. What differs by link kind is op_link_kinds.go's; a link's
+// addresses are op_addr.go's.
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net"
@@ -18,10 +21,293 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// recreatable link kinds: the ones netlab can delete and create again.
-// Others (lo, the kernel's fallback tunnels) are compared but never
-// created or deleted.
-var recreatable = map[string]bool{"bridge": true, "veth": true, "vxlan": true, "macvlan": true}
+// linkAdd runs "ip link add" (and "brctl addbr").
+type linkAdd struct{ cmdline.LinkAdd }
+
+// decides: a new link decides that it exists.
+func (a *linkAdd) decides(node string) []string { return []string{node + "/" + a.Name + ":exists"} }
+
+func (a *linkAdd) run(x *execCtx) (string, error) {
+	l, release, err := a.newLink(x)
+	if err != nil {
+		return "", err
+	}
+	defer release()
+	if err := x.h.LinkAdd(l); err != nil {
+		if errors.Is(err, unix.EEXIST) {
+			return "", errors.New("RTNETLINK answers: File exists")
+		}
+		return "", fmt.Errorf("RTNETLINK answers: %w", err)
+	}
+	return "", nil
+}
+
+func (a *linkAdd) check(x *execCtx) error {
+	l, err := x.h.LinkByName(a.Name)
+	if err != nil {
+		return fmt.Errorf("interface %s does not exist on %s", a.Name, x.node.Name)
+	}
+	if l.Type() != a.Kind {
+		return fmt.Errorf("interface %s on %s is a %s, not a %s", a.Name, x.node.Name, l.Type(), a.Kind)
+	}
+	return nil
+}
+
+// linkSet runs "ip link set" (and brctl addif/delif, ifconfig flags).
+type linkSet struct{ cmdline.LinkSet }
+
+// decides: each attribute set, and the link's whole name when it moves or
+// is renamed (it is no longer here under that name).
+func (a *linkSet) decides(node string) []string {
+	var fs []string
+	if a.Netns != "" || a.NewName != "" {
+		fs = append(fs, node+"/"+a.Dev)
+	}
+	for _, f := range a.fields() {
+		fs = append(fs, node+"/"+a.Dev+":"+f)
+	}
+	return fs
+}
+
+func (a *linkSet) run(x *execCtx) (string, error) {
+	l, err := x.link(a.Dev)
+	if err != nil {
+		return "", err
+	}
+	h := x.h
+	if a.Netns != "" {
+		o, err := x.other(a.Netns)
+		if err != nil {
+			return "", err
+		}
+		fd, err := openNS(o.node.Path)
+		if err != nil {
+			return "", err
+		}
+		err = h.LinkSetNsFd(l, fd)
+		unix.Close(fd)
+		if err != nil {
+			return "", fmt.Errorf("RTNETLINK answers: %w", err)
+		}
+		if l, err = o.h.LinkByName(a.Dev); err != nil {
+			return "", err
+		}
+		h = o.h
+	}
+	wrap := func(err error) error {
+		if err == nil {
+			return nil
+		}
+		return fmt.Errorf("RTNETLINK answers: %w", err)
+	}
+	if a.NewName != "" {
+		if err := wrap(h.LinkSetName(l, a.NewName)); err != nil {
+			return "", err
+		}
+	}
+	if a.MTU != 0 {
+		if err := wrap(h.LinkSetMTU(l, a.MTU)); err != nil {
+			return "", err
+		}
+	}
+	if a.MAC != nil {
+		if err := wrap(h.LinkSetHardwareAddr(l, a.MAC)); err != nil {
+			return "", err
+		}
+	}
+	if a.Promisc != nil {
+		f := h.SetPromiscOff
+		if *a.Promisc {
+			f = h.SetPromiscOn
+		}
+		if err := wrap(f(l)); err != nil {
+			return "", err
+		}
+	}
+	if a.Master != nil {
+		if *a.Master == "" {
+			if a.FromBridge != "" {
+				if err := x.requireBridge(a.FromBridge); err != nil {
+					return "", err
+				}
+				if l.Attrs().MasterIndex == 0 || masterName(h, l) != a.FromBridge {
+					return "", fmt.Errorf("device %s is not a slave of %s", a.Dev, a.FromBridge)
+				}
+			}
+			if err := wrap(h.LinkSetNoMaster(l)); err != nil {
+				return "", err
+			}
+		} else {
+			br, err := h.LinkByName(*a.Master)
+			if err != nil {
+				return "", fmt.Errorf("bridge %s does not exist", *a.Master)
+			}
+			if br.Type() != "bridge" {
+				return "", fmt.Errorf("%s is a %s, not a bridge", *a.Master, br.Type())
+			}
+			if err := wrap(h.LinkSetMasterByIndex(l, br.Attrs().Index)); err != nil {
+				return "", err
+			}
+		}
+	}
+	if a.Up != nil {
+		f := h.LinkSetDown
+		if *a.Up {
+			f = h.LinkSetUp
+		}
+		if err := wrap(f(l)); err != nil {
+			return "", err
+		}
+	}
+	return "", nil
+}
+
+// fields lists which attributes the action sets, as the names of what it decides.
+func (a *linkSet) fields() []string {
+	var fs []string
+	if a.Up != nil {
+		fs = append(fs, "up")
+	}
+	if a.Master != nil {
+		fs = append(fs, "master")
+	}
+	if a.Promisc != nil {
+		fs = append(fs, "promisc")
+	}
+	if a.MTU != 0 {
+		fs = append(fs, "mtu")
+	}
+	if a.MAC != nil {
+		fs = append(fs, "mac")
+	}
+	return fs
+}
+
+// clear forgets one attribute, so a check no longer asks for it.
+func (a *linkSet) clear(field string) {
+	switch field {
+	case "up":
+		a.Up = nil
+	case "master":
+		a.Master = nil
+	case "promisc":
+		a.Promisc = nil
+	case "mtu":
+		a.MTU = 0
+	case "mac":
+		a.MAC = nil
+	}
+}
+
+// requireBridge fails as brctl does when name is not a bridge of the node.
+func (x *execCtx) requireBridge(name string) error {
+	br, err := x.h.LinkByName(name)
+	if err != nil || br.Type() != "bridge" {
+		return fmt.Errorf("bridge %s does not exist", name)
+	}
+	return nil
+}
+
+// masterName is the name of l's master, or "" for none.
+func masterName(h *netlink.Handle, l netlink.Link) string {
+	if l.Attrs().MasterIndex == 0 {
+		return ""
+	}
+	m, err := h.LinkByIndex(l.Attrs().MasterIndex)
+	if err != nil {
+		return ""
+	}
+	return m.Attrs().Name
+}
+
+func (a *linkSet) check(x *execCtx) error {
+	h, where := x.h, x.node.Name
+	if a.Netns != "" {
+		o, err := x.other(a.Netns)
+		if err != nil {
+			return fmt.Errorf("namespace %s does not exist", a.Netns)
+		}
+		h, where = o.h, a.Netns
+	}
+	name := a.Dev
+	if a.NewName != "" {
+		name = a.NewName
+	}
+	l, err := h.LinkByName(name)
+	if err != nil {
+		return fmt.Errorf("interface %s is not in %s", name, where)
+	}
+	at := l.Attrs()
+	if a.Up != nil && (at.Flags&net.FlagUp != 0) != *a.Up {
+		return fmt.Errorf("interface %s on %s is %s, should be %s", name, where, upDown(at.Flags&net.FlagUp != 0), upDown(*a.Up))
+	}
+	if a.Master != nil {
+		if got := masterName(h, l); got != *a.Master {
+			if *a.Master == "" {
+				return fmt.Errorf("interface %s on %s is still attached to %s", name, where, got)
+			}
+			return fmt.Errorf("interface %s on %s is not attached to bridge %s", name, where, *a.Master)
+		}
+	}
+	if a.Promisc != nil && userPromisc(at) != *a.Promisc {
+		return fmt.Errorf("promiscuous mode of %s on %s is not %s", name, where, map[bool]string{true: "on", false: "off"}[*a.Promisc])
+	}
+	if a.MTU != 0 && at.MTU != a.MTU {
+		return fmt.Errorf("MTU of %s on %s is %d, not %d", name, where, at.MTU, a.MTU)
+	}
+	if a.MAC != nil && !bytes.Equal(at.HardwareAddr, a.MAC) {
+		return fmt.Errorf("MAC address of %s on %s is %s, not %s", name, where, at.HardwareAddr, a.MAC)
+	}
+	return nil
+}
+
+// upDown is an admin state as ip words it.
+func upDown(up bool) string {
+	if up {
+		return "up"
+	}
+	return "down"
+}
+
+// linkDel runs "ip link del" (and "brctl delbr").
+type linkDel struct{ cmdline.LinkDel }
+
+// decides: deleting a link decides everything about it.
+func (a *linkDel) decides(node string) []string { return []string{node + "/" + a.Dev} }
+
+func (a *linkDel) run(x *execCtx) (string, error) {
+	l, err := x.h.LinkByName(a.Dev)
+	if err != nil {
+		if a.BridgeOnly {
+			return "", fmt.Errorf("bridge %s doesn't exist; can't delete it", a.Dev)
+		}
+		return "", fmt.Errorf("Cannot find device %q", a.Dev)
+	}
+	if a.BridgeOnly {
+		if l.Type() != "bridge" {
+			return "", fmt.Errorf("%s is not a bridge; can't delete it", a.Dev)
+		}
+		if l.Attrs().Flags&net.FlagUp != 0 {
+			return "", fmt.Errorf("bridge %s is still up; can't delete it", a.Dev)
+		}
+	}
+	if err := x.h.LinkDel(l); err != nil {
+		return "", fmt.Errorf("RTNETLINK answers: %w", err)
+	}
+	return "", nil
+}
+
+func (a *linkDel) check(x *execCtx) error {
+	if _, err := x.h.LinkByName(a.Dev); err == nil {
+		return fmt.Errorf("interface %s still exists on %s", a.Dev, x.node.Name)
+	}
+	return nil
+}
+
+// userPromisc reports promiscuous mode as set by "ip link set promisc on":
+// the kernel's interface flags carry that one, while the promiscuity
+// counter also counts packet sockets such as a running capture.
+func userPromisc(at *netlink.LinkAttrs) bool { return at.RawFlags&unix.IFF_PROMISC != 0 }
 
 // linkObject is a node's links.
 type linkObject struct{}
@@ -81,42 +367,13 @@ func (linkObject) restoreLab(rc *reconciler) error {
 	return nil
 }
 
-// linkSnap records a link; a veth's peer and a vxlan's or macvlan's
-// parent are named from the links of the node they live in.
+// linkSnap records a link; the details of its kind are snapKind's.
 func linkSnap(l netlink.Link, node string, nsids map[int]string, names map[string]map[int]string) LinkSnap {
 	at := l.Attrs()
 	ls := LinkSnap{Name: at.Name, Kind: l.Type(), Up: at.Flags&net.FlagUp != 0, MTU: at.MTU,
 		MAC: at.HardwareAddr.String(), Master: names[node][at.MasterIndex], Promisc: userPromisc(at),
 		Carrier: at.RawFlags&unix.IFF_LOWER_UP != 0, Oper: operWord(at.OperState)}
-	switch v := l.(type) {
-	case *netlink.Veth:
-		peerNode := node
-		if at.NetNsID >= 0 {
-			peerNode = nsids[at.NetNsID]
-		}
-		if at.ParentIndex > 0 { // IFLA_LINK: the peer's index in its namespace
-			ls.Peer = peerNode + "/" + names[peerNode][at.ParentIndex]
-		}
-	case *netlink.Vxlan:
-		vs := &VxlanSnap{ID: v.VxlanId, Port: v.Port}
-		if v.SrcAddr != nil {
-			vs.Local = v.SrcAddr.String()
-		}
-		if v.Group != nil {
-			vs.Group = v.Group.String()
-		}
-		if v.VtepDevIndex > 0 {
-			vs.Dev = names[node][v.VtepDevIndex]
-		}
-		ls.VXLAN = vs
-	case *netlink.Macvlan:
-		ls.Parent = names[node][at.ParentIndex]
-		for k, m := range macvlanModeOf {
-			if m == v.Mode {
-				ls.Mode = k
-			}
-		}
-	}
+	snapKind(&ls, l, node, nsids, names)
 	return ls
 }
 
@@ -136,20 +393,7 @@ func (l LinkSnap) describe(learned bool) string {
 	if l.Promisc {
 		parts = append(parts, "promisc")
 	}
-	if l.Peer != "" {
-		parts = append(parts, "peer="+l.Peer)
-	}
-	if v := l.VXLAN; v != nil {
-		parts = append(parts, fmt.Sprintf("vxlan-id=%d", v.ID), fmt.Sprintf("dstport=%d", v.Port))
-		for _, kv := range [][2]string{{"local", v.Local}, {"group", v.Group}, {"dev", v.Dev}} {
-			if kv[1] != "" {
-				parts = append(parts, kv[0]+"="+kv[1])
-			}
-		}
-	}
-	if l.Parent != "" {
-		parts = append(parts, "parent="+l.Parent, "mode="+l.Mode)
-	}
+	parts = append(parts, l.kindWords()...)
 	return strings.Join(parts, " ")
 }
 
@@ -178,16 +422,7 @@ func randomMAC(n *NodeSnap, l LinkSnap) bool {
 	return l.Kind == "bridge" && l.Up && l.Carrier && ports(n, l.Name) == 0
 }
 
-// identity is what makes a link the same link: recreating is the only way
-// to change any of it.
-func (l LinkSnap) identity() string {
-	id := l.Kind + "|" + l.Peer + "|" + l.Parent + "|" + l.Mode
-	if l.VXLAN != nil {
-		id += fmt.Sprintf("|%+v", *l.VXLAN)
-	}
-	return id
-}
-
+// findLink is the link called name in ls, or nil.
 func findLink(ls []LinkSnap, name string) *LinkSnap {
 	for i := range ls {
 		if ls[i].Name == name {
@@ -197,6 +432,8 @@ func findLink(ls []LinkSnap, name string) *LinkSnap {
 	return nil
 }
 
+// deleteStrayLinks deletes the links of node that want does not hold, or
+// holds as another link (see identity, staleBridge).
 func (s *Session) deleteStrayLinks(node string, want, have *NodeSnap, wantLearned bool) error {
 	if have == nil {
 		return nil
@@ -235,6 +472,7 @@ func staleBridge(want *NodeSnap, w *LinkSnap, have *NodeSnap, h LinkSnap) bool {
 	return !h.Carrier || ports(have, h.Name) > 0
 }
 
+// ports counts the links of n whose master is bridge.
 func ports(n *NodeSnap, bridge string) int {
 	c := 0
 	for _, l := range n.Links {
@@ -245,6 +483,8 @@ func ports(n *NodeSnap, bridge string) int {
 	return c
 }
 
+// createMissingLinks makes the links want holds and the kernel lacks, in
+// passes, since a link may need a parent made in a later node or pass.
 func (s *Session) createMissingLinks(want *Snapshot) error {
 	for pass := 0; pass < 4; pass++ {
 		pending := 0
@@ -276,42 +516,8 @@ func (s *Session) createMissingLinks(want *Snapshot) error {
 	return errors.New("some links could not be recreated: their parents are missing")
 }
 
-// createLink makes one link from its snapshot; false means a link it
-// depends on does not exist yet.
-func (s *Session) createLink(x *execCtx, l LinkSnap) (bool, error) {
-	a := &linkAdd{cmdline.LinkAdd{Name: l.Name, Kind: l.Kind}}
-	switch l.Kind {
-	case "veth":
-		peerNode, peerName, _ := strings.Cut(l.Peer, "/")
-		a.Peer = peerName
-		if peerNode != x.node.Name {
-			a.PeerNetns = peerNode
-		}
-	case "vxlan":
-		v := l.VXLAN
-		a.Vxlan = &cmdline.Vxlan{ID: v.ID, Port: v.Port, Local: net.ParseIP(v.Local), Dev: v.Dev}
-		if g := net.ParseIP(v.Group); g != nil {
-			if g.IsMulticast() {
-				a.Vxlan.Group = g
-			} else {
-				a.Vxlan.Remote = g
-			}
-		}
-		if v.Dev != "" {
-			if _, err := x.h.LinkByName(v.Dev); err != nil {
-				return false, nil
-			}
-		}
-	case "macvlan":
-		a.Parent, a.Mode = l.Parent, l.Mode
-		if _, err := x.h.LinkByName(l.Parent); err != nil {
-			return false, nil
-		}
-	}
-	_, err := a.run(x)
-	return err == nil, err
-}
-
+// setLinkAttrs sets each link of the node as w records it: master, MAC,
+// MTU and promiscuity, then admin state.
 func setLinkAttrs(x *execCtx, w *NodeSnap) error {
 	for _, l := range w.Links {
 		link, err := x.h.LinkByName(l.Name)

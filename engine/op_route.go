@@ -1,7 +1,8 @@
 package engine
 
 // This file holds the route as a kernel object: the IPv4 routes of a
-// node's main table. A snapshot records each as "ip route" prints it; undo
+// node's main table. "ip route add|del" adds or removes one and checks
+// that it did. A snapshot records each as "ip route" prints it; undo
 // removes the routes a step added and adds back the ones it removed.
 
 import (
@@ -11,9 +12,127 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/netlab/netlab/engine/cmdline"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
+
+// routeOp runs "ip route add|del".
+type routeOp struct{ cmdline.Route }
+
+// decides: the route to its destination.
+func (a *routeOp) decides(node string) []string { return []string{node + ":route " + a.dstText()} }
+
+// dstText is the destination as "ip route" prints it.
+func (a *routeOp) dstText() string {
+	if a.Dst == nil {
+		return "default"
+	}
+	return a.Dst.String()
+}
+
+// route is the netlink route the command names.
+func (a *routeOp) route(x *execCtx) (*netlink.Route, error) {
+	r := &netlink.Route{Dst: a.Dst, Gw: a.Via}
+	if a.Dev != "" {
+		l, err := x.link(a.Dev)
+		if err != nil {
+			return nil, err
+		}
+		r.LinkIndex = l.Attrs().Index
+	}
+	if a.Via == nil {
+		r.Scope = netlink.SCOPE_LINK
+	}
+	return r, nil
+}
+
+func (a *routeOp) run(x *execCtx) (string, error) {
+	r, err := a.route(x)
+	if err != nil {
+		return "", err
+	}
+	if a.Add {
+		err = x.h.RouteAdd(r)
+	} else {
+		r.Scope = netlink.SCOPE_NOWHERE
+		err = x.h.RouteDel(r)
+	}
+	switch {
+	case err == nil:
+		return "", nil
+	case errors.Is(err, unix.EEXIST):
+		return "", errors.New("RTNETLINK answers: File exists")
+	case errors.Is(err, unix.ENETUNREACH):
+		return "", errors.New("Error: Nexthop has invalid gateway.")
+	case errors.Is(err, unix.ESRCH):
+		return "", errors.New("RTNETLINK answers: No such process")
+	}
+	return "", fmt.Errorf("RTNETLINK answers: %w", err)
+}
+
+// present reports whether the node has a route the command names.
+func (a *routeOp) present(x *execCtx) (bool, error) {
+	routes, err := x.h.RouteList(nil, netlink.FAMILY_V4)
+	if err != nil {
+		return false, err
+	}
+	for _, r := range routes {
+		if ipnetString(r.Dst) != a.dstText() && !(a.Dst == nil && isDefault(r.Dst)) {
+			continue
+		}
+		if a.Via != nil && !r.Gw.Equal(a.Via) {
+			continue
+		}
+		if a.Dev != "" {
+			l, err := x.h.LinkByIndex(r.LinkIndex)
+			if err != nil || l.Attrs().Name != a.Dev {
+				continue
+			}
+		}
+		return true, nil
+	}
+	return false, nil
+}
+
+func (a *routeOp) check(x *execCtx) error {
+	ok, err := a.present(x)
+	if err != nil {
+		return err
+	}
+	desc := a.dstText()
+	if a.Via != nil {
+		desc += " via " + a.Via.String()
+	}
+	if a.Dev != "" {
+		desc += " dev " + a.Dev
+	}
+	if a.Add && !ok {
+		return fmt.Errorf("%s has no route %s", x.node.Name, desc)
+	}
+	if !a.Add && ok {
+		return fmt.Errorf("%s still has the route %s", x.node.Name, desc)
+	}
+	return nil
+}
+
+// ipnetString is a destination as "ip route" prints it ("default" for
+// none or 0.0.0.0/0).
+func ipnetString(n *net.IPNet) string {
+	if isDefault(n) {
+		return "default"
+	}
+	return n.String()
+}
+
+// isDefault reports whether n is the default destination.
+func isDefault(n *net.IPNet) bool {
+	if n == nil {
+		return true
+	}
+	ones, _ := n.Mask.Size()
+	return ones == 0 && n.IP.IsUnspecified()
+}
 
 // routeObject is a node's IPv4 routes.
 type routeObject struct{}

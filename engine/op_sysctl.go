@@ -1,14 +1,67 @@
 package engine
 
-// This file holds the sysctl as a kernel object: the per-namespace keys
-// every snapshot records (baseSysctls) and those commands wrote. Undo
-// writes back the values that differ.
+// This file holds the sysctl as a kernel object. "sysctl -w" (and
+// "echo VALUE > /proc/sys/KEY") writes a key and checks its value,
+// "sysctl KEY" reads one. A snapshot records the per-namespace keys every
+// node has (baseSysctls) and those commands wrote; undo writes back the
+// values that differ. Keys are read and written inside the node's
+// namespace, as /proc/sys/net is per namespace of the reading thread.
 
 import (
 	"fmt"
+	"maps"
+	"os"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/netlab/netlab/engine/cmdline"
 )
+
+// sysctlSet runs "sysctl -w KEY=VALUE" or "echo VALUE > /proc/sys/KEY".
+type sysctlSet struct{ cmdline.SysctlSet }
+
+// decides: the key's value on the node.
+func (a *sysctlSet) decides(node string) []string { return []string{node + ":sysctl " + a.Key} }
+
+func (a *sysctlSet) run(x *execCtx) (string, error) {
+	x.s.st.touchSysctl(a.Key)
+	if err := x.writeSysctl(a.Key, a.Value); err != nil {
+		return "", err
+	}
+	if a.Quiet {
+		return "", nil
+	}
+	return fmt.Sprintf("%s = %s\n", a.Key, a.Value), nil
+}
+
+func (a *sysctlSet) check(x *execCtx) error {
+	v, err := x.readSysctl(a.Key)
+	if err != nil {
+		return err
+	}
+	if v != strings.Join(strings.Fields(a.Value), "\t") {
+		return fmt.Errorf("%s on %s is %s, should be %s", a.Key, x.node.Name, v, a.Value)
+	}
+	return nil
+}
+
+// sysctlGet runs "sysctl KEY".
+type sysctlGet struct {
+	cmdline.SysctlGet
+	readOnly
+}
+
+func (a *sysctlGet) run(x *execCtx) (string, error) {
+	v, err := x.readSysctl(a.Key)
+	if err != nil {
+		return "", err
+	}
+	if a.Quiet {
+		return v + "\n", nil
+	}
+	return fmt.Sprintf("%s = %s\n", a.Key, v), nil
+}
 
 // baseSysctls are the per-namespace keys every snapshot records; keys that
 // commands wrote are added to them.
@@ -33,13 +86,8 @@ func (sysctlObject) read(r *nodeReader, ns *NodeSnap) error {
 }
 
 func (sysctlObject) facts(node string, n *NodeSnap, learned bool) []fact {
-	var keys []string
-	for k := range n.Sysctls {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var fs []fact
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(n.Sysctls)) {
 		fs = append(fs, fact{node, "sysctl", k, k + " = " + n.Sysctls[k], ""})
 	}
 	return fs
@@ -101,4 +149,62 @@ func setSysctls(x *execCtx, w *NodeSnap) error {
 		}
 	}
 	return nil
+}
+
+// sysctlFile is the /proc/sys file of a dotted key.
+func sysctlFile(key string) string { return "/proc/sys/" + strings.ReplaceAll(key, ".", "/") }
+
+// readSysctl reads a key inside the node's namespace (/proc/sys/net is
+// per namespace of the reading thread).
+func (x *execCtx) readSysctl(key string) (string, error) {
+	var v string
+	err := x.do(func() error {
+		b, err := os.ReadFile(sysctlFile(key))
+		if err != nil {
+			return fmt.Errorf("sysctl: cannot stat %s: No such file or directory", sysctlFile(key))
+		}
+		v = strings.Join(strings.Fields(string(b)), "\t")
+		return nil
+	})
+	return v, err
+}
+
+// readSysctls reads several keys in one visit to the namespace; keys that
+// do not exist there are left out.
+func (x *execCtx) readSysctls(keys []string) (map[string]string, error) {
+	vals := map[string]string{}
+	err := x.do(func() error {
+		for _, k := range keys {
+			if b, err := os.ReadFile(sysctlFile(k)); err == nil {
+				vals[k] = strings.Join(strings.Fields(string(b)), "\t")
+			}
+		}
+		return nil
+	})
+	return vals, err
+}
+
+// writeSysctl writes a key inside the node's namespace, with the errors
+// sysctl(8) prints.
+func (x *execCtx) writeSysctl(key, value string) error {
+	return x.do(func() error {
+		path := sysctlFile(key)
+		if _, err := os.Stat(path); err != nil {
+			return fmt.Errorf("sysctl: cannot stat %s: No such file or directory", path)
+		}
+		if err := os.WriteFile(path, []byte(value+"\n"), 0); err != nil {
+			return fmt.Errorf("sysctl: setting key %q: %s", key, unwrapErrno(err))
+		}
+		return nil
+	})
+}
+
+// unwrapErrno is an error as sysctl(8) words it: the errno's text alone,
+// capitalised.
+func unwrapErrno(err error) string {
+	if pe, ok := err.(*os.PathError); ok {
+		s := pe.Err.Error()
+		return strings.ToUpper(s[:1]) + s[1:]
+	}
+	return err.Error()
 }

@@ -1,5 +1,9 @@
 package engine
 
+// This file holds ping, a read-only tool: ICMP echo sent natively from the
+// node's namespace, printed as iputils ping prints it. It changes no kernel
+// object, so it has no op file.
+
 import (
 	"context"
 	"errors"

@@ -20,6 +20,7 @@ type Result struct {
 // step, such as a ping that got no reply.
 type ExitError struct{ Code int }
 
+// Error is "exit status N", as a shell reports it.
 func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
 
 // execCtx is what an action runs with: the session and the node it acts on.

@@ -28,6 +28,7 @@ func isOwnTemp(name string) bool {
 // ForeignDirError is returned for a run directory netlab did not create.
 type ForeignDirError struct{ Dir, Entry string }
 
+// Error names the directory and what it holds, and what to do instead.
 func (e *ForeignDirError) Error() string {
 	return fmt.Sprintf("refusing run directory %s: netlab did not create it and it is not empty (it holds %q); point NETLAB_RUN at a new or empty directory", e.Dir, e.Entry)
 }

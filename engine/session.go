@@ -45,6 +45,7 @@ type Session struct {
 // ErrSessionExists is returned by Create when a session is already running.
 type ErrSessionExists struct{ State *State }
 
+// Error says which lab is running and how to continue or remove it.
 func (e *ErrSessionExists) Error() string {
 	return fmt.Sprintf("a lab session is already running (lab %q, %d step(s) applied); continue it, or remove it with 'netlab reset'",
 		e.State.Meta["lab"], len(e.State.Applied))
@@ -118,6 +119,7 @@ type SetupUnfinishedError struct {
 	Setup SetupProgress
 }
 
+// Error says where the setup stopped and how to rebuild or remove the lab.
 func (e *SetupUnfinishedError) Error() string {
 	at := "while creating its hosts"
 	if e.Setup.Command >= 0 {
@@ -222,6 +224,7 @@ type UnknownNodeError struct {
 	Known []string
 }
 
+// Error names the node and lists the lab's nodes.
 func (e *UnknownNodeError) Error() string {
 	return fmt.Sprintf("no node %q in this lab (nodes: %s)", e.Name, strings.Join(e.Known, ", "))
 }
@@ -549,10 +552,7 @@ func resetScratch(dir string) (int, error) {
 // process is doing and waits for it, until the session's context (see
 // SetContext) is cancelled.
 func (s *Session) lock() error {
-	if err := os.MkdirAll(s.dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.OpenFile(filepath.Join(s.dir, "lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := s.openLock()
 	if err != nil {
 		return err
 	}
@@ -567,6 +567,15 @@ func (s *Session) lock() error {
 	return nil
 }
 
+// openLock opens the lock file, dir/lock, making it and dir if need be.
+func (s *Session) openLock() (*os.File, error) {
+	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+		return nil, err
+	}
+	return os.OpenFile(filepath.Join(s.dir, "lock"), os.O_RDWR|os.O_CREATE, 0o644)
+}
+
+// unlock releases the lock lock took.
 func (s *Session) unlock() {
 	if s.lockFile != nil {
 		unix.Flock(int(s.lockFile.Fd()), unix.LOCK_UN)

@@ -1,5 +1,11 @@
 package engine
 
+// This file holds the read-only tools that show kernel state as the real
+// ones print it: "ip [-br] link|addr|route|neigh" and "arp" (showAction),
+// "brctl show" (brShow) and "ifconfig" (ifconfigShow); and the action for
+// a "tcpdump -i" line, which only says where its packets appear. They
+// change no kernel object, so none has an op file.
+
 import (
 	"fmt"
 	"net"

@@ -102,25 +102,20 @@ type NeighSnap struct {
 
 // Snapshot dumps the whole lab, including every node's iptables tables. It
 // waits for another netlab process's operation to finish first.
-func (s *Session) Snapshot() (*Snapshot, error) {
-	var snap *Snapshot
-	err := s.locked(func() error {
-		var err error
-		snap, err = s.snapshot(true)
-		return err
-	})
-	return snap, err
-}
+func (s *Session) Snapshot() (*Snapshot, error) { return s.snapshotLocked(true) }
 
 // SnapshotLean is Snapshot with iptables read only for the nodes whose
 // rules netlab's commands or a shell may have changed (the others are
 // known empty, and recorded as such): what a step's own before-snapshot
 // reads. Two lean snapshots compare as two full ones do.
-func (s *Session) SnapshotLean() (*Snapshot, error) {
+func (s *Session) SnapshotLean() (*Snapshot, error) { return s.snapshotLocked(false) }
+
+// snapshotLocked is snapshot under the lock.
+func (s *Session) snapshotLocked(full bool) (*Snapshot, error) {
 	var snap *Snapshot
 	err := s.locked(func() error {
 		var err error
-		snap, err = s.snapshot(false)
+		snap, err = s.snapshot(full)
 		return err
 	})
 	return snap, err
@@ -277,6 +272,8 @@ type Change struct {
 	New  string `json:"new,omitempty"`
 }
 
+// String is the change as one line of a diff: "+ node kind: new",
+// "- node kind: old", or old and new for a change in place.
 func (c Change) String() string {
 	switch c.Op {
 	case "+":

@@ -225,10 +225,12 @@ type DamagedError struct {
 	Err  error
 }
 
+// Error names the damaged file and says how to get rid of the lab.
 func (e *DamagedError) Error() string {
 	return fmt.Sprintf("session state %s is damaged (%v); run 'netlab reset' to remove the lab", e.Path, e.Err)
 }
 
+// Unwrap is the error reading or checking the file.
 func (e *DamagedError) Unwrap() error { return e.Err }
 
 // validate checks what a state file read back may not contain: node

@@ -31,10 +31,12 @@ type StepError struct {
 	Err     error
 }
 
+// Error names the failed command, its node and why it failed.
 func (e *StepError) Error() string {
 	return fmt.Sprintf("command %d %q on %s failed: %v", e.Command+1, e.Text, e.Node, e.Err)
 }
 
+// Unwrap is why the command failed.
 func (e *StepError) Unwrap() error { return e.Err }
 
 // ErrNothingToUndo is returned by Undo when no step is applied.

@@ -12,7 +12,7 @@ type Command struct {
 	Text     string // the line exactly as written
 	Netns    string // namespace from an "ip netns exec" prefix; "" runs on the node itself
 	NetnsCol int    // column of Netns in Text, 0 when there is no prefix
-	Program  string // the program the line names: ip, brctl, ifconfig, sysctl, echo, iptables, ping, arp, tcpdump
+	Program  string // the program the line names, one of the programs table (cmdline/command.go)
 	Ops      []Op   // what the command does, in order
 }
 

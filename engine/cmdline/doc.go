@@ -8,5 +8,8 @@
 // runs it.
 //
 // Adding a command family means a grammar file here and one line in the
-// programs table (command.go); a new kind of operation is a type in ops.go.
+// programs table (command.go); a new kind of operation is a type in ops.go
+// with its Mutating and op methods, and golden lines in parse_test.go.
+// Package engine then needs the action that runs it and a line in its
+// bind table (engine/bind.go); see package engine's doc.
 package cmdline

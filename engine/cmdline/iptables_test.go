@@ -134,12 +134,7 @@ func diffLines(want, got string) string {
 // TestIptablesRefused covers the bypasses of issue 14 item 1 and every
 // other form the allow-list refuses, with the column of the word at fault.
 func TestIptablesRefused(t *testing.T) {
-	tests := []struct {
-		name, line string
-		col        int
-		word       string
-		msg        string
-	}{
+	tests := []parseErrorCase{
 		// Issue 14's bypasses of the old deny-list.
 		{"modprobe attached", "iptables -A FORWARD -M/path/x.sh -j ACCEPT", 21, "-M", "run a program"},
 		{"modprobe spaced", "iptables -A FORWARD -M /path/x.sh -j ACCEPT", 21, "-M", "run a program"},
@@ -230,17 +225,5 @@ func TestIptablesRefused(t *testing.T) {
 		{"policy on user chain", "iptables -P DOCKER DROP", 13, "DOCKER", "built-in"},
 		{"policy bad", "iptables -P FORWARD REJECT", 21, "REJECT", "ACCEPT or DROP"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse(tt.line)
-			pe, ok := err.(*ParseError)
-			if !ok {
-				t.Fatalf("Parse(%q) error = %v (%T), want *ParseError", tt.line, err, err)
-			}
-			if pe.Col != tt.col || pe.Word != tt.word || !strings.Contains(pe.Msg, tt.msg) {
-				t.Errorf("Parse(%q) = col %d word %q msg %q; want col %d word %q msg containing %q",
-					tt.line, pe.Col, pe.Word, pe.Msg, tt.col, tt.word, tt.msg)
-			}
-		})
-	}
+	checkParseErrors(t, tests)
 }

@@ -169,22 +169,55 @@ type IfconfigShow struct {
 // Mutating tells, for each operation, whether it changes kernel state:
 // everything that adds, sets or deletes does; shows, ping and capture do
 // not; an iptables command by its verb (-A does, -L does not).
-func (*NetnsAdd) Mutating() bool       { return true }
-func (*NetnsDel) Mutating() bool       { return true }
-func (*NetnsList) Mutating() bool      { return false }
-func (*LinkAdd) Mutating() bool        { return true }
-func (*LinkSet) Mutating() bool        { return true }
-func (*LinkDel) Mutating() bool        { return true }
-func (*Addr) Mutating() bool           { return true }
-func (*Route) Mutating() bool          { return true }
-func (*SysctlSet) Mutating() bool      { return true }
-func (*SysctlGet) Mutating() bool      { return false }
+
+// Mutating is true: a namespace is added.
+func (*NetnsAdd) Mutating() bool { return true }
+
+// Mutating is true: a namespace is deleted.
+func (*NetnsDel) Mutating() bool { return true }
+
+// Mutating is false: a list only reads.
+func (*NetnsList) Mutating() bool { return false }
+
+// Mutating is true: a link is added.
+func (*LinkAdd) Mutating() bool { return true }
+
+// Mutating is true: a link's attributes are set.
+func (*LinkSet) Mutating() bool { return true }
+
+// Mutating is true: a link is deleted.
+func (*LinkDel) Mutating() bool { return true }
+
+// Mutating is true: an address is added or deleted.
+func (*Addr) Mutating() bool { return true }
+
+// Mutating is true: a route is added or deleted.
+func (*Route) Mutating() bool { return true }
+
+// Mutating is true: a key is written.
+func (*SysctlSet) Mutating() bool { return true }
+
+// Mutating is false: a key is only read.
+func (*SysctlGet) Mutating() bool { return false }
+
+// Mutating is the verb's (see iptablesCmds): -A, -I, -D, -R, -N, -X, -F
+// and -P change the tables; -C, -L, -S and -Z do not.
 func (r *IptablesRule) Mutating() bool { return iptablesCmds[r.Verb[1]].mutating }
-func (*Ping) Mutating() bool           { return false }
-func (*Capture) Mutating() bool        { return false }
-func (*Show) Mutating() bool           { return false }
-func (*BridgeShow) Mutating() bool     { return false }
-func (*IfconfigShow) Mutating() bool   { return false }
+
+// Mutating is false: a ping sends packets but changes no state.
+func (*Ping) Mutating() bool { return false }
+
+// Mutating is false: a capture only listens.
+func (*Capture) Mutating() bool { return false }
+
+// Mutating is false: a show only reads.
+func (*Show) Mutating() bool { return false }
+
+// Mutating is false: a show only reads.
+func (*BridgeShow) Mutating() bool { return false }
+
+// Mutating is false: a show only reads.
+func (*IfconfigShow) Mutating() bool { return false }
 
 // op seals Op: only this package makes operations.
 func (*NetnsAdd) op()     {}

@@ -171,12 +171,7 @@ func TestParseAccepts(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
-	tests := []struct {
-		name, line string
-		col        int
-		word       string
-		msg        string
-	}{
+	tests := []parseErrorCase{
 		{"typo in peer", "ip link add veth01 type veth peer nme br-veth01", 35, "nme", `expected "name"`},
 		{"bad octet", "ip addr add 192.168.88.300/24 dev br01", 13, "192.168.88.300/24", "not a valid IP address"},
 		{"bad prefix", "ip addr add 192.168.88.1/33 dev br01", 13, "192.168.88.1/33", "invalid prefix length"},
@@ -211,6 +206,22 @@ func TestParseErrors(t *testing.T) {
 		{"iptables physdev", "iptables -A FORWARD -m physdev --physdev-in veth01 -j DROP", 24, "physdev", "br_netfilter"},
 		{"host bits", "ip route add 10.1.2.3/16 dev x", 14, "10.1.2.3/16", "host bits set"},
 	}
+	checkParseErrors(t, tests)
+}
+
+// parseErrorCase is a line Parse refuses: the column and word the error
+// points at, and words its message contains.
+type parseErrorCase struct {
+	name, line string
+	col        int
+	word       string
+	msg        string
+}
+
+// checkParseErrors checks that Parse refuses each line with a *ParseError
+// pointing where the case says.
+func checkParseErrors(t *testing.T, tests []parseErrorCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse(tt.line)

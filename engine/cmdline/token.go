@@ -14,6 +14,7 @@ type ParseError struct {
 	Msg  string // what is wrong, for a person
 }
 
+// Error is the message with the column it points at.
 func (e *ParseError) Error() string { return fmt.Sprintf("col %d: %s", e.Col, e.Msg) }
 
 // token is one word of a command line with the column it starts at.

@@ -90,3 +90,23 @@ func TestMachineUntouched(t *testing.T) {
 	}
 	compare("after reset")
 }
+
+// TestMachineRunUntouched: a whole session (create, steps, exec's private
+// /run is not used here, undo, reset) leaves /run exactly as it was.
+func TestMachineRunUntouched(t *testing.T) {
+	needRoot(t)
+	before := privtest.RunListing(t)
+	s := newLab(t, Spec{})
+	if _, err := applyNext(s, step(t, "ns", "ip netns add ns01", "brctl addbr br01")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Undo(); err != nil {
+		t.Fatal(err)
+	}
+	if err := Reset(s.Dir()); err != nil {
+		t.Fatal(err)
+	}
+	if after := privtest.RunListing(t); after != before {
+		t.Errorf("/run changed:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"strings"
@@ -9,32 +10,53 @@ import (
 	"time"
 )
 
-// TestMain lets the crash test run this binary as a netlab process that is
-// killed in the middle of a step.
-func TestMain(m *testing.M) {
-	if dir := os.Getenv("NETLAB_SETUP_HELPER"); dir != "" {
-		Create(dir, setupSpec()) // killed during its setup's ping
-		os.Exit(0)
+// Two processes that both think step 1 is next: only one applies it.
+func TestStepAppliesOnlyOnce(t *testing.T) {
+	s := newLab(t, Spec{})
+	other, err := Open(s.Dir())
+	if err != nil {
+		t.Fatal(err)
 	}
-	if dir := os.Getenv("NETLAB_BATCH_CRASH_HELPER"); dir != "" {
-		batchCrashHelper(dir) // killed after its batch of rules
-		os.Exit(0)
+	defer other.Close()
+	st := step(t, "one", "brctl addbr br01")
+	if _, err := s.ApplyStep(st); err != nil {
+		t.Fatal(err)
 	}
-	if dir := os.Getenv("NETLAB_CRASH_HELPER"); dir != "" {
-		s, err := Open(dir)
-		if err != nil {
-			os.Exit(3)
-		}
-		var cmds []*Command
-		for _, l := range []string{"brctl addbr br01", "ip netns add ns01", "ip link add veth01 type veth peer name br-veth01",
-			"ping -c 50 -i 0.2 127.0.0.1", "ip link set br01 up"} {
-			c, _ := Parse(l)
-			cmds = append(cmds, c)
-		}
-		applyNext(s, Transaction{Index: 4, Title: "doomed", Commands: cmds})
-		os.Exit(0)
+	if _, err := other.ApplyStep(st); !errors.Is(err, ErrMovedOn) {
+		t.Fatalf("second apply of step 1: %v", err)
 	}
-	os.Exit(m.Run())
+	if err := other.RecordByHand(st, nil); !errors.Is(err, ErrMovedOn) {
+		t.Fatalf("recording step 1 by hand again: %v", err)
+	}
+	if n := len(other.State().Applied); n != 1 {
+		t.Fatalf("applied = %d", n)
+	}
+}
+
+// A crash in the middle of an undo: recovering finishes the undo and the
+// step is no longer applied.
+func TestInterruptedUndoIsFinished(t *testing.T) {
+	s := newLab(t, Spec{})
+	before, _ := s.Snapshot()
+	if _, err := s.ApplyStep(step(t, "one", "brctl addbr br01", "ip netns add ns01")); err != nil {
+		t.Fatal(err)
+	}
+	st := s.State()
+	last := st.Applied[0]
+	st.Running = &RunningStep{Index: last.Index, Title: last.Title, Undoing: true, UndoOf: true, Before: last.Before}
+	if err := writeState(s.Dir(), &st); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Undo(); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.State(); len(got.Applied) != 0 || got.Running != nil {
+		t.Fatalf("after recovering: applied %d, running %+v", len(got.Applied), got.Running)
+	}
+	after, _ := s.Snapshot()
+	if d := before.Diff(after); len(d) > 0 {
+		t.Fatalf("lab after recovering: %v", d)
+	}
 }
 
 // crashMidStep starts a netlab process on the session, waits until it is
@@ -115,54 +137,5 @@ func TestCrashThenReset(t *testing.T) {
 		if e.Name() != "lock" && e.Name() != markerName {
 			t.Errorf("left behind: %s", e.Name())
 		}
-	}
-}
-
-func TestResetLeavesOthersAlone(t *testing.T) {
-	needRoot(t)
-	other := newLab(t, Spec{Hosts: []string{"bystander"}})
-	s := newLab(t, Spec{})
-	if _, err := applyNext(s, step(t, "ns", "ip netns add ns01")); err != nil {
-		t.Fatal(err)
-	}
-	if err := Reset(s.Dir()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(nsPath(other.Dir(), "bystander")); err != nil {
-		t.Fatalf("reset of one session touched another: %v", err)
-	}
-	if res := other.Run("bystander", mustParse(t, "ip link show lo")); res.Err != nil {
-		t.Fatalf("the other lab broke: %v", res.Err)
-	}
-}
-
-func TestSecondCreateRefused(t *testing.T) {
-	s := newLab(t, Spec{Meta: map[string]string{"lab": "bridge"}})
-	_, err := Create(s.Dir(), Spec{})
-	if e, ok := err.(*ErrSessionExists); !ok || e.State.Meta["lab"] != "bridge" {
-		t.Fatalf("second Create: %v", err)
-	}
-}
-
-func TestStepsSharedAcrossProcesses(t *testing.T) {
-	s := newLab(t, Spec{})
-	if _, err := applyNext(s, step(t, "one", "brctl addbr br01")); err != nil {
-		t.Fatal(err)
-	}
-	other, err := Open(s.Dir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	if _, err := applyNext(other, step(t, "two", "ip link set br01 up")); err != nil {
-		t.Fatal(err)
-	}
-	// The first handle sees the second's step and can undo it.
-	undone, err := s.Undo()
-	if err != nil || undone.Title != "two" {
-		t.Fatalf("undo from the first handle: %v %+v", err, undone)
-	}
-	if l, _ := linkOf(t, s, "host", "br01"); l.up() {
-		t.Fatal("br01 still up after undo")
 	}
 }

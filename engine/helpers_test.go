@@ -9,7 +9,59 @@ import (
 	"testing"
 
 	"github.com/netlab/netlab/engine/ns"
+	"github.com/netlab/netlab/engine/privtest"
 )
+
+// needRoot applies the privileged-test rule (skip, or fail in CI).
+func needRoot(t testing.TB) { t.Helper(); privtest.Need(t) }
+
+// mustParse parses a command or fails the test.
+func mustParse(t testing.TB, line string) *Command {
+	t.Helper()
+	c, err := Parse(line)
+	if err != nil {
+		t.Fatalf("parse %q: %v", line, err)
+	}
+	return c
+}
+
+// newLab creates a throwaway session in its own run directory and removes
+// it when the test ends.
+func newLab(t testing.TB, spec Spec) *Session {
+	t.Helper()
+	needRoot(t)
+	dir := t.TempDir()
+	s, err := Create(dir, spec)
+	if err != nil {
+		t.Fatalf("create lab: %v", err)
+	}
+	t.Cleanup(func() {
+		s.Close()
+		if err := Reset(dir); err != nil {
+			t.Errorf("reset: %v", err)
+		}
+	})
+	return s
+}
+
+// step builds a Step from command lines.
+func step(t testing.TB, title string, lines ...string) Transaction {
+	t.Helper()
+	st := Transaction{Title: title}
+	for _, l := range lines {
+		st.Commands = append(st.Commands, mustParse(t, l))
+	}
+	return st
+}
+
+// applyNext applies st as the session's next step.
+func applyNext(s *Session, st Transaction) ([]Result, error) {
+	if err := s.Refresh(); err != nil {
+		return nil, err
+	}
+	st.Index = len(s.State().Applied)
+	return s.ApplyStep(st)
+}
 
 // realTool runs a real program (ip, iptables-save, sysctl) inside a lab
 // node, so tests judge the engine by what the real tools see.
@@ -102,4 +154,39 @@ func ipRoutes(t testing.TB, s *Session, node string) []string {
 		out = append(out, line+" dev "+r.Dev)
 	}
 	return out
+}
+
+func linkOf(t *testing.T, s *Session, node, name string) (ipLink, bool) {
+	l, ok := ipLinks(t, s, node)[name]
+	return l, ok
+}
+
+// pairLab is two lab hosts joined by a veth pair, both ends up.
+func pairLab(t testing.TB) *Session {
+	t.Helper()
+	spec := Spec{Hosts: []string{"host", "peer"}}
+	for _, nc := range [][2]string{
+		{"host", "ip link add eth0 type veth peer name eth0 netns peer"},
+		{"host", "ip addr add 192.0.2.1/24 dev eth0"},
+		{"host", "ip link set eth0 up"},
+		{"peer", "ip addr add 192.0.2.2/24 dev eth0"},
+		{"peer", "ip link set eth0 up"},
+	} {
+		spec.Setup = append(spec.Setup, NodeCommand{Node: nc[0], Command: mustParse(t, nc[1])})
+	}
+	return newLab(t, spec)
+}
+
+// nsTool runs a real tool inside a node's namespace and returns its output.
+func nsTool(t testing.TB, s *Session, node string, args ...string) string {
+	t.Helper()
+	path, err := s.NodePath(node)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("nsenter", append([]string{"--net=" + path}, args...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v on %s: %v\n%s", args, node, err, out)
+	}
+	return string(out)
 }
