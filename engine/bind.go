@@ -44,6 +44,8 @@ func bind(o cmdline.Op) Action {
 		return &addrOp{*v}
 	case *cmdline.Route:
 		return &routeOp{*v}
+	case *cmdline.Neigh:
+		return &neighOp{*v}
 	case *cmdline.SysctlSet:
 		return &sysctlSet{*v}
 	case *cmdline.SysctlGet:

@@ -152,6 +152,19 @@ var formCases = []formCase{
 				t.Errorf("routes = %v", r)
 			}
 		}},
+	{name: "neigh add replace del", setup: [][]string{{"ip link add veth01 type veth peer name br-veth01", "ip link set veth01 up",
+		"ip addr add 192.168.88.11/24 dev veth01", "ip neigh add 192.168.88.13 lladdr 02:00:00:00:00:13 dev veth01"}},
+		lines: []string{"ip neigh add 192.168.88.12 lladdr 02:00:00:00:00:12 dev veth01",
+			"ip neigh replace 192.168.88.14 lladdr 02:00:00:00:00:14 nud reachable dev veth01",
+			"ip neigh del 192.168.88.13 dev veth01"},
+		verify: func(t *testing.T, s *Session) {
+			got := realTool(t, s, "host", "ip", "neigh", "show", "dev", "veth01")
+			if !strings.Contains(got, "192.168.88.12 lladdr 02:00:00:00:00:12 PERMANENT") ||
+				!strings.Contains(got, "192.168.88.14 lladdr 02:00:00:00:00:14 ") ||
+				strings.Contains(got, "192.168.88.13 ") {
+				t.Errorf("ip neigh show dev veth01 =\n%s", got)
+			}
+		}},
 	{name: "sysctl and echo", lines: []string{"sysctl -w net.ipv4.conf.all.forwarding=1", "echo 1 > /proc/sys/net/ipv4/conf/all/proxy_arp"},
 		verify: func(t *testing.T, s *Session) {
 			got := realTool(t, s, "host", "sysctl", "-n", "net.ipv4.ip_forward", "net.ipv4.conf.all.proxy_arp")

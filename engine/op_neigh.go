@@ -1,7 +1,8 @@
 package engine
 
-// This file holds the neighbour table as a kernel object: the ARP and NDP
-// entries that hold a link-layer address (NeighSnap). What the kernel
+// This file holds the neighbour table as a kernel object: the static
+// entries "ip neigh add" writes, and the ARP and NDP entries that hold a
+// link-layer address (NeighSnap). What the kernel
 // learns is recorded too, so undo forgets it, and it is restored last, over
 // every node and twice (see restoreLab).
 
@@ -11,9 +12,98 @@ import (
 	"net"
 	"sort"
 
+	"github.com/netlab/netlab/engine/cmdline"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
+
+// neighOp is "ip neigh add|replace|change|del": a static entry in a
+// node's neighbour table, as flannel's vxlan backend writes them.
+type neighOp struct{ cmdline.Neigh }
+
+// decides: the entry for the address on the device.
+func (a *neighOp) decides(node string) []string {
+	return []string{node + "/" + a.Dev + ":neigh " + a.Addr.String()}
+}
+
+// nudStates maps iproute2's nud words to the kernel's states.
+var nudStates = map[string]int{
+	"permanent": unix.NUD_PERMANENT, "reachable": unix.NUD_REACHABLE,
+	"stale": unix.NUD_STALE, "noarp": unix.NUD_NOARP,
+}
+
+func (a *neighOp) run(x *execCtx) (string, error) {
+	l, err := x.link(a.Dev)
+	if err != nil {
+		return "", err
+	}
+	n := &netlink.Neigh{LinkIndex: l.Attrs().Index, Family: unix.AF_INET, IP: a.Addr, HardwareAddr: a.LLAddr, State: nudStates[a.State]}
+	switch a.Verb {
+	case "add":
+		err = x.h.NeighAdd(n)
+	case "replace":
+		err = x.h.NeighSet(n)
+	case "change": // replace, but only an entry that exists
+		var old *netlink.Neigh
+		if old, err = a.entry(x); err == nil && old == nil {
+			err = unix.ENOENT
+		} else if err == nil {
+			err = x.h.NeighSet(n)
+		}
+	case "del":
+		err = x.h.NeighDel(n)
+	}
+	switch {
+	case err == nil:
+		return "", nil
+	case errors.Is(err, unix.EEXIST):
+		return "", errors.New("RTNETLINK answers: File exists")
+	case errors.Is(err, unix.ENOENT):
+		return "", errors.New("RTNETLINK answers: No such file or directory")
+	}
+	return "", fmt.Errorf("RTNETLINK answers: %w", err)
+}
+
+// entry is the node's entry for the address on the device, or nil.
+func (a *neighOp) entry(x *execCtx) (*netlink.Neigh, error) {
+	l, err := x.link(a.Dev)
+	if err != nil {
+		return nil, err
+	}
+	ns, err := x.h.NeighList(l.Attrs().Index, unix.AF_INET)
+	if err != nil {
+		return nil, err
+	}
+	for i := range ns {
+		if ns[i].IP.Equal(a.Addr) {
+			return &ns[i], nil
+		}
+	}
+	return nil, nil
+}
+
+func (a *neighOp) check(x *execCtx) error {
+	n, err := a.entry(x)
+	if err != nil {
+		return err
+	}
+	where := fmt.Sprintf("%s has", x.node.Name)
+	if a.Verb == "del" {
+		if n != nil && n.State&(unix.NUD_PERMANENT|unix.NUD_NOARP) != 0 {
+			return fmt.Errorf("%s still has the neighbour entry %s dev %s", x.node.Name, a.Addr, a.Dev)
+		}
+		return nil
+	}
+	switch {
+	case n == nil:
+		return fmt.Errorf("%s no neighbour entry %s dev %s", where, a.Addr, a.Dev)
+	case a.LLAddr != nil && n.HardwareAddr.String() != a.LLAddr.String():
+		return fmt.Errorf("%s the neighbour %s dev %s at %s, not %s", where, a.Addr, a.Dev, n.HardwareAddr, a.LLAddr)
+	case a.State == "permanent" && n.State&unix.NUD_PERMANENT == 0:
+		return fmt.Errorf("the neighbour entry %s dev %s on %s is not permanent", a.Addr, a.Dev, x.node.Name)
+	}
+	return nil
+}
 
 // neighObject is a node's neighbour tables. They are learned state: a
 // snapshot without Learned does not record them, and comparisons and undo

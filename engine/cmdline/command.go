@@ -52,6 +52,7 @@ func init() {
 			"ip addr add|del",
 			"ip route add|del",
 			"ip [-br] addr|link|route|neigh [show]",
+			"ip neigh add|replace|change|del",
 		}},
 		{"brctl", parseBrctl, []string{"brctl addbr|delbr|addif|delif|show"}},
 		{"ifconfig", parseIfconfig, []string{"ifconfig"}},

@@ -10,9 +10,7 @@ var ipObjects = []struct {
 	{func(s string) bool { return matches(s, "link", 1) }, func(cmd *Command, w *words, brief, _ bool) error { return parseLink(cmd, w, brief) }},
 	{func(s string) bool { return matches(s, "address", 1) || s == "addr" }, func(cmd *Command, w *words, brief, _ bool) error { return parseAddr(cmd, w, brief) }},
 	{func(s string) bool { return matches(s, "route", 1) }, func(cmd *Command, w *words, brief, _ bool) error { return parseRoute(cmd, w, brief) }},
-	{func(s string) bool { return matches(s, "neighbour", 1) || matches(s, "neighbor", 5) }, func(cmd *Command, w *words, brief, _ bool) error {
-		return parseShowTail(cmd, w, "neigh", brief)
-	}},
+	{func(s string) bool { return matches(s, "neighbour", 1) || matches(s, "neighbor", 5) }, func(cmd *Command, w *words, brief, _ bool) error { return parseNeigh(cmd, w, brief) }},
 }
 
 // parseIP handles "ip [-br] OBJECT ...".

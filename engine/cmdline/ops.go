@@ -96,6 +96,17 @@ type Route struct {
 	DevCol int
 }
 
+// Neigh is "ip neigh add|replace|change|del": a static neighbour entry,
+// the link-layer address a node uses for Addr on Dev without asking ARP.
+type Neigh struct {
+	Verb   string           // add, replace, change or del
+	Addr   net.IP           // the neighbour's IPv4 address
+	LLAddr net.HardwareAddr // its MAC; nil for del and nud noarp
+	State  string           // permanent (the default), reachable, stale or noarp; "" for del
+	Dev    string
+	DevCol int
+}
+
 // SysctlSet is "sysctl -w KEY=VALUE" or "echo VALUE > /proc/sys/KEY".
 type SysctlSet struct {
 	Key, Value string // Key with dots: net.ipv4.ip_forward
@@ -194,6 +205,9 @@ func (*Addr) Mutating() bool { return true }
 // Mutating is true: a route is added or deleted.
 func (*Route) Mutating() bool { return true }
 
+// Mutating is true: a neighbour entry is kernel state.
+func (*Neigh) Mutating() bool { return true }
+
 // Mutating is true: a key is written.
 func (*SysctlSet) Mutating() bool { return true }
 
@@ -228,6 +242,7 @@ func (*LinkSet) op()      {}
 func (*LinkDel) op()      {}
 func (*Addr) op()         {}
 func (*Route) op()        {}
+func (*Neigh) op()        {}
 func (*SysctlSet) op()    {}
 func (*SysctlGet) op()    {}
 func (*IptablesRule) op() {}

@@ -45,15 +45,16 @@ func render(c *Command) string {
 var ipnetJSON = regexp.MustCompile(`\{"IP":"([^"]*)","Mask":"([^"]*)"\}`)
 
 // macJSON matches a net.HardwareAddr as encoding/json writes it (base64).
-var macJSON = regexp.MustCompile(`"MAC":"([^"]*)"`)
+var macJSON = regexp.MustCompile(`"(MAC|LLAddr)":"([^"]*)"`)
 
 // macText rewrites a matched MAC as ip(8) prints it.
 func macText(m string) string {
-	b, err := base64.StdEncoding.DecodeString(macJSON.FindStringSubmatch(m)[1])
+	sub := macJSON.FindStringSubmatch(m)
+	b, err := base64.StdEncoding.DecodeString(sub[2])
 	if err != nil {
 		return m
 	}
-	return fmt.Sprintf("%q:%q", "MAC", net.HardwareAddr(b).String())
+	return fmt.Sprintf("%q:%q", sub[1], net.HardwareAddr(b).String())
 }
 
 // prefixText rewrites a matched net.IPNet as "A/N", as ip(8) prints it.
@@ -106,6 +107,11 @@ func TestParseAccepts(t *testing.T) {
 		{"show link dev", "ip link show dev br01", "ip", "", false, 1},
 		{"show route", "ip route show", "ip", "", false, 1},
 		{"show neigh", "ip neigh", "ip", "", false, 1},
+		{"show neigh dev", "ip neigh show dev flannel.1", "ip", "", false, 1},
+		{"neigh add", "ip neigh add 10.244.1.0 lladdr 8a:3b:6c:11:22:33 dev flannel.1", "ip", "", true, 1},
+		{"neigh replace nud", "ip neigh replace 192.168.88.12 lladdr 02:00:00:00:00:12 nud reachable dev veth01", "ip", "", true, 1},
+		{"neigh change", "ip neigh change 192.168.88.12 lladdr 02:00:00:00:00:13 dev veth01", "ip", "", true, 1},
+		{"neigh del", "ip neigh del 10.244.1.0 dev flannel.1", "ip", "", true, 1},
 		{"brctl addbr", "sudo brctl addbr br01", "brctl", "", true, 1},
 		{"brctl addif", "brctl addif br01 br-veth01", "brctl", "", true, 1},
 		{"brctl delif", "brctl delif br01 br-veth01", "brctl", "", true, 1},
@@ -188,6 +194,11 @@ func TestParseErrors(t *testing.T) {
 		{"sysctl outside net", "sysctl -w kernel.panic=1", 11, "kernel.panic", "not a network sysctl"},
 		{"missing dev", "ip addr add 192.168.88.1/24", 28, "", `missing "dev NAME"`},
 		{"unknown object", "ip lnk show", 4, "lnk", "unknown ip object"},
+		{"neigh no dev", "ip neigh add 10.0.0.1 lladdr 02:00:00:00:00:01", 47, "", `missing "dev NAME"`},
+		{"neigh no lladdr", "ip neigh add 10.0.0.1 dev eth0", 14, "10.0.0.1", `needs "lladdr MAC"`},
+		{"neigh bad mac", "ip neigh add 10.0.0.1 lladdr 02:00 dev eth0", 30, "02:00", "not a valid MAC"},
+		{"neigh bad nud", "ip neigh add 10.0.0.1 lladdr 02:00:00:00:00:01 nud forever dev eth0", 52, "forever", "unknown neighbour state"},
+		{"neigh del lladdr", "ip neigh del 10.0.0.1 lladdr 02:00:00:00:00:01 dev eth0", 23, "lladdr", "unknown ip neigh del option"},
 		{"unknown link type", "ip link add x type dummy", 20, "dummy", "unsupported link type"},
 		{"bad table", "iptables -t nta -L", 13, "nta", "unknown iptables table"},
 		{"bad policy", "iptables -P FORWARD REJECT", 21, "REJECT", "ACCEPT or DROP"},
