@@ -225,6 +225,9 @@ func TestSchemaKeysMatchLoader(t *testing.T) {
 		{name: "setup", schema: root.Defs["setup"], loader: setupKeys},
 		{name: "step", schema: root.Defs["step"], loader: stepKeys},
 		{name: "question", schema: root.Defs["question"], loader: questionKeys},
+		{name: "translation", schema: root.Defs["translation"], loader: translationKeys},
+		{name: "step translation", schema: root.Defs["stepTranslation"], loader: stepTranslationKeys},
+		{name: "question translation", schema: root.Defs["questionTranslation"], loader: questionTranslationKeys},
 	}
 	for i, k := range expectKinds {
 		tests = append(tests, struct {
