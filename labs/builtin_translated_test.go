@@ -44,6 +44,9 @@ func TestBuiltInTranslationsKeepCode(t *testing.T) {
 				if a, b := codeAndAddrs(p[1]), codeAndAddrs(p[2]); a != b {
 					t.Errorf("%s %s in %s:\n  original:   %s\n  translated: %s", lab.ID, p[0], lang, a, b)
 				}
+				if l := wideBreak(p[2]); l != "" {
+					t.Errorf("%s %s in %s breaks a line between two Chinese characters, which renders as a space: %q", lab.ID, p[0], lang, l)
+				}
 			}
 		}
 	}
@@ -66,6 +69,19 @@ func textPairs(a, b *Lab) [][3]string {
 		}
 	}
 	return out
+}
+
+// wideBreak returns the first line of s, outside fenced blocks, that ends
+// in a wide character and is followed by a line that starts with one.
+func wideBreak(s string) string {
+	lines := strings.Split(fenced.ReplaceAllString(s, ""), "\n")
+	for i := 0; i+1 < len(lines); i++ {
+		a, b := []rune(strings.TrimSpace(lines[i])), []rune(strings.TrimSpace(lines[i+1]))
+		if len(a) > 0 && len(b) > 0 && cellWidth(a[len(a)-1]) == 2 && cellWidth(b[0]) == 2 {
+			return lines[i]
+		}
+	}
+	return ""
 }
 
 var (
