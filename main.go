@@ -19,6 +19,7 @@ import (
 	"github.com/netlab/netlab/capture"
 	"github.com/netlab/netlab/engine"
 	"github.com/netlab/netlab/labs"
+	"github.com/netlab/netlab/labs/i18n"
 	"github.com/netlab/netlab/labs/runner"
 	"github.com/netlab/netlab/tui"
 )
@@ -230,10 +231,18 @@ func listCmd() *cobra.Command {
 }
 
 func lintCmd() *cobra.Command {
-	return &cobra.Command{
+	c := &cobra.Command{
 		Use: "lint FILE...", Short: "Check lab files; errors as file:line:col: message", Args: args(1, "lint FILE..."),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			errs, ok := labs.Lint(a)
+			lang := i18n.English // only an explicit --lang asks for the untranslated texts
+			if f := cmd.Flags().Lookup("lang"); f != nil && f.Changed {
+				l, err := i18n.ParseLang(f.Value.String())
+				if err != nil {
+					return fail(exitUsage, "%v", err)
+				}
+				lang = l
+			}
+			errs, ok := labs.LintLang(a, lang)
 			for _, f := range ok {
 				fmt.Fprintf(stdout, "%s: ok\n", f)
 			}
@@ -246,6 +255,8 @@ func lintCmd() *cobra.Command {
 			return nil
 		},
 	}
+	c.Flags().String("lang", "", "also warn about every text not translated into this language (zh)")
+	return c
 }
 
 func testCmd() *cobra.Command {

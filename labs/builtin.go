@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/netlab/netlab/assets"
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // EnvDir is the environment variable naming the instructor's lab directory
@@ -130,10 +131,16 @@ func all(dir string) ([]*Lab, error) {
 // built-ins only). When some files fail to load, the others are still
 // listed and the error is an Errors naming the bad ones.
 func List(dir string) ([]Summary, error) {
+	return ListIn(dir, i18n.English)
+}
+
+// ListIn is List in lang: each lab's title and summary as the lab
+// translates them into lang, in the original where it does not.
+func ListIn(dir string, lang i18n.Lang) ([]Summary, error) {
 	labs, err := all(dir)
 	out := make([]Summary, 0, len(labs))
 	for _, l := range labs {
-		out = append(out, l.Summarize())
+		out = append(out, l.In(lang).Summarize())
 	}
 	return out, err
 }

@@ -187,3 +187,34 @@ func TestManyControlCharacters(t *testing.T) {
 		t.Errorf("Load allocated %d bytes, want at most 64 MiB", n)
 	}
 }
+
+// TestTranslationLimits: a translation counts toward the same bounds as
+// the original: its control characters are capped like any error, and
+// aliases inside it spend the same alias budget.
+func TestTranslationLimits(t *testing.T) {
+	head := "id: x\ntitle: t\nsummary: s\nsteps:\n  - {title: t, text: x, commands: [ip link]}\ntranslations:\n  zh:\n"
+	src := head + "    title: \"" + strings.Repeat(`网\e`, 200000) + "\"\n"
+	var err error
+	n := allocated(func() { _, err = Load("x.yaml", []byte(src)) })
+	es, ok := err.(Errors)
+	if !ok || len(es) != MaxErrorsPerFile+1 || !strings.HasPrefix(es[len(es)-1].Msg, "... and 199950 more errors") {
+		t.Fatalf("Load error has %d entries, want %d and a summary", len(es), MaxErrorsPerFile)
+	}
+	if es[1].Col != es[0].Col+3 { // 网 and \e: two characters of the line apart, whatever their bytes
+		t.Errorf("columns %d and %d, want 3 apart", es[0].Col, es[1].Col)
+	}
+	if n > 64<<20 {
+		t.Errorf("Load allocated %d bytes, want at most 64 MiB", n)
+	}
+	var b strings.Builder
+	b.WriteString("id: x\ntitle: t\nsummary: s\nl0: &l0 [\"网桥\"]\n")
+	for d := 1; d <= 10; d++ {
+		fmt.Fprintf(&b, "l%d: &l%d [%s]\n", d, d, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*l%d, ", d-1), 10), ", "))
+	}
+	b.WriteString("steps:\n  - {title: t, text: x, commands: [ip link], question: {ask: a, choices: [b, c], answer: 0}}\n")
+	b.WriteString("translations:\n  zh:\n    steps:\n      - question: {choices: *l10}\n")
+	_, err = Load("laughs.yaml", []byte(b.String()))
+	if es, ok := err.(Errors); !ok || len(es) != 1 || !strings.Contains(es[0].Msg, "too many alias expansions") {
+		t.Errorf("Load error = %v, want one alias error", err)
+	}
+}

@@ -3,6 +3,8 @@ package labs
 import (
 	"os"
 	"path/filepath"
+
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // Lint loads every file in paths (a directory stands for the lab files in
@@ -11,6 +13,13 @@ import (
 // warnings of the labs that loaded (Error.Warning set); errs.Failed()
 // tells whether there is any error.
 func Lint(paths []string) (errs Errors, ok []string) {
+	return LintLang(paths, i18n.English)
+}
+
+// LintLang is Lint that also warns about every text of the labs that has
+// no translation into lang (see Lab.Untranslated): "netlab lint --lang
+// zh". For English, the labs' own language, it is Lint.
+func LintLang(paths []string, lang i18n.Lang) (errs Errors, ok []string) {
 	var labs []*Lab
 	for _, p := range expand(paths) {
 		lab, err := LoadFile(p)
@@ -20,6 +29,7 @@ func Lint(paths []string) (errs Errors, ok []string) {
 		}
 		labs = append(labs, lab)
 		errs = append(errs, lab.Warnings...)
+		errs = append(errs, lab.Untranslated(lang)...)
 	}
 	dups := duplicateIDs(labs)
 	bad := map[string]bool{}

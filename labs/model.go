@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/netlab/netlab/engine/cmdline"
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // Lab is one lesson: the hosts it runs on, the setup that builds its
@@ -28,7 +29,20 @@ type Lab struct {
 	// a step that can run longer than its time limit.
 	Warnings Errors
 
+	// Translations holds the lab's text in other languages, from the
+	// file's translations: key; nil when it has none. Read a lab in a
+	// language through In, which falls back to the original text.
+	Translations map[i18n.Lang]*Translation
+
 	idPos pos // where the id was given, for duplicate-id errors
+
+	// where each translatable text was given, for untranslated-field
+	// warnings; zero when the text is absent
+	titlePos, summaryPos, descPos pos
+
+	// orig is the lab a translated copy was made from (see In); nil for
+	// the lab as loaded.
+	orig *Lab
 }
 
 // DefaultNode is the node commands run on when a step names none.
@@ -93,6 +107,8 @@ type Step struct {
 	Timeout  time.Duration   // the step's own time limit (timeout:); 0 for the lab's
 
 	nodePos pos
+	// where each translatable text was given (see Lab.titlePos)
+	titlePos, textPos, hintPos, explainPos pos
 }
 
 // Command is one command line of a step or of the setup.
@@ -181,6 +197,10 @@ type Question struct {
 	Answer  int    // index into Choices of the right answer
 	Explain string // shown after the student answers
 	Line    int
+
+	// where each translatable text was given (see Lab.titlePos)
+	askPos, explainPos pos
+	choicePos          []pos
 }
 
 // Summary is a lab as "netlab list" shows it.

@@ -170,6 +170,9 @@ func TestBuiltInLabsMatchSchema(t *testing.T) {
 		{name: "missing field", file: "testdata/broken/missing_field.yaml"},
 		{name: "wrong type", file: "testdata/broken/wrong_type.yaml"},
 		{name: "two kinds in one expect", file: "testdata/broken/bad_expect.yaml"},
+		{name: "a translation with commands and an unknown language", file: "testdata/broken/translation_shape.yaml"},
+		{name: "a translation of the wrong type", file: "testdata/broken/translation_type.yaml"},
+		{name: "a translated lab", file: "testdata/good/translated.yaml", valid: true},
 	}
 	for _, f := range files {
 		tests = append(tests, struct {
@@ -225,6 +228,9 @@ func TestSchemaKeysMatchLoader(t *testing.T) {
 		{name: "setup", schema: root.Defs["setup"], loader: setupKeys},
 		{name: "step", schema: root.Defs["step"], loader: stepKeys},
 		{name: "question", schema: root.Defs["question"], loader: questionKeys},
+		{name: "translation", schema: root.Defs["translation"], loader: translationKeys},
+		{name: "step translation", schema: root.Defs["stepTranslation"], loader: stepTranslationKeys},
+		{name: "question translation", schema: root.Defs["questionTranslation"], loader: questionTranslationKeys},
 	}
 	for i, k := range expectKinds {
 		tests = append(tests, struct {

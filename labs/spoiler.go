@@ -2,6 +2,8 @@ package labs
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -18,8 +20,10 @@ import (
 //
 // Words are compared lower-cased and with a plural or verb ending (s, es,
 // ed, ing) taken off, so "broadcasts" in the text matches "broadcast" in
-// the answer. What explains the answer belongs in the step's explain:,
-// shown once the step has run.
+// the answer. Chinese has no spaces between words, so its words are
+// taken as overlapping two-character pieces, and half of the distinctive
+// pieces are enough (see spoilerWords). What explains the answer belongs
+// in the step's explain:, shown once the step has run.
 
 // spoilerStop are words too common to tell an answer apart.
 var spoilerStop = map[string]bool{
@@ -29,22 +33,57 @@ var spoilerStop = map[string]bool{
 	"only": true, "no": true, "not": true, "but": true, "so": true, "then": true, "there": true,
 	"all": true, "any": true, "one": true, "does": true, "do": true, "has": true, "have": true,
 	"was": true, "were": true, "because": true, "still": true, "into": true, "out": true,
+	// two-character pieces of Chinese too common to tell an answer apart
+	"一个": true, "这个": true, "那个": true, "没有": true, "因为": true, "所以": true, "就是": true,
+	"可以": true, "什么": true, "不是": true, "还是": true, "只有": true, "它的": true, "的是": true,
 }
 
 // spoilerWords splits s into lower-case words: letters, digits, and the
 // dots, colons and slashes inside addresses, with trailing punctuation off.
+// Chinese (and Japanese and Korean) text has no spaces between words, so
+// a run of those characters gives its overlapping two-character pieces
+// ("地址伪装" gives 地址, 址伪, 伪装): a word of two characters, the
+// commonest length of a Chinese word, is then matched wherever it occurs.
 func spoilerWords(s string) []string {
-	f := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == ':' || r == '/' || r == '-' || r == '_')
-	})
 	var out []string
-	for _, w := range f {
-		w = strings.Trim(w, ".:/-_")
-		if w != "" {
+	var word, cjk []rune
+	flushWord := func() {
+		if w := strings.Trim(string(word), ".:/-_"); w != "" {
 			out = append(out, w)
 		}
+		word = word[:0]
 	}
+	flushCJK := func() {
+		if len(cjk) == 1 {
+			out = append(out, string(cjk))
+		}
+		for i := 0; i+1 < len(cjk); i++ {
+			out = append(out, string(cjk[i:i+2]))
+		}
+		cjk = cjk[:0]
+	}
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == ':' || r == '/' || r == '-' || r == '_':
+			flushCJK()
+			word = append(word, r)
+		case isCJK(r):
+			flushWord()
+			cjk = append(cjk, r)
+		default:
+			flushWord()
+			flushCJK()
+		}
+	}
+	flushWord()
+	flushCJK()
 	return out
+}
+
+// isCJK tells the characters of scripts written without spaces between
+// words.
+func isCJK(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
 }
 
 // stem takes a plural or verb ending off a word of letters.
@@ -91,7 +130,7 @@ func answerSpoiled(text string, q *Question) (bool, []string) {
 	seen := map[string]bool{}
 	for _, w := range aw {
 		s := stem(w)
-		if spoilerStop[w] || len(w) < 2 || common[s] || seen[s] {
+		if spoilerStop[w] || utf8.RuneCountInString(w) < 2 || common[s] || seen[s] {
 			continue
 		}
 		seen[s] = true
@@ -103,7 +142,14 @@ func answerSpoiled(text string, q *Question) (bool, []string) {
 			found = append(found, w)
 		}
 	}
-	if len(found) < 2 || 3*len(found) < 2*len(distinct) {
+	// Chinese pieces overlap and some straddle two words ("人的" of
+	// "所有人的"), which no text repeats: half of them found says as much
+	// as two thirds of the words of an English choice.
+	num, den := 2, 3
+	if strings.IndexFunc(answer, isCJK) >= 0 {
+		num, den = 1, 2
+	}
+	if len(found) < 2 || den*len(found) < num*len(distinct) {
 		return false, nil
 	}
 	return true, found
@@ -124,7 +170,7 @@ func (y *yamlLoader) spoilers(s *Step, textNode *yaml.Node) {
 func quoteWords(ws []string) string {
 	q := make([]string, len(ws))
 	for i, w := range ws {
-		q[i] = "\"" + w + "\""
+		q[i] = "\"" + clipText(w) + "\""
 	}
 	return strings.Join(q, ", ")
 }

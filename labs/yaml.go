@@ -16,7 +16,7 @@ import (
 // The keys each YAML mapping accepts. They are listed in errors about
 // unknown keys and kept in step with docs/lab.schema.json by a test.
 var (
-	labKeys      = []string{"id", "title", "summary", "description", "nodes", "setup", "steps", "step_timeout"}
+	labKeys      = []string{"id", "title", "summary", "description", "nodes", "setup", "steps", "step_timeout", "translations"}
 	setupKeys    = []string{"node", "commands"}
 	stepKeys     = []string{"title", "text", "node", "commands", "capture", "expect", "question", "explain", "hint", "timeout"}
 	questionKeys = []string{"ask", "choices", "answer", "explain"}
@@ -108,9 +108,9 @@ func (y *yamlLoader) lab(n *yaml.Node) *Lab {
 			y.el.add(v.Line, v.Column, "id %q may use only letters, digits, '.', '-' and '_', starting with a letter or digit", lab.ID)
 		}
 	}
-	lab.Title = y.optStr(m, "title", "lab title")
-	lab.Summary = y.optStr(m, "summary", "lab summary")
-	lab.Description = y.optStr(m, "description", "lab description")
+	lab.Title = y.text(m, "title", "lab title", &lab.titlePos)
+	lab.Summary = y.text(m, "summary", "lab summary", &lab.summaryPos)
+	lab.Description = y.text(m, "description", "lab description", &lab.descPos)
 	if v := m["step_timeout"]; v != nil {
 		lab.StepTimeout = y.duration(v, "step_timeout")
 	}
@@ -151,6 +151,9 @@ func (y *yamlLoader) lab(n *yaml.Node) *Lab {
 			y.el.add(v.Line, v.Column, "steps is empty: a lab needs at least one step")
 		}
 	}
+	if v := m["translations"]; v != nil {
+		lab.Translations = y.translations(v, lab)
+	}
 	return lab
 }
 
@@ -174,10 +177,10 @@ func (y *yamlLoader) step(n *yaml.Node) Step {
 	if m == nil {
 		return s
 	}
-	s.Title = y.optStr(m, "title", "step title")
-	s.Text = y.optStr(m, "text", "step text")
-	s.Hint = y.optStr(m, "hint", "step hint")
-	s.Explain = y.optStr(m, "explain", "step explanation")
+	s.Title = y.text(m, "title", "step title", &s.titlePos)
+	s.Text = y.text(m, "text", "step text", &s.textPos)
+	s.Hint = y.text(m, "hint", "step hint", &s.hintPos)
+	s.Explain = y.text(m, "explain", "step explanation", &s.explainPos)
 	if v := m["timeout"]; v != nil {
 		s.Timeout = y.duration(v, "timeout")
 	}
@@ -432,12 +435,13 @@ func (y *yamlLoader) question(n *yaml.Node) *Question {
 	if m == nil {
 		return q
 	}
-	q.Ask = y.optStr(m, "ask", "question ask")
-	q.Explain = y.optStr(m, "explain", "question explain")
+	q.Ask = y.text(m, "ask", "question ask", &q.askPos)
+	q.Explain = y.text(m, "explain", "question explain", &q.explainPos)
 	if v := m["choices"]; v != nil {
 		for _, item := range y.list(v, "choices") {
 			if s, ok := y.str(item, "a question choice"); ok {
 				q.Choices = append(q.Choices, s)
+				q.choicePos = append(q.choicePos, y.textPos(item))
 			}
 		}
 		if v.Kind == yaml.SequenceNode && len(v.Content) < 2 {
@@ -586,6 +590,21 @@ func (y *yamlLoader) runePos(n *yaml.Node, rs []rune, idx int) (int, int) {
 	return l + line, c + col
 }
 
+// text is optStr for a text a lab file can translate: it also records in
+// at where the text starts, for untranslated-field warnings.
+func (y *yamlLoader) text(m map[string]*yaml.Node, key, what string, at *pos) string {
+	if v := m[key]; v != nil {
+		*at = y.textPos(v)
+	}
+	return y.optStr(m, key, what)
+}
+
+// textPos is where a text scalar's first character is in the file.
+func (y *yamlLoader) textPos(n *yaml.Node) pos {
+	l, c := y.scalarPos(n, 1)
+	return pos{l, c}
+}
+
 // optStr returns the text of an optional key, "" when absent; what names
 // it in errors ("step text").
 func (y *yamlLoader) optStr(m map[string]*yaml.Node, key, what string) string {
@@ -681,7 +700,7 @@ func kindName(n *yaml.Node) string {
 		case "!!bool":
 			return n.Value
 		}
-		return fmt.Sprintf("the text %q", n.Value)
+		return fmt.Sprintf("the text %q", clipText(n.Value))
 	}
 	return "nothing"
 }
