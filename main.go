@@ -64,9 +64,8 @@ var (
 )
 
 func main() {
-	// The language from NETLAB_LANG or the locale; --lang, read once the
-	// flags are parsed, overrides it.
-	i18n.SetLang(i18n.Detect(os.Getenv))
+	// The language: --lang, else NETLAB_LANG, else the locale.
+	i18n.SetLang(startLang(os.Args[1:], os.Getenv))
 	engine.WaitNotice = os.Stderr // a verb waiting for another netlab process says so
 	root := rootCmd()
 	err := root.Execute()

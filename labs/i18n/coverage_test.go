@@ -57,11 +57,11 @@ var wordsAllowed = map[string]string{
 	// The program's own name, as a command and as the prefix of its messages.
 	"netlab": "the command's name", "netlab:": "prefix of every message, the command's name",
 	// Names of flags looked up or checked: command words.
-	"lang": "flag name", "count": "flag name",
+	"lang": "flag name", "count": "flag name", "--lang": "flag", "--lang=": "flag",
 	// Keys of the engine session's metadata and of build info, never shown.
 	"lab": "metadata key", "file": "metadata key", "title": "metadata key",
 	"vcs.revision": "build info key", "vcs.modified": "build info key", "true": "build info value",
-	"lock": "a file of the run directory",
+	"lock":           "a file of the run directory",
 	"{{.Version}}\n": "cobra's template for netlab --version",
 	// netlab --version: the version line names the build, like git does.
 	"(devel)": "version word", "netlab ": "version line", " commit ": "version line", " (modified)": "version line",

@@ -47,18 +47,15 @@ func (s *Lesson) newWatch(st labs.Step) *watch {
 // poll opens what became capturable: after is the index of the command
 // that just ran, -1 before the first.
 func (w *watch) poll(after int) {
-	when := i18n.T("watch.when.before", "before the commands")
-	if after >= 0 {
-		when = i18n.T("watch.when.after", "after command {{.N}}", "N", after+1)
-	}
+	when := whenText(after)
 	for _, t := range w.targets {
 		ct, err := w.s.Target(t.node, t.iface)
 		if err != nil {
 			if t.ifindex != 0 && t.gone == "" {
-				t.gone = i18n.T("watch.gone.node", "its node {{.Node}} was deleted {{.When}}", "Node", t.node, "When", when)
+				t.gone = nodeGone(t.node, when)
 			}
 			t.ifindex = 0
-			t.problem = i18n.T("watch.no_node", "node {{.Node}} does not exist", "Node", t.node)
+			t.problem = noNode(t.node)
 			continue
 		}
 		idx, err := capture.IfIndex(ct)
@@ -88,6 +85,25 @@ func (w *watch) poll(after int) {
 			t.opened = when
 		}
 	}
+}
+
+// whenText says when a capture opened or lost its interface: after is
+// the index of the command that just ran, -1 before the first.
+func whenText(after int) string {
+	if after < 0 {
+		return i18n.T("watch.when.before", "before the commands")
+	}
+	return i18n.T("watch.when.after", "after command {{.N}}", "N", after+1)
+}
+
+// nodeGone says that a watched interface went with its node.
+func nodeGone(node, when string) string {
+	return i18n.T("watch.gone.node", "its node {{.Node}} was deleted {{.When}}", "Node", node, "When", when)
+}
+
+// noNode is why a capture on a node that does not exist did not open.
+func noNode(node string) string {
+	return i18n.T("watch.no_node", "node {{.Node}} does not exist", "Node", node)
 }
 
 // finish lets late packets arrive, closes every capture and returns what
@@ -142,7 +158,7 @@ func (w *watch) describe(label string) string {
 				s += i18n.N("watch.followed", len(t.caps), ", followed {{.Count}} interfaces of that name", ", followed {{.Count}} interfaces of that name")
 			}
 			if t.gone != "" {
-				s += "; " + t.gone
+				s += i18n.T("watch.then", "; {{.Gone}}", "Gone", t.gone)
 			}
 			return s
 		}
