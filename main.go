@@ -41,10 +41,13 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 
 func fail(code int, format string, a ...any) error {
-	for _, x := range a {
+	for i, x := range a {
 		// Another process reset the lab while this one waited for it.
 		if e, ok := x.(error); ok && errors.Is(e, engine.ErrNoSession) {
 			code = exitNoSession
+		}
+		if e, ok := x.(error); ok {
+			a[i] = say(e)
 		}
 	}
 	return &exitError{code: code, err: fmt.Errorf(format, a...)}

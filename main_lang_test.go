@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os/exec"
 	"regexp"
@@ -214,5 +215,25 @@ func TestStatusInChinese(t *testing.T) {
 				t.Errorf("English words in the Chinese status: %v\n%s", words, out)
 			}
 		})
+	}
+}
+
+// TestEngineWords keeps the engine errors the command line words itself
+// word for word in English, and translated in Chinese.
+func TestEngineWords(t *testing.T) {
+	defer i18n.SetLang(i18n.Current())
+	for _, err := range []error{engine.ErrNothingToUndo, engine.ErrNoIptables, engine.ErrStoppedWaiting} {
+		i18n.SetLang(i18n.English)
+		said := say(err)
+		if said.Error() != err.Error() || !errors.Is(said, err) {
+			t.Errorf("say(%q) = %q", err, said)
+		}
+		i18n.SetLang(i18n.Chinese)
+		if zh := say(err).Error(); zh == err.Error() {
+			t.Errorf("%q is not translated", err)
+		}
+	}
+	if e := errors.New("other"); say(e) != e {
+		t.Error("say changed an error it does not word")
 	}
 }
