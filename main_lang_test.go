@@ -237,3 +237,24 @@ func TestEngineWords(t *testing.T) {
 		t.Error("say changed an error it does not word")
 	}
 }
+
+// TestTestInChinese plays a lab headless in Chinese: each step's line
+// and the verdict are in Chinese.
+func TestTestInChinese(t *testing.T) {
+	c := newCLI(t)
+	lab, err := labs.Find("bridge", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zh := lab.In(i18n.Chinese)
+	out, code := c.runEnv(inChinese[1].env, "--lang", "zh", "test", "bridge")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	for _, want := range []string{"通过  bridge 第 1 步：" + zh.Steps[0].Title + "\n",
+		fmt.Sprintf("bridge: 撤销全部 %d 步后，实验完全恢复了原样\n通过 bridge\n", len(lab.Steps))} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+}
