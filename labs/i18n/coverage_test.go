@@ -190,7 +190,7 @@ func TestNoUncataloguedWords(t *testing.T) {
 }
 
 // use is one i18n.T or N call: its ID, the English texts and the
-// template fields the call passes.
+// template fields the call passes (nil when they are not all literals).
 type use struct {
 	pos     string
 	id      string
@@ -198,11 +198,19 @@ type use struct {
 	fields  map[string]bool
 }
 
-// uses lists every i18n.T and N call in the module's non-test Go files,
-// so the TUI's messages count once it has them.
-func uses(t *testing.T) []use {
+// uses lists every i18n.T and N call in the module's non-test Go files
+// (the TUI's too) and every string literal there. In main*.go and
+// labs/runner every argument that names a message or a field must be a
+// literal, to be checked; elsewhere a call that builds them (a table of
+// key helps, say) is checked as far as its literals go, and its IDs
+// count as used when they appear as literals anywhere.
+func uses(t *testing.T) (out []use, literals map[string]bool) {
 	t.Helper()
-	var out []use
+	literals = map[string]bool{}
+	strict := map[string]bool{}
+	for _, f := range shownFiles(t) {
+		strict[filepath.Clean(f)] = true
+	}
 	fset := token.NewFileSet()
 	err := filepath.WalkDir(moduleRoot, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -219,6 +227,11 @@ func uses(t *testing.T) []use {
 			return err
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				if v, err := strconv.Unquote(lit.Value); err == nil {
+					literals[v] = true
+				}
+			}
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
 				return true
@@ -228,6 +241,7 @@ func uses(t *testing.T) []use {
 				return true
 			}
 			pos := fset.Position(call.Pos()).String()
+			literal := true
 			str := func(i int) string {
 				if i >= len(call.Args) {
 					t.Errorf("%s: i18n.%s with too few arguments", pos, name)
@@ -235,7 +249,10 @@ func uses(t *testing.T) []use {
 				}
 				lit, ok := call.Args[i].(*ast.BasicLit)
 				if !ok || lit.Kind != token.STRING {
-					t.Errorf("%s: argument %d of i18n.%s is not a string literal: IDs and English texts must be, to be checked", pos, i+1, name)
+					if strict[filepath.Clean(p)] {
+						t.Errorf("%s: argument %d of i18n.%s is not a string literal: IDs, English texts and field names must be, to be checked", pos, i+1, name)
+					}
+					literal = false
 					return ""
 				}
 				s, _ := strconv.Unquote(lit.Value)
@@ -253,6 +270,9 @@ func uses(t *testing.T) []use {
 			for i := rest; i < len(call.Args); i += 2 {
 				u.fields[str(i)] = true
 			}
+			if !literal {
+				u.english, u.fields = nil, nil // built at run time: only the ID, if literal, is checked
+			}
 			out = append(out, u)
 			return true
 		})
@@ -264,7 +284,7 @@ func uses(t *testing.T) []use {
 	if len(out) < 50 {
 		t.Fatalf("found only %d i18n calls: is the module root %s?", len(out), moduleRoot)
 	}
-	return out
+	return out, literals
 }
 
 // fieldsOf lists the {{.X}} fields a template uses.
@@ -350,13 +370,20 @@ func TestEveryMessageTranslated(t *testing.T) {
 	if len(translated) != len(zh) {
 		t.Errorf("Translated(zh) has %d IDs, the catalogues %d", len(translated), len(zh))
 	}
-	used := map[string]bool{}
+	calls, literals := uses(t)
 	english := map[string]string{}
-	for _, u := range uses(t) {
+	for _, u := range calls {
 		if u.id == "" {
 			continue
 		}
-		used[u.id] = true
+		text, ok := zh[u.id]
+		if !ok || !translated[u.id] {
+			t.Errorf("%s: %s (%q) has no Chinese translation in %s/*.zh.yaml", u.pos, u.id, u.english, assets.LocalesDir)
+			continue
+		}
+		if u.fields == nil {
+			continue
+		}
 		key := strings.Join(u.english, "\x00")
 		if prev, ok := english[u.id]; ok && prev != key {
 			t.Errorf("%s: %s has two English texts: %q and %q", u.pos, u.id, prev, key)
@@ -369,11 +396,6 @@ func TestEveryMessageTranslated(t *testing.T) {
 				}
 			}
 		}
-		text, ok := zh[u.id]
-		if !ok || !translated[u.id] {
-			t.Errorf("%s: %s (%q) has no Chinese translation in %s/*.zh.yaml", u.pos, u.id, u.english[0], assets.LocalesDir)
-			continue
-		}
 		for f := range fieldsOf(t, u.id, text) {
 			if !u.fields[f] {
 				t.Errorf("%s: the Chinese text uses {{.%s}}, which %s does not pass", u.id, f, u.pos)
@@ -382,7 +404,7 @@ func TestEveryMessageTranslated(t *testing.T) {
 	}
 	var stale []string
 	for id := range zh {
-		if !used[id] && !fixtures[id] {
+		if !literals[id] && !fixtures[id] {
 			stale = append(stale, id)
 		}
 	}
