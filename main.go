@@ -41,10 +41,13 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 
 func fail(code int, format string, a ...any) error {
-	for _, x := range a {
+	for i, x := range a {
 		// Another process reset the lab while this one waited for it.
 		if e, ok := x.(error); ok && errors.Is(e, engine.ErrNoSession) {
 			code = exitNoSession
+		}
+		if e, ok := x.(error); ok {
+			a[i] = say(e)
 		}
 	}
 	return &exitError{code: code, err: fmt.Errorf(format, a...)}
@@ -57,12 +60,15 @@ func (q quiet) Error() string { return "" }
 
 var (
 	labsDir  string
+	langFlag string
 	jsonOut  bool
 	stdout   io.Writer = os.Stdout
 	warnings io.Writer = os.Stderr
 )
 
 func main() {
+	// The language: --lang, else NETLAB_LANG, else the locale.
+	i18n.SetLang(startLang(os.Args[1:], os.Getenv))
 	engine.WaitNotice = os.Stderr // a verb waiting for another netlab process says so
 	root := rootCmd()
 	err := root.Execute()
@@ -94,6 +100,9 @@ func rootCmd() *cobra.Command {
 		SilenceErrors: true,
 		Version:       version(),
 		Args:          cobra.NoArgs,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			return chooseLang(cmd)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := needRoot("netlab"); err != nil {
 				return err
@@ -103,8 +112,9 @@ func rootCmd() *cobra.Command {
 		},
 	}
 	root.PersistentFlags().StringVar(&labsDir, "labs", "", "directory of the instructor's own labs (default $"+labs.EnvDir+")")
+	root.PersistentFlags().StringVar(&langFlag, "lang", "", "language of netlab's words and the labs: en or zh (default $NETLAB_LANG, then the locale)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fail(exitUsage, "%v (see '%s --help')", err, c.CommandPath())
+		return fail(exitUsage, "%s", i18n.T("cli.flag_error", "{{.Err}} (see '{{.Command}} --help')", "Err", err, "Command", c.CommandPath()))
 	})
 	root.AddCommand(openCmd(), listCmd(), lintCmd(), testCmd(), startCmd(), stepCmd(), undoCmd(), statusCmd(),
 		resetCmd(), execCmd(), shellCmd(), captureCmd())
@@ -125,7 +135,8 @@ func needRoot(verb string) error {
 	if os.Geteuid() == 0 {
 		return nil
 	}
-	return fail(exitFailed, "%s needs root: it creates network namespaces, links and firewall rules (only inside the lab, never on your machine). Run: sudo %s", verb, cmdLine())
+	return fail(exitFailed, "%s", i18n.T("cli.need_root", "{{.Verb}} needs root: it creates network namespaces, links and firewall rules (only inside the lab, never on your machine). Run: sudo {{.Command}}",
+		"Verb", verb, "Command", cmdLine()))
 }
 
 // needTools refuses early when a program the lab's commands rely on is
@@ -148,7 +159,7 @@ func cmdLine() string {
 func args(n int, usage string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, a []string) error {
 		if len(a) < n {
-			return fail(exitUsage, "usage: netlab %s", usage)
+			return fail(exitUsage, "%s", i18n.T("cli.usage", "usage: netlab {{.Usage}}", "Usage", usage))
 		}
 		return nil
 	}
@@ -184,7 +195,7 @@ func findLab(ref string) (*labs.Lab, error) {
 func openSession() (*runner.Lesson, error) {
 	s, err := runner.Open(engine.RunDir(), labs.Dir(labsDir))
 	if errors.Is(err, engine.ErrNoSession) {
-		return nil, fail(exitNoSession, "no lab is running: start one with 'netlab start LAB' (see 'netlab list')")
+		return nil, fail(exitNoSession, "%s", i18n.T("cli.no_session", "no lab is running: start one with 'netlab start LAB' (see 'netlab list')"))
 	}
 	if err != nil {
 		return nil, fail(exitFailed, "%v", err)
@@ -215,14 +226,13 @@ func listCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, a []string) error {
 			list, err := labs.List(labs.Dir(labsDir))
 			if err != nil {
-				fmt.Fprintln(warnings, "netlab: some lab files have errors (see 'netlab lint'):\n"+err.Error())
+				fmt.Fprintln(warnings, "netlab:", i18n.T("cli.list.errors", "some lab files have errors (see 'netlab lint'):")+"\n"+err.Error())
 			}
+			list = translated(list)
 			if jsonOut {
 				return printJSON(list)
 			}
-			for _, l := range list {
-				fmt.Fprintf(stdout, "%-14s %2d steps  %s\n%14s           %s (%s)\n", l.ID, l.Steps, l.Title, "", l.Summary, l.Source)
-			}
+			printList(list)
 			return nil
 		},
 	}
@@ -244,7 +254,7 @@ func lintCmd() *cobra.Command {
 			}
 			errs, ok := labs.LintLang(a, lang)
 			for _, f := range ok {
-				fmt.Fprintf(stdout, "%s: ok\n", f)
+				fmt.Fprintln(stdout, i18n.T("cli.lint.ok", "{{.File}}: ok", "File", f))
 			}
 			if len(errs) > 0 {
 				fmt.Fprintln(stdout, errs.Error())
@@ -315,14 +325,19 @@ func startCmd() *cobra.Command {
 			var exists *engine.ErrSessionExists
 			if errors.As(err, &exists) {
 				st := exists.State
-				return fail(exitNoSession, "lab %q is already running (%d step(s) applied). Continue it with 'netlab step' or 'netlab', or end it with 'netlab reset'",
-					st.Meta["lab"], len(st.Applied))
+				return fail(exitNoSession, "%s", i18n.N("cli.start.running", len(st.Applied),
+					"lab {{.Lab}} is already running ({{.Count}} step(s) applied). Continue it with 'netlab step' or 'netlab', or end it with 'netlab reset'",
+					"lab {{.Lab}} is already running ({{.Count}} step(s) applied). Continue it with 'netlab step' or 'netlab', or end it with 'netlab reset'",
+					"Lab", fmt.Sprintf("%q", st.Meta["lab"])))
 			}
 			if err != nil {
 				return fail(exitFailed, "%v", err)
 			}
 			defer s.Close()
-			fmt.Fprintf(stdout, "started lab %s: %s (%d steps). Next: 'netlab step' or 'netlab'\n", lab.ID, lab.Title, len(lab.Steps))
+			fmt.Fprintln(stdout, i18n.N("cli.started", len(lab.Steps),
+				"started lab {{.Lab}}: {{.Title}} ({{.Count}} steps). Next: 'netlab step' or 'netlab'",
+				"started lab {{.Lab}}: {{.Title}} ({{.Count}} steps). Next: 'netlab step' or 'netlab'",
+				"Lab", lab.ID, "Title", lab.In(i18n.Current()).Title))
 			return nil
 		},
 	}
@@ -334,7 +349,7 @@ func count(n int, all bool) (int, error) {
 		return 1 << 30, nil
 	}
 	if n < 1 {
-		return 0, fail(exitUsage, "-n takes a number of steps, 1 or more (or --all)")
+		return 0, fail(exitUsage, "%s", i18n.T("cli.count", "-n takes a number of steps, 1 or more (or --all)"))
 	}
 	return n, nil
 }
@@ -368,7 +383,7 @@ func stepCmd() *cobra.Command {
 			defer s.Close()
 			// Ctrl-C or SIGTERM stops the running command, rolls the step
 			// back and fails with "step N cancelled; the lab is as before".
-			ctx, stop := interrupts(nil, "still rolling the step back; the lab is restored in a moment")
+			ctx, stop := interrupts(nil, i18n.T("cli.step.still_rolling_back", "still rolling the step back; the lab is restored in a moment"))
 			defer stop()
 			s.SetContext(ctx)
 			var reports []*runner.StepReport
@@ -383,7 +398,7 @@ func stepCmd() *cobra.Command {
 					fmt.Fprint(stdout, rep.Text(true))
 				}
 				if ctx.Err() != nil {
-					return fail(exitFailed, "interrupted after step %d, which stays applied ('netlab undo' undoes it)", rep.Index)
+					return fail(exitFailed, "%s", i18n.T("cli.step.interrupted", "interrupted after step {{.N}}, which stays applied ('netlab undo' undoes it)", "N", rep.Index))
 				}
 				if !rep.OK {
 					failed = true
@@ -431,14 +446,15 @@ func undoCmd() *cobra.Command {
 				if s.Waiting() {
 					return "" // the wait stops at once and says so
 				}
-				return "interrupted: the undo under way finishes first (stopped half-way it would leave the lab half-restored), then netlab stops"
-			}, "still undoing; netlab stops as soon as the lab is restored")
+				return i18n.T("cli.undo.interrupted", "interrupted: the undo under way finishes first (stopped half-way it would leave the lab half-restored), then netlab stops")
+			}, i18n.T("cli.undo.still_undoing", "still undoing; netlab stops as soon as the lab is restored"))
 			defer stop()
 			s.SetContext(ctx)
 			var reports []*runner.UndoReport
 			for i := 0; i < steps; i++ {
 				if ctx.Err() != nil {
-					return fail(exitFailed, "interrupted after undoing %d step(s); the lab is consistent", i)
+					return fail(exitFailed, "%s", i18n.N("cli.undo.stopped", i,
+						"interrupted after undoing {{.Count}} step(s); the lab is consistent", "interrupted after undoing {{.Count}} step(s); the lab is consistent"))
 				}
 				rep, err := s.Undo()
 				if errors.Is(err, engine.ErrNothingToUndo) {
@@ -505,7 +521,7 @@ func resetCmd() *cobra.Command {
 			if err != nil {
 				return fail(exitFailed, "%v", err)
 			}
-			fmt.Fprintln(stdout, "reset: "+sum.String())
+			fmt.Fprintln(stdout, resetLine(sum))
 			return nil
 		},
 	}
@@ -569,7 +585,7 @@ func captureCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, a []string) error {
 			// As tcpdump: -c counts packets to print, so 0 or fewer is a mistake.
 			if cmd.Flags().Changed("count") && opts.Count < 1 {
-				return fail(exitUsage, "invalid packet count %d: -c takes a number of packets, 1 or more", opts.Count)
+				return fail(exitUsage, "%s", i18n.T("cli.capture.count", "invalid packet count {{.N}}: -c takes a number of packets, 1 or more", "N", opts.Count))
 			}
 			if err := needRoot("netlab capture"); err != nil {
 				return err

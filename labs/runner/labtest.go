@@ -9,6 +9,7 @@ import (
 
 	"github.com/netlab/netlab/engine"
 	"github.com/netlab/netlab/labs"
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // TestResult is the outcome of "netlab test" on one lab. Its JSON form is
@@ -70,7 +71,7 @@ func Test(lab *labs.Lab, each func(*StepReport)) (res *TestResult) {
 	}
 	defer func() {
 		if err := engine.Reset(dir); err != nil && res.Error == "" {
-			res.Error, res.OK = "reset: "+err.Error(), false
+			res.Error, res.OK = i18n.T("test.error.reset", "reset: {{.Err}}", "Err", err), false
 			return
 		}
 		os.Remove(filepath.Join(dir, "lock"))
@@ -112,7 +113,7 @@ func Test(lab *labs.Lab, each func(*StepReport)) (res *TestResult) {
 		u := time.Now()
 		undone, err := s.eng.Undo()
 		if err != nil {
-			res.Error = "undo: " + err.Error()
+			res.Error = i18n.T("test.error.undo", "undo: {{.Err}}", "Err", err)
 			return res
 		}
 		for _, r := range res.Steps {
@@ -141,11 +142,11 @@ func Test(lab *labs.Lab, each func(*StepReport)) (res *TestResult) {
 // the lab's id: the verdict, then what failed, one line each.
 func (r *StepReport) TestLine(lab string) string {
 	var b strings.Builder
-	verdict := "pass"
+	verdict := i18n.T("test.pass", "pass")
 	if !r.OK {
-		verdict = "FAIL"
+		verdict = i18n.T("test.fail", "FAIL")
 	}
-	fmt.Fprintf(&b, "%s  %s step %d: %s\n", verdict, lab, r.Index, r.Title)
+	fmt.Fprintf(&b, "%s  %s\n", verdict, i18n.T("test.step", "{{.Lab}} step {{.N}}: {{.Title}}", "Lab", lab, "N", r.Index, "Title", r.Title))
 	for _, f := range r.Failures() {
 		fmt.Fprintf(&b, "      %s\n", f)
 	}
@@ -156,18 +157,19 @@ func (r *StepReport) TestLine(lab string) string {
 func (r *TestResult) Text() string {
 	var b strings.Builder
 	if r.Error != "" {
-		fmt.Fprintf(&b, "%s: error: %s\n", r.Lab, r.Error)
+		fmt.Fprintf(&b, "%s: %s\n", r.Lab, i18n.T("test.error", "error: {{.Err}}", "Err", r.Error))
 	}
 	if r.Undone {
 		if r.Restored {
-			fmt.Fprintf(&b, "%s: undo of all %d steps restored the lab exactly\n", r.Lab, len(r.Steps))
+			fmt.Fprintf(&b, "%s: %s\n", r.Lab, i18n.N("test.restored", len(r.Steps),
+				"undo of all {{.Count}} steps restored the lab exactly", "undo of all {{.Count}} steps restored the lab exactly"))
 		} else {
-			fmt.Fprintf(&b, "%s: undo left differences:\n  %s\n", r.Lab, strings.Join(r.Diff, "\n  "))
+			fmt.Fprintf(&b, "%s: %s\n  %s\n", r.Lab, i18n.T("test.differences", "undo left differences:"), strings.Join(r.Diff, "\n  "))
 		}
 	}
-	verdict := "PASS"
+	verdict := i18n.T("test.lab.pass", "PASS")
 	if !r.OK {
-		verdict = "FAIL"
+		verdict = i18n.T("test.lab.fail", "FAIL")
 	}
 	fmt.Fprintf(&b, "%s %s\n", verdict, r.Lab)
 	return b.String()

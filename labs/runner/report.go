@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/netlab/netlab/engine"
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // CommandReport is one command's outcome.
@@ -97,16 +98,17 @@ func (r *StepReport) Failures() []string {
 		f = append(f, r.Error)
 	}
 	for _, c := range r.Failed {
-		f = append(f, fmt.Sprintf("command %d %q on %s failed, and the step does not expect it: %s", c.Command, c.Text, c.Node, c.Error))
+		f = append(f, i18n.T("report.failure.command", "command {{.N}} {{.Command}} on {{.Node}} failed, and the step does not expect it: {{.Err}}",
+			"N", c.Command, "Command", q(c.Text), "Node", c.Node, "Err", c.Error))
 	}
 	for _, c := range r.Checks {
 		if !c.OK {
-			f = append(f, fmt.Sprintf("check of %q: %s", c.Command, c.Problem))
+			f = append(f, i18n.T("report.failure.check", "check of {{.Command}}: {{.Problem}}", "Command", q(c.Command), "Problem", c.Problem))
 		}
 	}
 	for _, e := range r.Expects {
 		if !e.OK {
-			f = append(f, fmt.Sprintf("expected %s; %s", e.What, e.Seen))
+			f = append(f, i18n.T("report.failure.expect", "expected {{.What}}; {{.Seen}}", "What", e.What, "Seen", e.Seen))
 		}
 	}
 	return f
@@ -115,15 +117,15 @@ func (r *StepReport) Failures() []string {
 // Text renders the report for a terminal, as the TUI shows a step.
 func (r *StepReport) Text(verbose bool) string {
 	var b strings.Builder
-	mark := "ok"
+	mark := i18n.T("report.mark.ok", "ok")
 	if !r.OK {
-		mark = "FAIL"
+		mark = i18n.T("report.mark.fail", "FAIL")
 	}
-	fmt.Fprintf(&b, "step %d: %s  [%s]\n", r.Index, r.Title, mark)
+	fmt.Fprintln(&b, i18n.T("report.step", "step {{.N}}: {{.Title}}  [{{.Mark}}]", "N", r.Index, "Title", r.Title, "Mark", mark))
 	for _, c := range r.Commands {
 		fmt.Fprintf(&b, "  %s$ %s\n", c.Node, c.Text)
 		if c.Error != "" {
-			fmt.Fprintf(&b, "    error: %s\n", c.Error)
+			fmt.Fprintf(&b, "    %s\n", i18n.T("report.command.error", "error: {{.Err}}", "Err", c.Error))
 		}
 		if verbose && c.Output != "" {
 			for _, line := range strings.Split(strings.TrimRight(c.Output, "\n"), "\n") {
@@ -132,18 +134,18 @@ func (r *StepReport) Text(verbose bool) string {
 		}
 	}
 	for _, c := range r.Failed {
-		fmt.Fprintf(&b, "  command %d failed, and the step does not expect it: %s\n", c.Command, c.Error)
+		fmt.Fprintf(&b, "  %s\n", i18n.T("report.command.failed", "command {{.N}} failed, and the step does not expect it: {{.Err}}", "N", c.Command, "Err", c.Error))
 	}
 	for _, c := range r.Checks {
 		if !c.OK {
-			fmt.Fprintf(&b, "  check failed: %s: %s\n", c.Command, c.Problem)
+			fmt.Fprintf(&b, "  %s\n", i18n.T("report.check.failed", "check failed: {{.Command}}: {{.Problem}}", "Command", c.Command, "Problem", c.Problem))
 		}
 	}
 	for _, e := range r.Expects {
 		if e.OK {
-			fmt.Fprintf(&b, "  expect ok: %s\n", e.What)
+			fmt.Fprintf(&b, "  %s\n", i18n.T("report.expect.ok", "expect ok: {{.What}}", "What", e.What))
 		} else {
-			fmt.Fprintf(&b, "  expect FAILED: %s; %s\n", e.What, e.Seen)
+			fmt.Fprintf(&b, "  %s\n", i18n.T("report.expect.failed", "expect FAILED: {{.What}}; {{.Seen}}", "What", e.What, "Seen", e.Seen))
 		}
 	}
 	if verbose {
@@ -155,7 +157,7 @@ func (r *StepReport) Text(verbose bool) string {
 		}
 	}
 	if r.Error != "" {
-		fmt.Fprintf(&b, "  rolled back: %s\n", r.Error)
+		fmt.Fprintf(&b, "  %s\n", i18n.T("report.rolled_back", "rolled back: {{.Err}}", "Err", r.Error))
 	}
 	return b.String()
 }
@@ -164,7 +166,7 @@ func (r *StepReport) Text(verbose bool) string {
 // changed.
 func (r *UndoReport) Text() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "undone step %d: %s\n", r.Index, r.Title)
+	fmt.Fprintln(&b, i18n.T("undo.step", "undone step {{.N}}: {{.Title}}", "N", r.Index, "Title", r.Title))
 	for _, c := range r.Changes {
 		fmt.Fprintf(&b, "  %s\n", c)
 	}

@@ -1,12 +1,12 @@
 package runner
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 
 	"github.com/netlab/netlab/engine"
 	"github.com/netlab/netlab/labs"
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // Lesson is a running lab: the engine session and the lab it plays. The
@@ -67,7 +67,7 @@ func Open(dir, labsDir string) (*Lesson, error) {
 	}
 	lab, err := labs.Find(ref, labsDir)
 	if err != nil {
-		return nil, fmt.Errorf("the running session plays lab %q, which cannot be loaded: %w", ref, err)
+		return nil, fmt.Errorf("%s: %w", i18n.T("runner.open.cannot_load", "the running session plays lab {{.Lab}}, which cannot be loaded", "Lab", q(ref)), err)
 	}
 	return &Lesson{eng: eng, Lab: lab}, nil
 }
@@ -116,5 +116,12 @@ func (s *Lesson) Transaction(i int) engine.Transaction {
 	return es
 }
 
-// ErrAllDone is returned by Step when every step is applied.
-var ErrAllDone = errors.New("every step of the lab is applied; 'netlab undo' goes back, 'netlab reset' ends the lab")
+// ErrAllDone is returned by Step when every step is applied. Its text is
+// in the language of the moment it is printed.
+var ErrAllDone error = allDone{}
+
+type allDone struct{}
+
+func (allDone) Error() string {
+	return i18n.T("runner.all_done", "every step of the lab is applied; 'netlab undo' goes back, 'netlab reset' ends the lab")
+}

@@ -3,6 +3,9 @@ package runner
 import (
 	"fmt"
 	"strings"
+
+	"github.com/netlab/netlab/engine"
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // Status describes the running session for "netlab status".
@@ -48,13 +51,18 @@ func (s *Lesson) Status() (*Status, error) {
 		return nil, err
 	}
 	st := s.eng.State()
-	out := &Status{Lab: s.Lab.ID, Title: s.Lab.Title, Steps: len(s.Lab.Steps), Applied: len(st.Applied), AppliedList: appliedSteps(st)}
+	text := s.text()
+	out := &Status{Lab: s.Lab.ID, Title: text.Title, Steps: len(s.Lab.Steps), Applied: len(st.Applied), AppliedList: appliedSteps(st)}
+	for i := range out.AppliedList {
+		a := &out.AppliedList[i]
+		a.Title = s.stepTitle(a.Index-1, a.Title)
+	}
 	if out.Applied < out.Steps {
-		out.Next = s.Lab.Steps[out.Applied].Title
+		out.Next = s.stepTitle(out.Applied, s.Lab.Steps[out.Applied].Title)
 	}
 	busy := s.eng.Busy()
 	if r := st.Running; r != nil {
-		where := &Interrupted{Step: r.Index + 1, Title: r.Title, Command: r.Command + 1, Text: r.Text, Undoing: r.Undoing}
+		where := &Interrupted{Step: r.Index + 1, Title: s.stepTitle(r.Index, r.Title), Command: r.Command + 1, Text: r.Text, Undoing: r.Undoing}
 		if busy {
 			out.InProgress = where
 		} else {
@@ -81,12 +89,12 @@ func (s *Lesson) Status() (*Status, error) {
 				desc += " " + strings.Join(addrs, ",")
 			}
 			if l.Master != "" {
-				desc += " (port of " + l.Master + ")"
+				desc += " " + i18n.T("status.port_of", "(port of {{.Bridge}})", "Bridge", l.Master)
 			}
 			if l.Up {
-				desc += " up"
+				desc += " " + i18n.T("status.link.up", "up")
 			} else {
-				desc += " down"
+				desc += " " + i18n.T("status.link.down", "down")
 			}
 			ns.Interfaces = append(ns.Interfaces, desc)
 		}
@@ -98,33 +106,45 @@ func (s *Lesson) Status() (*Status, error) {
 // Text renders the status for a terminal.
 func (st *Status) Text() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "lab %s: %s\n", st.Lab, st.Title)
-	fmt.Fprintf(&b, "steps applied: %d of %d\n", st.Applied, st.Steps)
+	fmt.Fprintln(&b, i18n.T("status.lab", "lab {{.Lab}}: {{.Title}}", "Lab", st.Lab, "Title", st.Title))
+	fmt.Fprintln(&b, i18n.T("status.applied", "steps applied: {{.Applied}} of {{.Steps}}", "Applied", st.Applied, "Steps", st.Steps))
 	for _, a := range st.AppliedList {
 		by := ""
 		if a.ByHand {
-			by = " (by hand)"
+			by = " " + i18n.T("status.by_hand", "(by hand)")
 		}
-		fmt.Fprintf(&b, "  done  %2d. %s%s\n", a.Index, a.Title, by)
+		fmt.Fprintf(&b, "  %s\n", i18n.T("status.done", "done  {{.N}}. {{.Title}}", "N", fmt.Sprintf("%2d", a.Index), "Title", a.Title+by))
 	}
 	if st.Next != "" {
-		fmt.Fprintf(&b, "  next  %2d. %s\n", st.Applied+1, st.Next)
+		fmt.Fprintf(&b, "  %s\n", i18n.T("status.next", "next  {{.N}}. {{.Title}}", "N", fmt.Sprintf("%2d", st.Applied+1), "Title", st.Next))
 	}
 	if in := st.Interrupted; in != nil {
-		fmt.Fprintf(&b, "INTERRUPTED in step %d (%s) at command %d: %s\n  run 'netlab undo' to roll it back, or 'netlab reset'\n", in.Step, in.Title, in.Command, in.Text)
+		fmt.Fprintln(&b, i18n.T("status.interrupted", "INTERRUPTED in step {{.N}} ({{.Title}}) at command {{.Command}}: {{.Text}}", "N", in.Step, "Title", in.Title, "Command", in.Command, "Text", in.Text))
+		fmt.Fprintf(&b, "  %s\n", i18n.T("status.interrupted.fix", "run 'netlab undo' to roll it back, or 'netlab reset'"))
 	}
 	if in := st.InProgress; in != nil {
-		fmt.Fprintf(&b, "another netlab process is applying step %d (%s), at command %d: %s\n", in.Step, in.Title, in.Command, in.Text)
+		fmt.Fprintln(&b, i18n.T("status.in_progress", "another netlab process is applying step {{.N}} ({{.Title}}), at command {{.Command}}: {{.Text}}", "N", in.Step, "Title", in.Title, "Command", in.Command, "Text", in.Text))
 	}
 	for _, n := range st.Nodes {
-		fmt.Fprintf(&b, "node %s (%s", n.Name, n.Kind)
 		if n.Parent != "" {
-			fmt.Fprintf(&b, " on %s", n.Parent)
+			fmt.Fprintln(&b, i18n.T("status.node.on", "node {{.Name}} ({{.Kind}} on {{.Parent}})", "Name", n.Name, "Kind", kindWord(n.Kind), "Parent", n.Parent))
+		} else {
+			fmt.Fprintln(&b, i18n.T("status.node", "node {{.Name}} ({{.Kind}})", "Name", n.Name, "Kind", kindWord(n.Kind)))
 		}
-		b.WriteString(")\n")
 		for _, i := range n.Interfaces {
 			fmt.Fprintf(&b, "    %s\n", i)
 		}
 	}
 	return b.String()
+}
+
+// kindWord names a node's kind in the student's language.
+func kindWord(kind string) string {
+	switch kind {
+	case engine.KindHost:
+		return i18n.T("status.kind.host", "host")
+	case engine.KindNetns:
+		return i18n.T("status.kind.netns", "netns")
+	}
+	return kind
 }

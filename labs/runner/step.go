@@ -9,6 +9,7 @@ import (
 	"github.com/netlab/netlab/capture"
 	"github.com/netlab/netlab/engine"
 	"github.com/netlab/netlab/labs"
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // captureGrace is how long after a step's last command the capture keeps
@@ -30,7 +31,7 @@ func (s *Lesson) Step() (*StepReport, error) {
 		return nil, ErrAllDone
 	}
 	st := s.Lab.Steps[i]
-	rep := &StepReport{Index: i + 1, Title: st.Title}
+	rep := &StepReport{Index: i + 1, Title: s.stepTitle(i, st.Title)}
 	start := time.Now()
 	defer func() { rep.DurationMS = ms(time.Since(start)) }()
 	ph := &rep.Phases
@@ -117,7 +118,7 @@ func (s *Lesson) judge(st labs.Step, results []engine.Result, packets []capture.
 		case labs.ExpectFails:
 			out = append(out, judgeFails(st, e, results))
 		default:
-			out = append(out, ExpectReport{What: fmt.Sprintf("%q", e.Kind), Seen: "netlab does not know how to judge this expectation"})
+			out = append(out, ExpectReport{What: q(e.Kind), Seen: i18n.T("expect.unknown", "netlab does not know how to judge this expectation")})
 		}
 	}
 	return out
@@ -126,7 +127,10 @@ func (s *Lesson) judge(st labs.Step, results []engine.Result, packets []capture.
 func judgeSeen(e labs.Expect, packets []capture.Packet, w *watch) ExpectReport {
 	want := e.Kind == labs.ExpectSeen
 	label := e.On.String()
-	r := ExpectReport{What: fmt.Sprintf("%q %s on %s", e.Text, map[bool]string{true: "seen", false: "not seen"}[want], label)}
+	r := ExpectReport{What: i18n.T("expect.seen", "{{.Text}} seen on {{.On}}", "Text", q(e.Text), "On", label)}
+	if !want {
+		r.What = i18n.T("expect.not_seen", "{{.Text}} not seen on {{.On}}", "Text", q(e.Text), "On", label)
+	}
 	if ok, why := w.evidence(label); !ok {
 		r.Seen = why
 		return r
@@ -142,27 +146,28 @@ func judgeSeen(e labs.Expect, packets []capture.Packet, w *watch) ExpectReport {
 	switch {
 	case r.OK:
 	case want:
-		r.Seen = fmt.Sprintf("no such packet among the %d captured (%s)", countOn(packets, label), w.describe(label))
+		n := countOn(packets, label)
+		r.Seen = i18n.N("expect.seen.none", n, "no such packet among the {{.Count}} captured ({{.Capture}})",
+			"no such packet among the {{.Count}} captured ({{.Capture}})", "Capture", w.describe(label))
 	default:
-		r.Seen = "but it was: " + found
+		r.Seen = i18n.T("expect.not_seen.but", "but it was: {{.Packet}}", "Packet", found)
 	}
 	return r
 }
 
 func (s *Lesson) judgeState(e labs.Expect) ExpectReport {
-	verb := "show"
-	if e.Not {
-		verb = "not show"
-	}
 	res := s.eng.Run(e.Node, engine.Bind(e.State.Parsed))
-	r := ExpectReport{What: fmt.Sprintf("%q on %s to %s %q", e.State.Text, e.Node, verb, e.Text)}
+	r := ExpectReport{What: i18n.T("expect.state.show", "{{.Command}} on {{.Node}} to show {{.Text}}", "Command", q(e.State.Text), "Node", e.Node, "Text", q(e.Text))}
+	if e.Not {
+		r.What = i18n.T("expect.state.not_show", "{{.Command}} on {{.Node}} to not show {{.Text}}", "Command", q(e.State.Text), "Node", e.Node, "Text", q(e.Text))
+	}
 	if res.Err != nil || res.ExitCode != 0 {
-		r.Seen = "it failed, so its output proves nothing: " + failureText(res)
+		r.Seen = i18n.T("expect.state.failed", "it failed, so its output proves nothing: {{.Failure}}", "Failure", failureShown(res))
 		return r
 	}
 	r.OK = strings.Contains(res.Output, e.Text) != e.Not
 	if !r.OK {
-		r.Seen = "it printed: " + strings.TrimSpace(res.Output)
+		r.Seen = i18n.T("expect.printed", "it printed: {{.Output}}", "Output", strings.TrimSpace(res.Output))
 	}
 	return r
 }
@@ -173,21 +178,21 @@ func judgeFails(st labs.Step, e labs.Expect, results []engine.Result) ExpectRepo
 	if n >= 1 && n <= len(st.Commands) {
 		text = st.Commands[n-1].Text
 	}
-	r := ExpectReport{What: fmt.Sprintf("command %d %q to fail", n, text)}
+	r := ExpectReport{What: i18n.T("expect.fails", "command {{.N}} {{.Command}} to fail", "N", n, "Command", q(text))}
 	if e.Text != "" {
-		r.What += fmt.Sprintf(" with %q", e.Text)
+		r.What = i18n.T("expect.fails.with", "command {{.N}} {{.Command}} to fail with {{.Text}}", "N", n, "Command", q(text), "Text", q(e.Text))
 	}
 	if n < 1 || n > len(results) {
-		r.Seen = "it never ran"
+		r.Seen = i18n.T("expect.fails.never_ran", "it never ran")
 		return r
 	}
 	res := results[n-1]
 	if !failed(res) {
-		r.Seen = "it succeeded"
+		r.Seen = i18n.T("expect.fails.succeeded", "it succeeded")
 		return r
 	}
 	if e.Text != "" && !strings.Contains(failureText(res), e.Text) {
-		r.Seen = "it failed with: " + failureText(res)
+		r.Seen = i18n.T("expect.fails.other", "it failed with: {{.Failure}}", "Failure", failureShown(res))
 		return r
 	}
 	r.OK = true
@@ -199,12 +204,23 @@ func judgeFails(st labs.Step, e labs.Expect, results []engine.Result) ExpectRepo
 func failed(r engine.Result) bool { return r.Err != nil || r.ExitCode != 0 }
 
 // failureText is what a failed command said: its error, or the end of
-// its output when it only exited non-zero.
+// its output when it only exited non-zero. A fails expectation's text is
+// matched against it, so it is the same in every language (the exit
+// status in the words Go and the shell use); failureShown is how a
+// student reads it.
 func failureText(r engine.Result) string {
 	if r.Err != nil {
 		return r.Err.Error()
 	}
 	return fmt.Sprintf("exit status %d: %s", r.ExitCode, lastLines(r.Output, 3))
+}
+
+// failureShown is failureText in the student's language.
+func failureShown(r engine.Result) string {
+	if r.Err != nil {
+		return r.Err.Error()
+	}
+	return i18n.T("expect.exit_status", "exit status {{.Code}}: {{.Output}}", "Code", r.ExitCode, "Output", lastLines(r.Output, 3))
 }
 
 // expectedFailures maps the 1-based numbers of the step's commands that it
@@ -245,7 +261,7 @@ func unexpectedFailures(st labs.Step, results []engine.Result, expected map[int]
 	var out []CommandFailure
 	for i, r := range results {
 		if failed(r) && !expected[i+1] {
-			out = append(out, CommandFailure{Command: i + 1, Text: r.Command.Text, Node: r.Node, Error: failureText(r)})
+			out = append(out, CommandFailure{Command: i + 1, Text: r.Command.Text, Node: r.Node, Error: failureShown(r)})
 		}
 	}
 	return out
@@ -268,10 +284,12 @@ func judgePing(e labs.Expect, results []engine.Result) []ExpectReport {
 			continue
 		}
 		ok := r.ExitCode == 0 && r.Err == nil
-		rep := ExpectReport{What: fmt.Sprintf("%q to %s", r.Command.Text, map[bool]string{true: "get replies", false: "get no reply"}[e.PingOK]),
-			OK: ok == e.PingOK}
+		rep := ExpectReport{What: i18n.T("expect.ping.replies", "{{.Command}} to get replies", "Command", q(r.Command.Text)), OK: ok == e.PingOK}
+		if !e.PingOK {
+			rep.What = i18n.T("expect.ping.no_reply", "{{.Command}} to get no reply", "Command", q(r.Command.Text))
+		}
 		if !rep.OK {
-			rep.Seen = "it printed: " + lastLines(r.Output, 3)
+			rep.Seen = i18n.T("expect.printed", "it printed: {{.Output}}", "Output", lastLines(r.Output, 3))
 		}
 		out = append(out, rep)
 	}
@@ -310,7 +328,7 @@ func (s *Lesson) CheckByHand(before *engine.Snapshot) (*StepReport, error) {
 		return nil, ErrAllDone
 	}
 	es := s.Transaction(i)
-	rep := &StepReport{Index: i + 1, Title: es.Title, ByHand: true}
+	rep := &StepReport{Index: i + 1, Title: s.stepTitle(i, es.Title), ByHand: true}
 	for _, c := range s.eng.Check(es) {
 		if c.Command != nil && c.Command.Mutating() {
 			cr := CheckReport{Command: c.Command.Text, OK: c.Err == nil}
@@ -349,7 +367,7 @@ func (s *Lesson) Undo() (*UndoReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &UndoReport{Index: st.Index + 1, Title: st.Title}
+	rep := &UndoReport{Index: st.Index + 1, Title: s.stepTitle(st.Index, st.Title)}
 	if after, err := s.eng.SnapshotLean(); err == nil {
 		rep.Changes = before.Diff(after)
 	}

@@ -2,13 +2,13 @@ package runner
 
 import (
 	"errors"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/netlab/netlab/capture"
 	"github.com/netlab/netlab/labs"
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // watch is a step's captures. A target whose node or interface does not
@@ -47,28 +47,25 @@ func (s *Lesson) newWatch(st labs.Step) *watch {
 // poll opens what became capturable: after is the index of the command
 // that just ran, -1 before the first.
 func (w *watch) poll(after int) {
-	when := "before the commands"
-	if after >= 0 {
-		when = fmt.Sprintf("after command %d", after+1)
-	}
+	when := whenText(after)
 	for _, t := range w.targets {
 		ct, err := w.s.Target(t.node, t.iface)
 		if err != nil {
 			if t.ifindex != 0 && t.gone == "" {
-				t.gone = "its node " + t.node + " was deleted " + when
+				t.gone = nodeGone(t.node, when)
 			}
 			t.ifindex = 0
-			t.problem = fmt.Sprintf("node %s does not exist", t.node)
+			t.problem = noNode(t.node)
 			continue
 		}
 		idx, err := capture.IfIndex(ct)
 		if err != nil {
 			if t.ifindex != 0 && t.gone == "" {
-				t.gone = fmt.Sprintf("%s disappeared from %s %s", t.iface, t.node, when)
+				t.gone = i18n.T("watch.gone.iface", "{{.Iface}} disappeared from {{.Node}} {{.When}}", "Iface", t.iface, "Node", t.node, "When", when)
 			}
 			t.ifindex = 0
 			if errors.Is(err, capture.ErrNoInterface) {
-				t.problem = fmt.Sprintf("no interface %s on %s", t.iface, t.node)
+				t.problem = i18n.T("watch.no_iface", "no interface {{.Iface}} on {{.Node}}", "Iface", t.iface, "Node", t.node)
 			} else {
 				t.problem = err.Error()
 			}
@@ -88,6 +85,25 @@ func (w *watch) poll(after int) {
 			t.opened = when
 		}
 	}
+}
+
+// whenText says when a capture opened or lost its interface: after is
+// the index of the command that just ran, -1 before the first.
+func whenText(after int) string {
+	if after < 0 {
+		return i18n.T("watch.when.before", "before the commands")
+	}
+	return i18n.T("watch.when.after", "after command {{.N}}", "N", after+1)
+}
+
+// nodeGone says that a watched interface went with its node.
+func nodeGone(node, when string) string {
+	return i18n.T("watch.gone.node", "its node {{.Node}} was deleted {{.When}}", "Node", node, "When", when)
+}
+
+// noNode is why a capture on a node that does not exist did not open.
+func noNode(node string) string {
+	return i18n.T("watch.no_node", "node {{.Node}} does not exist", "Node", node)
 }
 
 // finish lets late packets arrive, closes every capture and returns what
@@ -115,14 +131,14 @@ func (w *watch) finish() []capture.Packet {
 // why: an expectation about packets there has nothing to stand on.
 func (w *watch) evidence(label string) (ok bool, why string) {
 	if w == nil {
-		return false, "the step captures nothing"
+		return false, i18n.T("watch.none", "the step captures nothing")
 	}
 	for _, t := range w.targets {
 		if t.label != label {
 			continue
 		}
 		if len(t.caps) == 0 {
-			return false, fmt.Sprintf("no capture ran on %s: %s at any point of the step", label, t.problem)
+			return false, i18n.T("watch.never_ran", "no capture ran on {{.On}}: {{.Problem}} at any point of the step", "On", label, "Problem", t.problem)
 		}
 		return true, ""
 	}
@@ -130,19 +146,19 @@ func (w *watch) evidence(label string) (ok bool, why string) {
 	for _, t := range w.targets {
 		names = append(names, t.label)
 	}
-	return false, fmt.Sprintf("%s is not among the step's captures (%s)", label, strings.Join(names, ", "))
+	return false, i18n.T("watch.not_captured", "{{.On}} is not among the step's captures ({{.Captures}})", "On", label, "Captures", strings.Join(names, ", "))
 }
 
 // describe says what the capture on label watched, for a failed expectation.
 func (w *watch) describe(label string) string {
 	for _, t := range w.targets {
 		if t.label == label && len(t.caps) > 0 {
-			s := "capture on " + label + " started " + t.opened
+			s := i18n.T("watch.started", "capture on {{.On}} started {{.When}}", "On", label, "When", t.opened)
 			if len(t.caps) > 1 {
-				s += fmt.Sprintf(", followed %d interfaces of that name", len(t.caps))
+				s += i18n.N("watch.followed", len(t.caps), ", followed {{.Count}} interfaces of that name", ", followed {{.Count}} interfaces of that name")
 			}
 			if t.gone != "" {
-				s += "; " + t.gone
+				s += i18n.T("watch.then", "; {{.Gone}}", "Gone", t.gone)
 			}
 			return s
 		}

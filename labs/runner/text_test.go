@@ -1,0 +1,159 @@
+package runner
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/netlab/netlab/capture"
+	"github.com/netlab/netlab/engine"
+	"github.com/netlab/netlab/labs"
+	"github.com/netlab/netlab/labs/i18n"
+)
+
+// everyReport builds reports through every path that words them, with
+// no kernel: the judges of ping, fails and seen expectations, the
+// captures' explanations, a failed step, a status, a test's end.
+func everyReport() []string {
+	ping := &engine.Command{Text: "ping -c 1 192.0.2.9", Program: "ping"}
+	results := []engine.Result{
+		{Command: ping, Node: "ns01", Output: "1 packets transmitted, 0 received", ExitCode: 1},
+		{Command: &engine.Command{Text: "ip link add br01 type bridge", Program: "ip"}, Node: "host", Err: errors.New("RTNETLINK answers: File exists")},
+	}
+	st := labs.Step{Title: "t", Commands: []labs.Command{{Text: "ping -c 1 192.0.2.9"}, {Text: "ip link add br01 type bridge"}}}
+	var expects []ExpectReport
+	expects = append(expects, judgePing(labs.Expect{Kind: labs.ExpectPing, PingOK: true}, results)...)
+	expects = append(expects, judgePing(labs.Expect{Kind: labs.ExpectPing, PingOK: false}, results)...)
+	expects = append(expects,
+		judgeFails(st, labs.Expect{Kind: labs.ExpectFails, Command: 2, Text: "No such device"}, results),
+		judgeFails(st, labs.Expect{Kind: labs.ExpectFails, Command: 1}, results[:0]),
+		judgeFails(st, labs.Expect{Kind: labs.ExpectFails, Command: 1}, []engine.Result{{Command: ping}}),
+		judgeSeen(labs.Expect{Kind: labs.ExpectSeen, Text: "ICMP echo request", On: labs.CaptureTarget{Node: "ns01", Iface: "veth01"}}, nil, nil),
+	)
+	// As poll leaves them: ns01:veth01 opened before the commands and
+	// followed two interfaces until its node went; ns02 never existed.
+	w := &watch{targets: []*watched{
+		{label: "ns01:veth01", node: "ns01", iface: "veth01", caps: []*capture.Capture{nil, nil}, opened: whenText(-1), gone: nodeGone("ns01", whenText(2))},
+		{label: "ns02:veth02", node: "ns02", iface: "veth02", problem: noNode("ns02")},
+	}}
+	expects = append(expects,
+		judgeSeen(labs.Expect{Kind: labs.ExpectSeen, Text: "ICMP echo request", On: labs.CaptureTarget{Node: "ns01", Iface: "veth01"}}, nil, w),
+		judgeSeen(labs.Expect{Kind: labs.ExpectNotSeen, Text: "ARP", On: labs.CaptureTarget{Node: "ns02", Iface: "veth02"}}, nil, w),
+		judgeSeen(labs.Expect{Kind: labs.ExpectNotSeen, Text: "ARP", On: labs.CaptureTarget{Node: "ns03", Iface: "eth0"}}, nil, w),
+	)
+	rep := &StepReport{Index: 3, Title: "Create a bridge", Error: "command 2 failed",
+		Commands: []CommandReport{{Text: "ip link add br01 type bridge", Node: "host", Error: "RTNETLINK answers: File exists"}},
+		Failed:   unexpectedFailures(st, results, map[int]bool{}),
+		Checks:   []CheckReport{{Command: "ip link set br01 up", Problem: "link br01 is down"}},
+		Expects:  expects,
+	}
+	status := &Status{Lab: "bridge", Title: "A bridge", Steps: 4, Applied: 2, Next: "Ping",
+		AppliedList: []StepState{{Index: 1, Title: "One"}, {Index: 2, Title: "Two", ByHand: true}},
+		Interrupted: &Interrupted{Step: 3, Title: "Three", Command: 2, Text: "ip link set br01 up"},
+		InProgress:  &Interrupted{Step: 3, Title: "Three", Command: 2, Text: "ip link set br01 up"},
+		Nodes: []NodeState{{Name: "host", Kind: engine.KindHost, Interfaces: []string{"br01"}},
+			{Name: "ns01", Kind: engine.KindNetns, Parent: "host"}}}
+	test := &TestResult{Lab: "bridge", Steps: []*StepReport{rep}, Undone: true, Error: "boom"}
+	test2 := &TestResult{Lab: "bridge", Undone: true, Restored: true, OK: true}
+	return []string{rep.Text(true), rep.TestLine("bridge"), strings.Join(rep.Failures(), "\n"), status.Text(), test.Text(), test2.Text(),
+		(&UndoReport{Index: 3, Title: "Create a bridge"}).Text(), ErrAllDone.Error()}
+}
+
+// TestReportsInChinese renders every report in Chinese: no message is
+// missing from the catalogue, and what is left in Latin letters is
+// names, commands and tool output, never an English sentence.
+func TestReportsInChinese(t *testing.T) {
+	defer i18n.SetLang(i18n.Current())
+	i18n.SetLang(i18n.Chinese)
+	i18n.ResetMissing()
+	out := strings.Join(everyReport(), "\n")
+	if m := i18n.Missing(); len(m) > 0 {
+		t.Errorf("untranslated: %v\n%s", m, out)
+	}
+	for _, want := range []string{"第 3 步", "预期未达成", "已完成", "下一步", "节点 ns01（host 上的网络命名空间）", "通过", "这一步没有抓包"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+	// English words left once names, commands and tool output are out.
+	names := regexp.MustCompile(`"[^"]*"|'[^']*'|\b(ns0\d|veth0\d|br01|eth0|host|bridge|RTNETLINK answers: File exists|link br01 is down|ARP|netlab|ip link set br01 up|ip link add br01 type bridge|1 packets transmitted, 0 received|boom|UP)\b`)
+	// The titles are the test's own (a lab's translation is the lab's).
+	left := out
+	for _, title := range []string{"Create a bridge", "A bridge", "One", "Two", "Three", "Ping", "command 2 failed"} {
+		left = strings.ReplaceAll(left, title, "")
+	}
+	left = names.ReplaceAllString(left, "")
+	if w := regexp.MustCompile(`[A-Za-z]{2,}`).FindAllString(left, -1); len(w) > 0 {
+		t.Errorf("English words left in the Chinese reports: %v\n%s", w, out)
+	}
+}
+
+// TestReportsInEnglish keeps the English reports word for word as they
+// were before the catalogue.
+func TestReportsInEnglish(t *testing.T) {
+	defer i18n.SetLang(i18n.Current())
+	i18n.SetLang(i18n.English)
+	out := everyReport()
+	want := []string{
+		`step 3: Create a bridge  [FAIL]
+  host$ ip link add br01 type bridge
+    error: RTNETLINK answers: File exists
+  command 1 failed, and the step does not expect it: exit status 1: 1 packets transmitted, 0 received
+  command 2 failed, and the step does not expect it: RTNETLINK answers: File exists
+  check failed: ip link set br01 up: link br01 is down
+  expect FAILED: "ping -c 1 192.0.2.9" to get replies; it printed: 1 packets transmitted, 0 received
+  expect ok: "ping -c 1 192.0.2.9" to get no reply
+  expect FAILED: command 2 "ip link add br01 type bridge" to fail with "No such device"; it failed with: RTNETLINK answers: File exists
+  expect FAILED: command 1 "ping -c 1 192.0.2.9" to fail; it never ran
+  expect FAILED: command 1 "ping -c 1 192.0.2.9" to fail; it succeeded
+  expect FAILED: "ICMP echo request" seen on ns01:veth01; the step captures nothing
+  expect FAILED: "ICMP echo request" seen on ns01:veth01; no such packet among the 0 captured (capture on ns01:veth01 started before the commands, followed 2 interfaces of that name; its node ns01 was deleted after command 3)
+  expect FAILED: "ARP" not seen on ns02:veth02; no capture ran on ns02:veth02: node ns02 does not exist at any point of the step
+  expect FAILED: "ARP" not seen on ns03:eth0; ns03:eth0 is not among the step's captures (ns01:veth01, ns02:veth02)
+  rolled back: command 2 failed
+`,
+		`FAIL  bridge step 3: Create a bridge
+      command 2 failed
+      command 1 "ping -c 1 192.0.2.9" on ns01 failed, and the step does not expect it: exit status 1: 1 packets transmitted, 0 received
+      command 2 "ip link add br01 type bridge" on host failed, and the step does not expect it: RTNETLINK answers: File exists
+      check of "ip link set br01 up": link br01 is down
+      expected "ping -c 1 192.0.2.9" to get replies; it printed: 1 packets transmitted, 0 received
+      expected command 2 "ip link add br01 type bridge" to fail with "No such device"; it failed with: RTNETLINK answers: File exists
+      expected command 1 "ping -c 1 192.0.2.9" to fail; it never ran
+      expected command 1 "ping -c 1 192.0.2.9" to fail; it succeeded
+      expected "ICMP echo request" seen on ns01:veth01; the step captures nothing
+      expected "ICMP echo request" seen on ns01:veth01; no such packet among the 0 captured (capture on ns01:veth01 started before the commands, followed 2 interfaces of that name; its node ns01 was deleted after command 3)
+      expected "ARP" not seen on ns02:veth02; no capture ran on ns02:veth02: node ns02 does not exist at any point of the step
+      expected "ARP" not seen on ns03:eth0; ns03:eth0 is not among the step's captures (ns01:veth01, ns02:veth02)
+`,
+	}
+	for i, w := range want {
+		if out[i] != w {
+			t.Errorf("report %d:\n got %q\nwant %q", i, out[i], w)
+		}
+	}
+	if got, want := out[3], `lab bridge: A bridge
+steps applied: 2 of 4
+  done   1. One
+  done   2. Two (by hand)
+  next   3. Ping
+INTERRUPTED in step 3 (Three) at command 2: ip link set br01 up
+  run 'netlab undo' to roll it back, or 'netlab reset'
+another netlab process is applying step 3 (Three), at command 2: ip link set br01 up
+node host (host)
+    br01
+node ns01 (netns on host)
+`; got != want {
+		t.Errorf("status:\n got %q\nwant %q", got, want)
+	}
+	if got, want := out[4], "bridge: error: boom\nbridge: undo left differences:\n  \nFAIL bridge\n"; got != want {
+		t.Errorf("test end: got %q, want %q", got, want)
+	}
+	if got, want := out[5], "bridge: undo of all 0 steps restored the lab exactly\nPASS bridge\n"; got != want {
+		t.Errorf("test end: got %q, want %q", got, want)
+	}
+	if got, want := out[6], "undone step 3: Create a bridge\n"; got != want {
+		t.Errorf("undo: got %q, want %q", got, want)
+	}
+}
