@@ -242,7 +242,8 @@ func listCmd() *cobra.Command {
 
 func lintCmd() *cobra.Command {
 	c := &cobra.Command{
-		Use: "lint FILE...", Short: "Check lab files; errors as file:line:col: message", Args: args(1, "lint FILE..."),
+		Use: "lint FILE...", Short: "Check lab files; errors as file:line:col: message",
+		Long: "Check lab files; errors as file:line:col: message.\nWith --lang zh, also warn about every text the file does not translate into Chinese.", Args: args(1, "lint FILE..."),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			lang := i18n.English // only an explicit --lang asks for the untranslated texts
 			if f := cmd.Flags().Lookup("lang"); f != nil && f.Changed {
@@ -265,7 +266,6 @@ func lintCmd() *cobra.Command {
 			return nil
 		},
 	}
-	c.Flags().String("lang", "", "also warn about every text not translated into this language (zh)")
 	return c
 }
 

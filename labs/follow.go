@@ -68,6 +68,8 @@ func (f *follower) op(o cmdline.Op) {
 		f.need(f.node, o.Dev, o.DevCol)
 	case *cmdline.Route:
 		f.needIf(o.Dev, o.DevCol)
+	case *cmdline.Neigh:
+		f.need(f.node, o.Dev, o.DevCol)
 	case *cmdline.Show:
 		f.needIf(o.Dev, o.DevCol)
 	case *cmdline.BridgeShow:

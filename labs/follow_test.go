@@ -137,3 +137,19 @@ func TestFollowReportsANameOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowNeighNeedsItsDevice: a static neighbour entry on a device the
+// lab has not made yet is an error at the device's word; once the device
+// exists, the same line lints clean.
+func TestFollowNeighNeedsItsDevice(t *testing.T) {
+	head := "id: x\ntitle: t\nsummary: s\nsteps:\n  - title: t\n    text: x\n    commands:\n"
+	line := "      - ip neigh add 10.244.1.0 lladdr 02:00:00:00:00:01 dev flannel.1\n"
+	_, err := Load("x.yaml", []byte(head+line))
+	if err == nil || !strings.Contains(err.Error(), `x.yaml:8:62:`) || !strings.Contains(err.Error(), `no interface "flannel.1"`) {
+		t.Fatalf("Load = %v, want an error at x.yaml:8:62 naming flannel.1", err)
+	}
+	made := "      - ip link add flannel.1 type veth peer name peer1\n"
+	if _, err := Load("x.yaml", []byte(head+made+line)); err != nil {
+		t.Fatalf("Load with the device made first: %v", err)
+	}
+}
