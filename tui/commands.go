@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -12,6 +13,7 @@ import (
 	"github.com/netlab/netlab/capture"
 	"github.com/netlab/netlab/engine"
 	"github.com/netlab/netlab/labs"
+	"github.com/netlab/netlab/labs/i18n"
 	"github.com/netlab/netlab/labs/runner"
 )
 
@@ -45,6 +47,10 @@ func loadPickerCmd(be Backend) tea.Cmd {
 	return func() tea.Msg {
 		msg := pickerLoadedMsg{}
 		msg.labs, msg.labsErr = be.Labs()
+		for _, s := range msg.labs {
+			l, _ := be.Find(s.ID) // only for its translated title and summary
+			msg.found = append(msg.found, l)
+		}
 		s, err := be.Open()
 		switch {
 		case err == nil:
@@ -66,7 +72,7 @@ func openLabCmd(be Backend, lab *labs.Lab) tea.Cmd {
 		s, err := be.Open()
 		switch {
 		case err == nil && s.Lab().ID == lab.ID:
-			return sessionMsg{sess: s, state: readState(s), note: "reopened the running session of " + lab.ID}
+			return sessionMsg{sess: s, state: readState(s), note: i18n.T("tui.status.reopened", "reopened the running session of {{.ID}}", "ID", lab.ID)}
 		case err == nil:
 			return conflictMsg{want: lab, running: s}
 		case !isNoSession(err):
@@ -74,15 +80,15 @@ func openLabCmd(be Backend, lab *labs.Lab) tea.Cmd {
 		}
 		s, err = be.Start(lab)
 		if err != nil {
-			return sessionMsg{err: fmt.Errorf("start lab %q: %w", lab.ID, err)}
+			return sessionMsg{err: fmt.Errorf(i18n.T("tui.err.start", "start lab {{.ID}}: {{.Err}}", "ID", strconv.Quote(lab.ID), "Err", "%w"), err)}
 		}
-		return sessionMsg{sess: s, state: readState(s), note: "started lab " + lab.ID}
+		return sessionMsg{sess: s, state: readState(s), note: i18n.T("tui.status.started", "started lab {{.ID}}", "ID", lab.ID)}
 	}
 }
 
 func reopenCmd(s Driver) tea.Cmd {
 	return func() tea.Msg {
-		return sessionMsg{sess: s, state: readState(s), note: "reopened the running session of " + s.Lab().ID}
+		return sessionMsg{sess: s, state: readState(s), note: i18n.T("tui.status.reopened", "reopened the running session of {{.ID}}", "ID", s.Lab().ID)}
 	}
 }
 
@@ -94,16 +100,16 @@ func resetCmd(be Backend, old Driver, lab *labs.Lab) tea.Cmd {
 			old.Close()
 		}
 		if err := be.Reset(); err != nil {
-			return sessionMsg{err: fmt.Errorf("reset: %w", err)}
+			return sessionMsg{err: fmt.Errorf(i18n.T("tui.err.reset", "reset: {{.Err}}", "Err", "%w"), err)}
 		}
 		if lab == nil {
 			return pickerReloadMsg{}
 		}
 		s, err := be.Start(lab)
 		if err != nil {
-			return sessionMsg{err: fmt.Errorf("start lab %q: %w", lab.ID, err)}
+			return sessionMsg{err: fmt.Errorf(i18n.T("tui.err.start", "start lab {{.ID}}: {{.Err}}", "ID", strconv.Quote(lab.ID), "Err", "%w"), err)}
 		}
-		return sessionMsg{sess: s, state: readState(s), note: "the lab was reset: everything it created is gone, step 1 is next"}
+		return sessionMsg{sess: s, state: readState(s), note: i18n.T("tui.status.reset", "the lab was reset: everything it created is gone, step 1 is next")}
 	}
 }
 
@@ -115,7 +121,7 @@ type pickerReloadMsg struct{}
 func (m *Model) stepCmd(index int, all bool) tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.stepCancel = cancel
-	m.busy = fmt.Sprintf("running step %d… (%s cancels)", index+1, keyName(m.ctx.keys.Cancel))
+	m.busy = i18n.T("tui.busy.runningCancel", "running step {{.N}}… ({{.Key}} cancels)", "N", index+1, "Key", keyName(m.ctx.keys.Cancel))
 	s := m.sess
 	return func() tea.Msg {
 		defer cancel()

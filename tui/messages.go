@@ -21,6 +21,7 @@ type labState struct {
 // pickerLoadedMsg carries the labs and, when one runs, the open session.
 type pickerLoadedMsg struct {
 	labs           []labs.Summary
+	found          []*labs.Lab // labs[i] read (nil when it could not be): its translations
 	labsErr        error
 	running        Driver // nil when none runs
 	runningApplied int

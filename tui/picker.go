@@ -11,13 +11,27 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/netlab/netlab/labs"
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // pickerItem is a lab in the picker, or the running session to reopen.
 type pickerItem struct {
 	sum    labs.Summary
 	resume bool // reopen the running session
-	at     string
+	// lab, when the backend could read it, gives the summary in the
+	// student's language (Lab.In); sum is the fallback.
+	lab            *labs.Lab
+	steps, applied int // the running session's progress (resume)
+}
+
+// shown is the item's summary in the current language.
+func (i pickerItem) shown() labs.Summary {
+	if i.lab == nil {
+		return i.sum
+	}
+	s := i.lab.In(i18n.Current()).Summarize()
+	s.Source = i.sum.Source
+	return s
 }
 
 func (i pickerItem) FilterValue() string { return i.sum.ID + " " + i.sum.Title }
@@ -32,11 +46,12 @@ func (d pickerDelegate) Update(tea.Msg, *list.Model) tea.Cmd { return nil }
 func (d pickerDelegate) Render(w io.Writer, m list.Model, index int, it list.Item) {
 	item := it.(pickerItem)
 	width := m.Width() - 3
-	title := fmt.Sprintf("%s  (%s, %d steps)", item.sum.Title, item.sum.ID, item.sum.Steps)
-	desc := item.sum.Summary
+	sum := item.shown()
+	title := i18n.N("tui.picker.item", sum.Steps, "{{.Title}}  ({{.ID}}, {{.Count}} steps)", "{{.Title}}  ({{.ID}}, {{.Count}} steps)", "Title", sum.Title, "ID", sum.ID)
+	desc := sum.Summary
 	if item.resume {
-		title = "Continue " + item.sum.Title
-		desc = "A session is running: " + item.at + ". Reopen it where it is."
+		title = i18n.T("tui.picker.continue", "Continue {{.Title}}", "Title", sum.Title)
+		desc = i18n.T("tui.picker.running", "A session is running: {{.At}}. Reopen it where it is.", "At", runningAt(item.steps, item.applied))
 	}
 	src := item.sum.Source
 	lines := strings.Split(ansi.Wrap(desc, width, " "), "\n")
@@ -71,21 +86,27 @@ func newPicker(ctx *shared, msg pickerLoadedMsg) pickerModel {
 	p := pickerModel{ctx: ctx, running: msg.running}
 	if s := msg.running; s != nil {
 		lab := s.Lab()
-		items = append(items, pickerItem{sum: lab.Summarize(), resume: true, at: runningAt(lab, msg.runningApplied)})
+		items = append(items, pickerItem{sum: lab.Summarize(), lab: lab, resume: true, steps: len(lab.Steps), applied: msg.runningApplied})
 	}
-	for _, l := range msg.labs {
-		items = append(items, pickerItem{sum: l})
+	for i, l := range msg.labs {
+		it := pickerItem{sum: l}
+		if i < len(msg.found) {
+			it.lab = msg.found[i]
+		}
+		items = append(items, it)
 	}
 	var errs []string
 	if msg.labsErr != nil {
-		errs = append(errs, "some lab files have errors (see 'netlab lint'): "+firstLine(msg.labsErr.Error()))
+		errs = append(errs, i18n.T("tui.picker.labErrors", "some lab files have errors (see 'netlab lint'): {{.Err}}", "Err", firstLine(msg.labsErr.Error())))
 	}
 	if msg.openErr != nil {
-		errs = append(errs, "a session is running but cannot be reopened: "+msg.openErr.Error()+" ("+keyName(ctx.keys.Reset)+" resets it)")
+		errs = append(errs, i18n.T("tui.picker.openErr", "a session is running but cannot be reopened: {{.Err}} ({{.Key}} resets it)", "Err", msg.openErr.Error(), "Key", keyName(ctx.keys.Reset)))
 	}
 	p.err = strings.Join(errs, "\n")
 	l := list.New(items, pickerDelegate{st: ctx.st}, ctx.width, ctx.height-2)
-	l.Title = "netlab: pick a lab"
+	p.list = l
+	p.relabel()
+	l = p.list
 	l.Styles.Title = ctx.st.Title
 	l.SetShowHelp(false)
 	l.SetShowStatusBar(false)
@@ -96,12 +117,18 @@ func newPicker(ctx *shared, msg pickerLoadedMsg) pickerModel {
 	return p
 }
 
+// relabel writes the list's own words in the current language.
+func (p *pickerModel) relabel() {
+	p.list.Title = i18n.T("tui.picker.title", "netlab: pick a lab")
+	p.list.FilterInput.Prompt = i18n.T("tui.picker.filter", "Filter: ")
+}
+
 // runningAt says where the running session stands.
-func runningAt(lab *labs.Lab, applied int) string {
-	if applied >= len(lab.Steps) {
-		return fmt.Sprintf("all %d steps are done", len(lab.Steps))
+func runningAt(steps, applied int) string {
+	if applied >= steps {
+		return i18n.N("tui.picker.allDone", steps, "all {{.Count}} steps are done", "all {{.Count}} steps are done")
 	}
-	return fmt.Sprintf("step %d of %d is next", applied+1, len(lab.Steps))
+	return i18n.T("tui.picker.next", "step {{.N}} of {{.Of}} is next", "N", applied+1, "Of", steps)
 }
 
 func firstLine(s string) string {
