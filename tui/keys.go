@@ -86,10 +86,12 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Run, k.Undo, k.Next, k.Prev, k.RunAll, k.Reset, k.Hint},
-		{k.Shell, k.ShellNode, k.NextPane, k.PrevPane, k.Answer},
+		// help, language and quit share the short column: four columns
+		// fit 80 cells, in Chinese too (bubbles/help would let a fifth
+		// overflow).
+		{k.Shell, k.ShellNode, k.NextPane, k.PrevPane, k.Answer, k.Help, k.Lang, k.Quit},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Pause, k.Filter, k.Ifaces, k.Follow, k.Save, k.Back},
-		{k.Help, k.Lang, k.Quit},
 	}
 }
 

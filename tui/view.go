@@ -47,7 +47,7 @@ func (m *Model) render() string {
 		}
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Subtle.Render(text))
 	case screenPicker:
-		return fit(m.picker.View(), w, h-1) + "\n" + m.help.ShortHelpView(m.picker.keys())
+		return fit(m.picker.View(), w, h-1) + "\n" + cutLines(m.help.ShortHelpView(m.picker.keys()), w)
 	case screenConflict:
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, m.conflictView(w))
 	case screenError:
@@ -67,7 +67,22 @@ func (m *Model) bodyHeight() int {
 	return max(3, h)
 }
 
-func (m *Model) fullHelpView() string { return m.help.FullHelpView(m.ctx.keys.FullHelp()) }
+func (m *Model) fullHelpView() string {
+	return cutLines(m.help.FullHelpView(m.ctx.keys.FullHelp()), m.ctx.width)
+}
+
+// cutLines cuts every line of s to w cells. bubbles/help adds a column
+// or item that does not fit when not even its "…" would, so a help in
+// Chinese (two cells a character) could overflow the screen.
+func cutLines(s string, w int) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "…")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
 
 func (m *Model) labView() string {
 	st := m.ctx.st
@@ -122,7 +137,7 @@ func (m *Model) labView() string {
 	if m.fullHelp {
 		helpView = m.fullHelpView()
 	} else {
-		helpView = m.help.ShortHelpView(m.shortHelp())
+		helpView = cutLines(m.help.ShortHelpView(m.shortHelp()), w)
 	}
 	return strings.Join([]string{header, tabBar, fit(body, w, bh), statusLine, helpView}, "\n")
 }
