@@ -195,7 +195,7 @@ func (f *followModel) View(w, h int) string {
 			reason = i18n.T("tui.follow.notFound", "the packet was not found among the captured ones")
 		}
 		lines := []string{st.Bold.Render(i18n.T("tui.follow.title", "Follow the packet")), "", reason, "", st.Subtle.Render(i18n.T("tui.follow.closes", "{{.Key}} closes", "Key", keyName(k.Back)))}
-		return st.Dialog.Width(min(w-2, 70)).Render(ansi.Wrap(strings.Join(lines, "\n"), min(w-8, 64), " "))
+		return st.Dialog.Width(min(w-2, 70)).Render(wrap(strings.Join(lines, "\n"), min(w-8, 64)))
 	}
 	cut := func(s string) string { return ansi.Truncate(s, w, "…") }
 	var path []string

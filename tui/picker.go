@@ -54,7 +54,7 @@ func (d pickerDelegate) Render(w io.Writer, m list.Model, index int, it list.Ite
 		desc = i18n.T("tui.picker.running", "A session is running: {{.At}}. Reopen it where it is.", "At", runningAt(item.steps, item.applied))
 	}
 	src := item.sum.Source
-	lines := strings.Split(ansi.Wrap(desc, width, " "), "\n")
+	lines := strings.Split(wrap(desc, width), "\n")
 	if len(lines) > 1 {
 		lines = lines[:1]
 		lines[0] = ansi.Truncate(lines[0]+" …", width, "…")
@@ -161,7 +161,7 @@ func (p *pickerModel) keys() []key.Binding {
 func (p *pickerModel) View() string {
 	out := p.list.View()
 	if p.err != "" {
-		out += "\n" + p.ctx.st.Error.Render(ansi.Wrap(p.err, p.ctx.width, " "))
+		out += "\n" + p.ctx.st.Error.Render(wrap(p.err, p.ctx.width))
 	}
 	return out
 }

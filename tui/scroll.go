@@ -85,7 +85,7 @@ func wrapLines(lines []string, w, at int) ([]string, int) {
 		if i == at {
 			atOut = len(wrapped)
 		}
-		wrapped = append(wrapped, strings.Split(ansi.Wrap(l, w, " "), "\n")...)
+		wrapped = append(wrapped, strings.Split(wrap(l, w), "\n")...)
 	}
 	return wrapped, atOut
 }

@@ -333,7 +333,7 @@ func (v *stepView) reportLines(rep *runner.StepReport, w int) []string {
 
 // wrapIndent wraps s to w columns, indenting continuation lines.
 func wrapIndent(s string, w int, indent string) string {
-	wrapped := ansi.Wrap(s, w-ansi.StringWidth(indent), " ")
+	wrapped := wrap(s, w-ansi.StringWidth(indent))
 	lines := strings.Split(wrapped, "\n")
 	for i := 1; i < len(lines); i++ {
 		lines[i] = indent + lines[i]

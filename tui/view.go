@@ -51,7 +51,7 @@ func (m *Model) render() string {
 	case screenConflict:
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, m.conflictView(w))
 	case screenError:
-		msg := st.Error.Render(i18n.T("tui.openFailed", "netlab could not open the lab")) + "\n\n" + ansi.Wrap(m.errText, w-8, " ") +
+		msg := st.Error.Render(i18n.T("tui.openFailed", "netlab could not open the lab")) + "\n\n" + wrap(m.errText, w-8) +
 			"\n\n" + st.Subtle.Render(i18n.T("tui.openFailed.keys", "{{.Back}}: back to the labs · {{.Quit}}: quit", "Back", keyName(m.ctx.keys.Back), "Quit", keyName(m.ctx.keys.Quit)))
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Dialog.Render(msg))
 	}
