@@ -41,8 +41,8 @@ func (m *Model) conflictView(w int) string {
 	if c.running != nil {
 		lab := c.running.Lab()
 		lines = append(lines, st.Title.Render(i18n.T("tui.conflict.title", "Another lab is running")), "",
-			i18n.T("tui.conflict.which", "{{.Running}} ({{.Title}}) is running, not {{.Want}}.", "Running", fmt.Sprintf("%q", lab.ID),
-				"Title", lab.In(i18n.Current()).Title, "Want", fmt.Sprintf("%q", c.want.ID)), "",
+			wrap(i18n.T("tui.conflict.which", "{{.Running}} ({{.Title}}) is running, not {{.Want}}.", "Running", fmt.Sprintf("%q", lab.ID),
+				"Title", lab.In(i18n.Current()).Title, "Want", fmt.Sprintf("%q", c.want.ID)), w-8), "",
 			st.Bold.Render(keyName(k.Reopen))+"  "+i18n.T("tui.conflict.reopen", "reopen {{.ID}} where it is", "ID", lab.ID),
 			st.Bold.Render(keyName(k.Reset))+"  "+i18n.T("tui.conflict.reset", "reset it and start {{.ID}}", "ID", c.want.ID))
 	} else {

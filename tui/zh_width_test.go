@@ -36,8 +36,7 @@ func TestChineseGoldensFit(t *testing.T) {
 // has its Chinese.
 func TestChineseWidths(t *testing.T) {
 	inChinese(t)
-	be := &fakeBackend{stepPackets: manyPackets(t)}
-	h := newHarness(t, Options{Lab: zhLab(t)}, be)
+	var h *harness
 	check := func(what string) {
 		t.Helper()
 		for w := 60; w <= 160; w++ {
@@ -52,6 +51,14 @@ func TestChineseWidths(t *testing.T) {
 			}
 		}
 	}
+	h = newHarness(t, Options{}, &fakeBackend{})
+	h.wantScreen("选择一个实验")
+	check("the picker")
+	h = newHarness(t, Options{Lab: zhLab(t)}, &fakeBackend{running: &fakeDriver{lab: bridgeLab(t)}})
+	h.wantScreen("另一个实验正在运行")
+	check("the conflict screen")
+
+	h = newHarness(t, Options{Lab: zhLab(t)}, &fakeBackend{stepPackets: manyPackets(t)})
 	check("the first step")
 	h.key("h")
 	h.wantScreen("提示：")
