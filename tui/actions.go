@@ -14,8 +14,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	if key.Matches(msg, m.ctx.keys.Lang) && !m.typing() {
-		m.switchLang()
-		return nil
+		return m.switchLang()
 	}
 	switch m.screen {
 	case screenLoading:

@@ -47,9 +47,8 @@ func loadPickerCmd(be Backend) tea.Cmd {
 	return func() tea.Msg {
 		msg := pickerLoadedMsg{}
 		msg.labs, msg.labsErr = be.Labs()
-		for _, s := range msg.labs {
-			l, _ := be.Find(s.ID) // only for its translated title and summary
-			msg.found = append(msg.found, l)
+		if i18n.Current() != i18n.English {
+			msg.found = findLabs(be, msg.labs)
 		}
 		s, err := be.Open()
 		switch {
@@ -63,6 +62,22 @@ func loadPickerCmd(be Backend) tea.Cmd {
 		}
 		return msg
 	}
+}
+
+// findLabs reads the labs listed, for their translated titles and
+// summaries: only when the picker shows another language than English
+// (each lab is read again: the list gives summaries).
+func findLabs(be Backend, sums []labs.Summary) []*labs.Lab {
+	out := make([]*labs.Lab, len(sums))
+	for i, s := range sums {
+		out[i], _ = be.Find(s.ID) // nil: the summary in the original stands
+	}
+	return out
+}
+
+// findLabsCmd reads the picker's labs after a switch of language.
+func findLabsCmd(be Backend, sums []labs.Summary) tea.Cmd {
+	return func() tea.Msg { return pickerFoundMsg{sums: sums, found: findLabs(be, sums)} }
 }
 
 // openLabCmd starts lab, or reopens the running session when it plays the

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"github.com/charmbracelet/bubbles/list"
+	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/netlab/netlab/labs/i18n"
 )
@@ -10,7 +11,7 @@ import (
 // language (the Lang key). Nothing else moves: the step viewed, the pane,
 // its scroll and an open dialog stay as they are, and are drawn again in
 // the new language at the next frame.
-func (m *Model) switchLang() {
+func (m *Model) switchLang() tea.Cmd {
 	next := i18n.Chinese
 	if i18n.Current() == i18n.Chinese {
 		next = i18n.English
@@ -18,6 +19,10 @@ func (m *Model) switchLang() {
 	i18n.SetLang(next)
 	m.relabel()
 	m.setStatus(i18n.T("tui.status.lang", "language: English"), false)
+	if m.screen == screenPicker && m.picker.ready && next != i18n.English && m.picker.needsLabs() {
+		return findLabsCmd(m.be, m.picker.sums) // the labs' own translations
+	}
+	return nil
 }
 
 // relabel rewrites the words the model keeps rather than renders each

@@ -96,3 +96,25 @@ func TestLangKeyTyping(t *testing.T) {
 		t.Errorf("filter input %q, want L", v)
 	}
 }
+
+// TestLangKeyPicker: in the picker, L switches the list's words and reads
+// the labs for their own translations, the cursor staying put.
+func TestLangKeyPicker(t *testing.T) {
+	t.Cleanup(func() { i18n.SetLang(i18n.English) })
+	h := newHarness(t, Options{}, &fakeBackend{})
+	h.wantScreen("netlab: pick a lab", "16 steps")
+	if h.m.picker.needsLabs() != true {
+		t.Fatal("in English the picker read the labs for nothing")
+	}
+	idx := h.m.picker.list.Index()
+	h.key("L")
+	h.wantScreen("netlab：选择一个实验", "共 16 步")
+	if h.m.picker.needsLabs() {
+		t.Error("the labs were not read for their translations")
+	}
+	if h.m.picker.list.Index() != idx || h.m.screen != screenPicker {
+		t.Error("L moved the picker")
+	}
+	h.key("L")
+	h.wantScreen("netlab: pick a lab", "16 steps")
+}

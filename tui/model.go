@@ -218,6 +218,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.screen = screenPicker
 		m.picker = newPicker(m.ctx, msg)
 		return m, nil
+	case pickerFoundMsg:
+		if m.picker.ready {
+			m.picker.attach(msg)
+		}
+		return m, nil
 	case pickerReloadMsg:
 		m.busy = ""
 		return m, loadPickerCmd(m.be)

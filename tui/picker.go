@@ -77,13 +77,14 @@ type pickerModel struct {
 	ctx     *shared
 	list    list.Model
 	running Driver
+	sums    []labs.Summary // the labs listed (not the running session)
 	err     string
 	ready   bool
 }
 
 func newPicker(ctx *shared, msg pickerLoadedMsg) pickerModel {
 	var items []list.Item
-	p := pickerModel{ctx: ctx, running: msg.running}
+	p := pickerModel{ctx: ctx, running: msg.running, sums: msg.labs}
 	if s := msg.running; s != nil {
 		lab := s.Lab()
 		items = append(items, pickerItem{sum: lab.Summarize(), lab: lab, resume: true, steps: len(lab.Steps), applied: msg.runningApplied})
@@ -115,6 +116,36 @@ func newPicker(ctx *shared, msg pickerLoadedMsg) pickerModel {
 	l.DisableQuitKeybindings()
 	p.list, p.ready = l, true
 	return p
+}
+
+// attach gives the listed labs their translations (pickerFoundMsg),
+// leaving the cursor and the filter where they are.
+func (p *pickerModel) attach(msg pickerFoundMsg) {
+	byID := map[string]*labs.Lab{}
+	for i, s := range msg.sums {
+		if i < len(msg.found) && msg.found[i] != nil {
+			byID[s.ID] = msg.found[i]
+		}
+	}
+	items := p.list.Items()
+	for i, it := range items {
+		if pi, ok := it.(pickerItem); ok && pi.lab == nil && byID[pi.sum.ID] != nil {
+			pi.lab = byID[pi.sum.ID]
+			items[i] = pi
+		}
+	}
+	p.list.SetItems(items)
+}
+
+// needsLabs says the listed labs have not been read for their
+// translations yet.
+func (p *pickerModel) needsLabs() bool {
+	for _, it := range p.list.Items() {
+		if pi, ok := it.(pickerItem); ok && !pi.resume && pi.lab == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // relabel writes the list's own words in the current language.
