@@ -96,7 +96,7 @@ type hop struct {
 type followModel struct {
 	ctx     *shared
 	hops    []hop
-	reason  string           // why nothing can be followed
+	reason  func() string    // why nothing can be followed, in the current language
 	notLive bool             // the selection is no packet captured live
 	pos     int              // the current hop, from 0
 	snap    *engine.Snapshot // the lab's map; nil draws the path alone
@@ -109,7 +109,9 @@ func follow(e *pktEntry, entries []*pktEntry) followModel {
 	}
 	want, _, _, ok := keyOf(e.pkt.Data)
 	if !ok {
-		return followModel{reason: i18n.T("tui.follow.unsupported", "netlab follows ARP and IPv4 packets; this one is neither")}
+		return followModel{reason: func() string {
+			return i18n.T("tui.follow.unsupported", "netlab follows ARP and IPv4 packets; this one is neither")
+		}}
 	}
 	var fm followModel
 	for _, o := range entries {
@@ -186,8 +188,11 @@ func (f *followModel) marks() topoMarks {
 // scrolled so the current hop shows.
 func (f *followModel) View(w, h int) string {
 	st, k := f.ctx.st, f.ctx.keys
-	if f.notLive || f.reason != "" || len(f.hops) == 0 {
-		reason := f.reason
+	if f.notLive || f.reason != nil || len(f.hops) == 0 {
+		var reason string
+		if f.reason != nil {
+			reason = f.reason()
+		}
 		switch {
 		case f.notLive:
 			reason = i18n.T("tui.follow.notLive", "only packets captured live can be followed: select one with {{.Up}} or {{.Down}} first", "Up", keyName(k.Up), "Down", keyName(k.Down))

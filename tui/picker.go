@@ -34,7 +34,15 @@ func (i pickerItem) shown() labs.Summary {
 	return s
 }
 
-func (i pickerItem) FilterValue() string { return i.sum.ID + " " + i.sum.Title }
+// FilterValue is what the filter matches: the id and the title, in the
+// original and, when it differs, as the student reads it.
+func (i pickerItem) FilterValue() string {
+	v := i.sum.ID + " " + i.sum.Title
+	if t := i.shown().Title; t != i.sum.Title {
+		v += " " + t
+	}
+	return v
+}
 
 // pickerDelegate draws an item: the title, then its summary and source.
 type pickerDelegate struct{ st *styles }
