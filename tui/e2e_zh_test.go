@@ -91,7 +91,7 @@ func TestEndToEndTmuxChinese(t *testing.T) {
 	keys("Enter")
 	wait("step 2", "第 2 步完成", "已完成 2/16")
 	keys("Tab")
-	wait("topology", "内核里此刻的实验", "实验主机")
+	wait("topology", "内核中实验的当前状态", "实验主机")
 	keys("BTab", "q")
 	wait("quit dialog", "退出 netlab", "拆除")
 	keys("t")

@@ -58,7 +58,7 @@ func TestLangKeyKeepsPlace(t *testing.T) {
 	if h.m.pane != paneTopology || h.m.topo.off == 0 {
 		t.Fatalf("setup: pane %d, scrolled %d", h.m.pane, h.m.topo.off)
 	}
-	lang(i18n.Chinese, "内核里此刻的实验")
+	lang(i18n.Chinese, "内核中实验的当前状态")
 	lang(i18n.English, "The lab as the kernel has it now")
 
 	// a dialog stays open, and takes the new language

@@ -76,7 +76,7 @@ func TestChineseWidths(t *testing.T) {
 	h.wantScreen("第 1 步完成")
 	check("the first step run")
 	h.key("tab")
-	h.wantScreen("内核里此刻的实验", "实验主机", "网桥")
+	h.wantScreen("内核中实验的当前状态", "实验主机", "网桥")
 	check("the topology")
 	h.key("tab")
 	h.wantScreen("的改动")
