@@ -21,7 +21,8 @@ import (
 // and so are the step titles when the built-in lab translates them (the
 // test looks for the Chinese title of step 1 when bridge.In(zh) has one,
 // else for the interface's Chinese words only). L switches to English
-// and back in place; then it quits tearing the lab down.
+// and back in place; the rest of the steps run in one go (run all), then
+// it quits tearing the lab down.
 func TestEndToEndTmuxChinese(t *testing.T) {
 	if src, err := os.ReadFile("../main.go"); err != nil || !strings.Contains(string(src), "i18n.SetLang") {
 		t.Skip("main.go does not pick the language from the locale yet (issue 13, the command line's part)")
@@ -92,7 +93,9 @@ func TestEndToEndTmuxChinese(t *testing.T) {
 	wait("step 2", "第 2 步完成", "已完成 2/16")
 	keys("Tab")
 	wait("topology", "内核中实验的当前状态", "实验主机")
-	keys("BTab", "q")
+	keys("BTab", "a")
+	wait("run all", "第 16 步完成，这是最后一步", "已完成 16/16")
+	keys("q")
 	wait("quit dialog", "退出 netlab", "拆除")
 	keys("t")
 	wait("exit", "NETLAB-EXITED 0")
