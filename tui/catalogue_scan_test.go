@@ -28,6 +28,7 @@ var notShown = map[string]string{
 	"/route ":                      "the key of a highlighted route on the map, never shown",
 	"shift+tab":                    "a key name: keys are named as on the keyboard",
 	"netlab-":                      "the start of a saved pcap's file name",
+	"built-in":                     "labs.Summary.Source's value, compared to show it in the catalogue's words",
 	"NO_COLOR":                     "an environment variable's name",
 	"NETLAB_RUN=":                  "an environment variable's name, for the shell",
 	"NETLAB_LANG=":                 "an environment variable's name, for the shell",

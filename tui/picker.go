@@ -62,6 +62,9 @@ func (d pickerDelegate) Render(w io.Writer, m list.Model, index int, it list.Ite
 		desc = i18n.T("tui.picker.running", "A session is running: {{.At}}. Reopen it where it is.", "At", runningAt(item.steps, item.applied))
 	}
 	src := item.sum.Source
+	if src == "built-in" { // labs.Summary's word for a lab netlab carries
+		src = i18n.T("tui.picker.builtin", "built-in")
+	}
 	lines := strings.Split(wrap(desc, width), "\n")
 	if len(lines) > 1 {
 		lines = lines[:1]
