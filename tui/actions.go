@@ -1,10 +1,10 @@
 package tui
 
 import (
-	"fmt"
-
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // onKey routes a key press to the screen shown: the loading screen, the
@@ -12,6 +12,9 @@ import (
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	if m.tooSmall() && !key.Matches(msg, m.ctx.keys.Quit) {
 		return nil
+	}
+	if key.Matches(msg, m.ctx.keys.Lang) && !m.typing() {
+		return m.switchLang()
 	}
 	switch m.screen {
 	case screenLoading:
@@ -62,7 +65,7 @@ func (m *Model) labKey(msg tea.KeyMsg) tea.Cmd {
 		// stepDoneMsg then says "step N cancelled".
 		m.stepCancel()
 		m.stepCancel = nil
-		m.busy = "cancelling the step: rolling it back…"
+		m.busy = i18n.T("tui.busy.cancelling", "cancelling the step: rolling it back…")
 		return nil
 	}
 	if m.viewKey(msg) {
@@ -135,7 +138,7 @@ func (m *Model) captureKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.Save):
 		pkts := m.capture.savable()
 		if len(pkts) == 0 {
-			m.setStatus("no captured packet to save yet", true)
+			m.setStatus(i18n.T("tui.status.nothingToSave", "no captured packet to save yet"), true)
 			return nil, true
 		}
 		return savePcapCmd(pkts, m.now()), true
@@ -161,7 +164,7 @@ func (m *Model) actionKey(msg tea.KeyMsg) tea.Cmd {
 	isAction := key.Matches(msg, k.Run) || key.Matches(msg, k.Undo) || key.Matches(msg, k.RunAll) ||
 		key.Matches(msg, k.Shell) || key.Matches(msg, k.ShellNode) || key.Matches(msg, k.Reset)
 	if isAction && m.busy != "" {
-		m.setStatus("wait: "+m.busy, false)
+		m.setStatus(i18n.T("tui.status.wait", "wait: {{.Busy}}", "Busy", m.busy), false)
 		return nil
 	}
 	switch {
@@ -169,16 +172,16 @@ func (m *Model) actionKey(msg tea.KeyMsg) tea.Cmd {
 		return m.enter()
 	case key.Matches(msg, k.RunAll):
 		if m.done() {
-			m.setStatus("every step is done", false)
+			m.setStatus(i18n.T("tui.status.allDone", "every step is done"), false)
 			return nil
 		}
 		return m.runStep(true)
 	case key.Matches(msg, k.Undo):
 		if len(m.applied) == 0 {
-			m.setStatus("nothing to undo: no step is applied", false)
+			m.setStatus(i18n.T("tui.status.nothingToUndo", "nothing to undo: no step is applied"), false)
 			return nil
 		}
-		m.busy = fmt.Sprintf("undoing step %d…", len(m.applied))
+		m.busy = i18n.T("tui.busy.undoing", "undoing step {{.N}}…", "N", len(m.applied))
 		return undoCmd(m.sess)
 	case key.Matches(msg, k.Shell):
 		return m.openShell(m.shellNode())

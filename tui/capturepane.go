@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/netlab/netlab/capture"
+	"github.com/netlab/netlab/labs/i18n"
 	"github.com/netlab/netlab/labs/runner"
 )
 
@@ -46,10 +47,16 @@ type captureModel struct {
 
 func newCaptureModel(ctx *shared) captureModel {
 	in := textinput.New()
-	in.Prompt = "filter: "
-	in.Placeholder = "tcpdump words, e.g. icmp or arp"
 	in.CharLimit = 200
-	return captureModel{ctx: ctx, tail: true, input: in}
+	c := captureModel{ctx: ctx, tail: true, input: in}
+	c.relabel()
+	return c
+}
+
+// relabel writes the filter input's words in the current language.
+func (c *captureModel) relabel() {
+	c.input.Prompt = i18n.T("tui.capture.filterPrompt", "filter: ")
+	c.input.Placeholder = i18n.T("tui.capture.filterPlaceholder", "tcpdump words, e.g. icmp or arp")
 }
 
 // add appends entries, dropping the oldest beyond maxEntries.
@@ -244,7 +251,7 @@ func (c *captureModel) View(w, h int) string {
 	ctx := c.ctx
 	st := ctx.st
 	var head []string
-	where := "no interfaces (this step captures nothing; " + keyName(ctx.keys.Ifaces) + " chooses some)"
+	where := i18n.T("tui.capture.noIfaces", "no interfaces (this step captures nothing; {{.Key}} chooses some)", "Key", keyName(ctx.keys.Ifaces))
 	if len(c.targets) > 0 {
 		var names []string
 		for _, t := range c.targets {
@@ -252,30 +259,30 @@ func (c *captureModel) View(w, h int) string {
 		}
 		where = strings.Join(names, ", ")
 		if c.manual {
-			where += " (chosen)"
+			where += i18n.T("tui.capture.chosen", " (chosen)")
 		}
 	}
-	state := st.OK.Render("live")
+	state := st.OK.Render(i18n.T("tui.capture.live", "live"))
 	if c.paused {
-		state = st.Warn.Render(fmt.Sprintf("paused, %d held", len(c.held)))
+		state = st.Warn.Render(i18n.N("tui.capture.paused", len(c.held), "paused, {{.Count}} held", "paused, {{.Count}} held"))
 	}
 	if c.src == nil {
-		state = st.Subtle.Render("not capturing")
+		state = st.Subtle.Render(i18n.T("tui.capture.off", "not capturing"))
 	}
-	head = append(head, ansi.Truncate(st.Bold.Render("Capture on ")+where+"  "+state, w, "…"))
+	head = append(head, ansi.Truncate(st.Bold.Render(i18n.T("tui.capture.on", "Capture on "))+where+"  "+state, w, "…"))
 	if c.openErr != "" {
 		head = append(head, ansi.Truncate(st.Error.Render(c.openErr), w, "…"))
 	}
 	var foot []string
 	switch {
 	case c.typing:
-		c.input.Width = w - len(c.input.Prompt) - 2
+		c.input.Width = w - ansi.StringWidth(c.input.Prompt) - 2
 		foot = append(foot, c.input.View())
 		if c.filterErr != "" {
 			foot = append(foot, ansi.Truncate(st.Error.Render(c.filterErr), w, "…"))
 		}
 	case c.filter != nil:
-		foot = append(foot, ansi.Truncate(st.Subtle.Render("filter: ")+c.filter.String(), w, "…"))
+		foot = append(foot, ansi.Truncate(st.Subtle.Render(i18n.T("tui.capture.filterPrompt", "filter: "))+c.filter.String(), w, "…"))
 	}
 	vis := c.visible()
 	rows := h - len(head) - len(foot)
@@ -295,15 +302,15 @@ func (c *captureModel) View(w, h int) string {
 	}
 	lines := head
 	if len(vis) == 0 {
-		msg := "no packets yet: run the step, or ping from a shell (" + keyName(ctx.keys.Shell) + ")"
+		msg := i18n.T("tui.capture.empty", "no packets yet: run the step, or ping from a shell ({{.Key}})", "Key", keyName(ctx.keys.Shell))
 		if len(c.entries) > 0 {
-			msg = "no packet matches the filter"
+			msg = i18n.T("tui.capture.noMatch", "no packet matches the filter")
 		}
 		lines = append(lines, st.Subtle.Render(msg))
 	}
 	labelW := 10
 	for _, e := range vis[start:min(len(vis), start+rows)] {
-		labelW = max(labelW, len(e.label))
+		labelW = max(labelW, ansi.StringWidth(e.label))
 	}
 	for i := start; i < len(vis) && i < start+rows; i++ {
 		lines = append(lines, c.line(st, vis[i], w, labelW, i == sel && !c.tail))

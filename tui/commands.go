@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -12,6 +13,7 @@ import (
 	"github.com/netlab/netlab/capture"
 	"github.com/netlab/netlab/engine"
 	"github.com/netlab/netlab/labs"
+	"github.com/netlab/netlab/labs/i18n"
 	"github.com/netlab/netlab/labs/runner"
 )
 
@@ -45,6 +47,9 @@ func loadPickerCmd(be Backend) tea.Cmd {
 	return func() tea.Msg {
 		msg := pickerLoadedMsg{}
 		msg.labs, msg.labsErr = be.Labs()
+		if i18n.Current() != i18n.English {
+			msg.found = findLabs(be, msg.labs)
+		}
 		s, err := be.Open()
 		switch {
 		case err == nil:
@@ -59,6 +64,22 @@ func loadPickerCmd(be Backend) tea.Cmd {
 	}
 }
 
+// findLabs reads the labs listed, for their translated titles and
+// summaries: only when the picker shows another language than English
+// (each lab is read again: the list gives summaries).
+func findLabs(be Backend, sums []labs.Summary) []*labs.Lab {
+	out := make([]*labs.Lab, len(sums))
+	for i, s := range sums {
+		out[i], _ = be.Find(s.ID) // nil: the summary in the original stands
+	}
+	return out
+}
+
+// findLabsCmd reads the picker's labs after a switch of language.
+func findLabsCmd(be Backend, sums []labs.Summary) tea.Cmd {
+	return func() tea.Msg { return pickerFoundMsg{sums: sums, found: findLabs(be, sums)} }
+}
+
 // openLabCmd starts lab, or reopens the running session when it plays the
 // same lab; another lab running is a conflict for the student to settle.
 func openLabCmd(be Backend, lab *labs.Lab) tea.Cmd {
@@ -66,7 +87,7 @@ func openLabCmd(be Backend, lab *labs.Lab) tea.Cmd {
 		s, err := be.Open()
 		switch {
 		case err == nil && s.Lab().ID == lab.ID:
-			return sessionMsg{sess: s, state: readState(s), note: "reopened the running session of " + lab.ID}
+			return sessionMsg{sess: s, state: readState(s), note: i18n.T("tui.status.reopened", "reopened the running session of {{.ID}}", "ID", lab.ID)}
 		case err == nil:
 			return conflictMsg{want: lab, running: s}
 		case !isNoSession(err):
@@ -74,15 +95,15 @@ func openLabCmd(be Backend, lab *labs.Lab) tea.Cmd {
 		}
 		s, err = be.Start(lab)
 		if err != nil {
-			return sessionMsg{err: fmt.Errorf("start lab %q: %w", lab.ID, err)}
+			return sessionMsg{err: fmt.Errorf(i18n.T("tui.err.start", "start lab {{.ID}}: {{.Err}}", "ID", strconv.Quote(lab.ID), "Err", "%w"), err)}
 		}
-		return sessionMsg{sess: s, state: readState(s), note: "started lab " + lab.ID}
+		return sessionMsg{sess: s, state: readState(s), note: i18n.T("tui.status.started", "started lab {{.ID}}", "ID", lab.ID)}
 	}
 }
 
 func reopenCmd(s Driver) tea.Cmd {
 	return func() tea.Msg {
-		return sessionMsg{sess: s, state: readState(s), note: "reopened the running session of " + s.Lab().ID}
+		return sessionMsg{sess: s, state: readState(s), note: i18n.T("tui.status.reopened", "reopened the running session of {{.ID}}", "ID", s.Lab().ID)}
 	}
 }
 
@@ -94,16 +115,16 @@ func resetCmd(be Backend, old Driver, lab *labs.Lab) tea.Cmd {
 			old.Close()
 		}
 		if err := be.Reset(); err != nil {
-			return sessionMsg{err: fmt.Errorf("reset: %w", err)}
+			return sessionMsg{err: fmt.Errorf(i18n.T("tui.err.reset", "reset: {{.Err}}", "Err", "%w"), err)}
 		}
 		if lab == nil {
 			return pickerReloadMsg{}
 		}
 		s, err := be.Start(lab)
 		if err != nil {
-			return sessionMsg{err: fmt.Errorf("start lab %q: %w", lab.ID, err)}
+			return sessionMsg{err: fmt.Errorf(i18n.T("tui.err.start", "start lab {{.ID}}: {{.Err}}", "ID", strconv.Quote(lab.ID), "Err", "%w"), err)}
 		}
-		return sessionMsg{sess: s, state: readState(s), note: "the lab was reset: everything it created is gone, step 1 is next"}
+		return sessionMsg{sess: s, state: readState(s), note: i18n.T("tui.status.reset", "the lab was reset: everything it created is gone, step 1 is next")}
 	}
 }
 
@@ -115,7 +136,7 @@ type pickerReloadMsg struct{}
 func (m *Model) stepCmd(index int, all bool) tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.stepCancel = cancel
-	m.busy = fmt.Sprintf("running step %d… (%s cancels)", index+1, keyName(m.ctx.keys.Cancel))
+	m.busy = i18n.T("tui.busy.runningCancel", "running step {{.N}}… ({{.Key}} cancels)", "N", index+1, "Key", keyName(m.ctx.keys.Cancel))
 	s := m.sess
 	return func() tea.Msg {
 		defer cancel()

@@ -6,6 +6,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // The conflict screen: another lab runs where the student asked for one.
@@ -38,15 +40,16 @@ func (m *Model) conflictView(w int) string {
 	var lines []string
 	if c.running != nil {
 		lab := c.running.Lab()
-		lines = append(lines, st.Title.Render("Another lab is running"), "",
-			fmt.Sprintf("%q (%s) is running, not %q.", lab.ID, lab.Title, c.want.ID), "",
-			st.Bold.Render(keyName(k.Reopen))+"  reopen "+lab.ID+" where it is",
-			st.Bold.Render(keyName(k.Reset))+"  reset it and start "+c.want.ID)
+		lines = append(lines, st.Title.Render(i18n.T("tui.conflict.title", "Another lab is running")), "",
+			wrap(i18n.T("tui.conflict.which", "{{.Running}} ({{.Title}}) is running, not {{.Want}}.", "Running", fmt.Sprintf("%q", lab.ID),
+				"Title", lab.In(i18n.Current()).Title, "Want", fmt.Sprintf("%q", c.want.ID)), w-8), "",
+			st.Bold.Render(keyName(k.Reopen))+"  "+i18n.T("tui.conflict.reopen", "reopen {{.ID}} where it is", "ID", lab.ID),
+			st.Bold.Render(keyName(k.Reset))+"  "+i18n.T("tui.conflict.reset", "reset it and start {{.ID}}", "ID", c.want.ID))
 	} else {
-		lines = append(lines, st.Title.Render("A lab session is running but cannot be reopened"), "",
+		lines = append(lines, st.Title.Render(i18n.T("tui.conflict.broken", "A lab session is running but cannot be reopened")), "",
 			wrapIndent(c.err.Error(), min(w-8, 70), ""), "",
-			st.Bold.Render(keyName(k.Reset))+"  reset it and start "+c.want.ID)
+			st.Bold.Render(keyName(k.Reset))+"  "+i18n.T("tui.conflict.reset", "reset it and start {{.ID}}", "ID", c.want.ID))
 	}
-	lines = append(lines, st.Bold.Render(keyName(k.Quit))+"  quit and leave it as it is")
+	lines = append(lines, st.Bold.Render(keyName(k.Quit))+"  "+i18n.T("tui.conflict.quit", "quit and leave it as it is"))
 	return st.Dialog.Render(strings.Join(lines, "\n"))
 }

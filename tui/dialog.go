@@ -5,6 +5,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/netlab/netlab/labs"
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // dialog is a box shown over the lab view. While one is open it has every
@@ -38,6 +39,9 @@ type shellReq struct{ node string }
 // captureOnReq carries the interfaces the student checked.
 type captureOnReq struct{ chosen []labs.CaptureTarget }
 
+// closingText is the busy text while the TUI closes and keeps the lab.
+func closingText() string { return i18n.T("tui.busy.closing", "closing…") }
+
 // serve does what a dialog asks (ctx.ask).
 func (m *Model) serve(req any) tea.Cmd {
 	switch req := req.(type) {
@@ -45,27 +49,27 @@ func (m *Model) serve(req any) tea.Cmd {
 		m.answers[m.current()] = req.choice
 		return m.runStep(false)
 	case resetReq:
-		m.busy = "resetting the lab…"
+		m.busy = i18n.T("tui.busy.resetting", "resetting the lab…")
 		s, lab := m.sess, m.lab
 		m.sess = nil
 		return tea.Batch(m.stopCapture(), resetCmd(m.be, s, lab))
 	case keepReq:
-		return keepCmd(m.sess, m.quitting("closing…"))
+		return keepCmd(m.sess, m.quitting(closingText()))
 	case tearDownReq:
-		if m.busy != "" && m.busy != "closing…" {
-			m.setStatus("wait: "+m.busy, false)
+		if m.busy != "" && m.busy != closingText() {
+			m.setStatus(i18n.T("tui.status.wait", "wait: {{.Busy}}", "Busy", m.busy), false)
 			return nil
 		}
-		return tearDownCmd(m.be, m.sess, m.quitting("tearing the lab down…"))
+		return tearDownCmd(m.be, m.sess, m.quitting(i18n.T("tui.busy.tearingDown", "tearing the lab down…")))
 	case shellReq:
 		return m.openShell(req.node)
 	case captureOnReq:
 		if m.sess == nil || m.busy != "" {
-			m.setStatus("the interfaces stay as they are: the lab is busy", true)
+			m.setStatus(i18n.T("tui.status.ifacesBusy", "the interfaces stay as they are: the lab is busy"), true)
 			return nil
 		}
 		s := m.sess
-		m.busy = "opening the capture…"
+		m.busy = i18n.T("tui.busy.openingCapture", "opening the capture…")
 		return func() tea.Msg { return retargetMsg{targets: s.Targets(req.chosen)} }
 	}
 	return nil

@@ -5,6 +5,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // nodesDialog chooses the node to open a shell on.
@@ -36,7 +38,7 @@ func (n *nodesDialog) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
 // View lists the nodes with the selected one marked.
 func (n *nodesDialog) View(int, int) string {
 	st := n.ctx.st
-	lines := []string{st.Title.Render("Open a shell on which node?"), ""}
+	lines := []string{st.Title.Render(i18n.T("tui.nodes.title", "Open a shell on which node?")), ""}
 	for i, node := range n.d.nodes {
 		line := "  " + node
 		if i == n.sel {

@@ -6,6 +6,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // questionDialog asks the current step's question before it runs.
@@ -37,12 +39,12 @@ func (q *questionDialog) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
 func (q *questionDialog) View(w, _ int) string {
 	w = min(w, 90)
 	st, k := q.ctx.st, q.ctx.keys
-	qn := q.d.lab.Steps[q.d.current()].Question
-	lines := []string{st.Title.Render("Predict first"), "", wrapIndent(qn.Ask, w-6, ""), ""}
+	qn := q.d.shown().Steps[q.d.current()].Question
+	lines := []string{st.Title.Render(i18n.T("tui.question.title", "Predict first")), "", wrapIndent(qn.Ask, w-6, ""), ""}
 	for j, c := range qn.Choices {
 		lines = append(lines, wrapIndent(fmt.Sprintf("%d. %s", j+1, c), w-6, "   "))
 	}
-	lines = append(lines, "", st.Subtle.Render(fmt.Sprintf("press the number of your answer (1-%d) to run the step, %s to go back", len(qn.Choices), keyName(k.Back))))
+	lines = append(lines, "", st.Subtle.Render(i18n.T("tui.question.keys", "press the number of your answer (1-{{.N}}) to run the step, {{.Back}} to go back", "N", len(qn.Choices), "Back", keyName(k.Back))))
 	return st.Dialog.Width(w - 2).Render(strings.Join(lines, "\n"))
 }
 

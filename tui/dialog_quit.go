@@ -6,6 +6,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // quitDialog asks whether to keep the lab running or tear it down.
@@ -34,14 +36,13 @@ func (q *quitDialog) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
 func (q *quitDialog) View(int, int) string {
 	st, k, lab := q.ctx.st, q.ctx.keys, q.d.lab
 	lines := []string{
-		st.Title.Render("Quit netlab"),
+		st.Title.Render(i18n.T("tui.quit.title", "Quit netlab")),
 		"",
-		fmt.Sprintf("The lab %q is at step %d of %d.", lab.ID, min(q.d.current()+1, len(lab.Steps)), len(lab.Steps)),
+		i18n.T("tui.quit.where", "The lab {{.ID}} is at step {{.N}} of {{.Of}}.", "ID", fmt.Sprintf("%q", lab.ID), "N", min(q.d.current()+1, len(lab.Steps)), "Of", len(lab.Steps)),
 		"",
-		st.Bold.Render(keyName(k.Keep)) + "  keep it running: continue later with 'netlab step'",
-		"   or by running netlab again",
-		st.Bold.Render(keyName(k.TearDown)) + "  tear it down: remove everything the lab created",
-		st.Bold.Render(keyName(k.Back)) + " stay",
+		st.Bold.Render(keyName(k.Keep)) + "  " + i18n.T("tui.quit.keep", "keep it running: continue later with 'netlab step'\n   or by running netlab again"),
+		st.Bold.Render(keyName(k.TearDown)) + "  " + i18n.T("tui.quit.tearDown", "tear it down: remove everything the lab created"),
+		st.Bold.Render(keyName(k.Back)) + " " + i18n.T("tui.quit.stay", "stay"),
 	}
 	return st.Dialog.Render(strings.Join(lines, "\n"))
 }

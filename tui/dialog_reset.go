@@ -5,6 +5,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // resetDialog asks before the lab is reset.
@@ -26,12 +28,11 @@ func (r *resetDialog) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
 func (r *resetDialog) View(int, int) string {
 	st, k := r.ctx.st, r.ctx.keys
 	lines := []string{
-		st.Title.Render("Reset the lab?"),
+		st.Title.Render(i18n.T("tui.reset.title", "Reset the lab?")),
 		"",
-		"Everything the lab created is removed, and it starts",
-		"again from its first step.",
+		i18n.T("tui.reset.what", "Everything the lab created is removed, and it starts\nagain from its first step."),
 		"",
-		st.Bold.Render(keyName(k.Yes)) + " reset    " + st.Bold.Render(keyName(k.No)) + " keep going",
+		st.Bold.Render(keyName(k.Yes)) + " " + i18n.T("tui.reset.yes", "reset") + "    " + st.Bold.Render(keyName(k.No)) + " " + i18n.T("tui.reset.no", "keep going"),
 	}
 	return st.Dialog.Render(strings.Join(lines, "\n"))
 }

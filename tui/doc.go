@@ -28,6 +28,15 @@
 // the packet stream is read one batch per message, and packet-driven redraws
 // are coalesced by a 20 frames/s tick so a ping flood never delays a key.
 //
+// Every word the TUI shows is a message of the catalogue (i18n.T; the
+// Chinese in assets/locales/tui.zh.yaml), drawn in i18n.Current() as it
+// renders; the lab's own text is the lab in that language (labData.shown,
+// Lab.In), while the engine runs the lab as loaded. The L key switches
+// English and Chinese in place (lang.go). Widths are display cells, a
+// Chinese character two (ansi.StringWidth, never len), and Chinese wraps
+// between characters (wrap.go); the map's canvas gives a wide rune two
+// cells (topomap_canvas.go).
+//
 // The model talks to the lab through the Backend and Driver interfaces
 // (session.go): production uses labs/runner and engine, tests use fakes.
 package tui

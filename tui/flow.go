@@ -1,6 +1,8 @@
 package tui
 
-import "fmt"
+import (
+	"github.com/netlab/netlab/labs/i18n"
+)
 
 // enterAction is what the Run key does in the lab view. A step that has
 // run keeps its outcome on screen: the next Enter only shows the next
@@ -42,13 +44,13 @@ func (m *Model) enterHint() string {
 	switch m.enterAction() {
 	case enterShowNext:
 		if m.step.viewed == cur-1 {
-			return k + ": next step"
+			return i18n.T("tui.enter.next", "{{.Key}}: next step", "Key", k)
 		}
-		return fmt.Sprintf("%s: go to step %d", k, cur+1)
+		return i18n.T("tui.enter.goTo", "{{.Key}}: go to step {{.N}}", "Key", k, "N", cur+1)
 	case enterAsk:
-		return fmt.Sprintf("%s: predict, then run step %d", k, cur+1)
+		return i18n.T("tui.enter.predict", "{{.Key}}: predict, then run step {{.N}}", "Key", k, "N", cur+1)
 	case enterRun:
-		return fmt.Sprintf("%s: run step %d", k, cur+1)
+		return i18n.T("tui.enter.run", "{{.Key}}: run step {{.N}}", "Key", k, "N", cur+1)
 	}
 	return ""
 }
@@ -56,5 +58,5 @@ func (m *Model) enterHint() string {
 // allDoneText is the status once every step has run.
 func (m *Model) allDoneText() string {
 	k := m.ctx.keys
-	return fmt.Sprintf("every step is done: %s undoes, %s resets, %s quits", keyName(k.Undo), keyName(k.Reset), keyName(k.Quit))
+	return i18n.T("tui.status.everyDone", "every step is done: {{.Undo}} undoes, {{.Reset}} resets, {{.Quit}} quits", "Undo", keyName(k.Undo), "Reset", keyName(k.Reset), "Quit", keyName(k.Quit))
 }

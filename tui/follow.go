@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/netlab/netlab/engine"
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // flowKey identifies one packet across the interfaces it crosses, with
@@ -95,7 +96,7 @@ type hop struct {
 type followModel struct {
 	ctx     *shared
 	hops    []hop
-	reason  string           // why nothing can be followed
+	reason  func() string    // why nothing can be followed, in the current language
 	notLive bool             // the selection is no packet captured live
 	pos     int              // the current hop, from 0
 	snap    *engine.Snapshot // the lab's map; nil draws the path alone
@@ -108,7 +109,9 @@ func follow(e *pktEntry, entries []*pktEntry) followModel {
 	}
 	want, _, _, ok := keyOf(e.pkt.Data)
 	if !ok {
-		return followModel{reason: "netlab follows ARP and IPv4 packets; this one is neither"}
+		return followModel{reason: func() string {
+			return i18n.T("tui.follow.unsupported", "netlab follows ARP and IPv4 packets; this one is neither")
+		}}
 	}
 	var fm followModel
 	for _, o := range entries {
@@ -160,15 +163,15 @@ func (f *followModel) rewrite(i int) string {
 	prev, hp := f.hops[i-1], f.hops[i]
 	var what []string
 	if hp.src != prev.src {
-		what = append(what, fmt.Sprintf("source %s -> %s", prev.src, hp.src))
+		what = append(what, i18n.T("tui.follow.src", "source {{.From}} -> {{.To}}", "From", prev.src, "To", hp.src))
 	}
 	if hp.dst != prev.dst {
-		what = append(what, fmt.Sprintf("destination %s -> %s", prev.dst, hp.dst))
+		what = append(what, i18n.T("tui.follow.dst", "destination {{.From}} -> {{.To}}", "From", prev.dst, "To", hp.dst))
 	}
 	if len(what) == 0 {
 		return ""
 	}
-	return "rewritten (NAT): " + strings.Join(what, ", ")
+	return i18n.T("tui.follow.rewritten", "rewritten (NAT): {{.What}}", "What", strings.Join(what, i18n.T("tui.follow.sep", ", ")))
 }
 
 // marks numbers the hops on the map.
@@ -185,16 +188,19 @@ func (f *followModel) marks() topoMarks {
 // scrolled so the current hop shows.
 func (f *followModel) View(w, h int) string {
 	st, k := f.ctx.st, f.ctx.keys
-	if f.notLive || f.reason != "" || len(f.hops) == 0 {
-		reason := f.reason
+	if f.notLive || f.reason != nil || len(f.hops) == 0 {
+		var reason string
+		if f.reason != nil {
+			reason = f.reason()
+		}
 		switch {
 		case f.notLive:
-			reason = fmt.Sprintf("only packets captured live can be followed: select one with %s or %s first", keyName(k.Up), keyName(k.Down))
+			reason = i18n.T("tui.follow.notLive", "only packets captured live can be followed: select one with {{.Up}} or {{.Down}} first", "Up", keyName(k.Up), "Down", keyName(k.Down))
 		case reason == "":
-			reason = "the packet was not found among the captured ones"
+			reason = i18n.T("tui.follow.notFound", "the packet was not found among the captured ones")
 		}
-		lines := []string{st.Bold.Render("Follow the packet"), "", reason, "", st.Subtle.Render(keyName(k.Back) + " closes")}
-		return st.Dialog.Width(min(w-2, 70)).Render(ansi.Wrap(strings.Join(lines, "\n"), min(w-8, 64), " "))
+		lines := []string{st.Bold.Render(i18n.T("tui.follow.title", "Follow the packet")), "", reason, "", st.Subtle.Render(i18n.T("tui.follow.closes", "{{.Key}} closes", "Key", keyName(k.Back)))}
+		return st.Dialog.Width(min(w-2, 70)).Render(wrap(strings.Join(lines, "\n"), min(w-8, 64)))
 	}
 	cut := func(s string) string { return ansi.Truncate(s, w, "…") }
 	var path []string
@@ -202,8 +208,8 @@ func (f *followModel) View(w, h int) string {
 		path = append(path, hp.e.label)
 	}
 	lines := []string{
-		cut(st.Bold.Render(fmt.Sprintf("Follow the packet: hop %d of %d", f.pos+1, len(f.hops))) + st.Subtle.Render("  "+keyName(k.HopPrev)+"/"+keyName(k.HopNext)+" step · "+keyName(k.Back)+" closes")),
-		cut(fmt.Sprintf("seen %d time(s): %s", len(f.hops), strings.Join(path, " -> "))),
+		cut(st.Bold.Render(i18n.T("tui.follow.hop", "Follow the packet: hop {{.N}} of {{.Of}}", "N", f.pos+1, "Of", len(f.hops))) + st.Subtle.Render("  "+i18n.T("tui.follow.keys", "{{.Prev}}/{{.Next}} step · {{.Back}} closes", "Prev", keyName(k.HopPrev), "Next", keyName(k.HopNext), "Back", keyName(k.Back)))),
+		cut(i18n.N("tui.follow.seen", len(f.hops), "seen {{.Count}} time(s): {{.Path}}", "seen {{.Count}} time(s): {{.Path}}", "Path", strings.Join(path, " -> "))),
 	}
 	// the path: a window of hops around the current one
 	show := min(len(f.hops), max(3, h/4))

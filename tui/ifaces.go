@@ -9,6 +9,7 @@ import (
 
 	"github.com/netlab/netlab/engine"
 	"github.com/netlab/netlab/labs"
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // ifaceChooser lets the student pick the interfaces to capture on, from
@@ -80,10 +81,11 @@ func (ch *ifaceChooser) chosen() []labs.CaptureTarget {
 func (ch *ifaceChooser) View(w, h int) string {
 	ctx := ch.ctx
 	st := ctx.st
-	lines := []string{st.Bold.Render("Capture on which interfaces?"),
-		st.Subtle.Render(fmt.Sprintf("%s/%s toggles, %s or %s applies", keyName(ctx.keys.Pause), keyName(ctx.keys.Choose), keyName(ctx.keys.Back), keyName(ctx.keys.Ifaces)))}
+	lines := []string{st.Bold.Render(i18n.T("tui.ifaces.title", "Capture on which interfaces?")),
+		st.Subtle.Render(i18n.T("tui.ifaces.keys", "{{.Toggle}}/{{.Choose}} toggles, {{.Back}} or {{.Ifaces}} applies",
+			"Toggle", keyName(ctx.keys.Pause), "Choose", keyName(ctx.keys.Choose), "Back", keyName(ctx.keys.Back), "Ifaces", keyName(ctx.keys.Ifaces)))}
 	if len(ch.items) == 0 {
-		lines = append(lines, "no interfaces in the lab yet")
+		lines = append(lines, i18n.T("tui.ifaces.none", "no interfaces in the lab yet"))
 	}
 	rows := h - 4
 	start := 0

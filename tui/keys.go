@@ -5,6 +5,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // KeyMap is every key the TUI answers to, in one place. Components match
@@ -21,6 +23,7 @@ type KeyMap struct {
 	Cancel                                     key.Binding // while a step runs
 	Interrupt                                  key.Binding // ctrl+c: in a dialog, quit rather than go back
 	Help, Quit                                 key.Binding
+	Lang                                       key.Binding // English ⇄ 中文, at any moment
 
 	HopPrev, HopNext key.Binding // follow a packet: step along its path (topology helper)
 }
@@ -31,43 +34,46 @@ func DefaultKeyMap() KeyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
 	return KeyMap{
-		Run:       b("enter", "run step", "enter"),
-		Undo:      b("u/⌫", "undo", "u", "backspace"),
-		Next:      b("n/→", "next step", "n", "right"),
-		Prev:      b("p/←", "prev step", "p", "left"),
-		RunAll:    b("a", "run all", "a"),
-		Reset:     b("R", "reset lab", "R"),
-		Hint:      b("h", "hint", "h"),
-		Shell:     b("s", "shell", "s"),
-		ShellNode: b("S", "shell on…", "S"),
-		NextPane:  b("tab", "next pane", "tab"),
-		PrevPane:  b("shift+tab", "prev pane", "shift+tab"),
-		Up:        b("↑/k", "up", "up", "k"),
-		Down:      b("↓/j", "down", "down", "j"),
-		PageUp:    b("pgup", "page up", "pgup"),
-		PageDown:  b("pgdn", "page down", "pgdown"),
-		Top:       b("g", "top", "g", "home"),
-		Bottom:    b("G", "bottom", "G", "end"),
-		Pause:     b("space", "pause", " "),
-		Filter:    b("/", "filter", "/"),
-		Ifaces:    b("i", "interfaces", "i"),
-		Follow:    b("f", "follow packet", "f"),
-		Save:      b("w", "save pcap", "w"),
-		Answer:    b("1-9", "answer", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
-		Choose:    b("enter", "choose", "enter"),
-		Back:      b("esc", "back", "esc"),
-		Yes:       b("y", "yes", "y"),
-		No:        b("n", "no", "n", "esc"),
-		Keep:      b("k", "keep running", "k"),
-		TearDown:  b("t", "tear down", "t"),
-		Reopen:    b("o", "reopen", "o"),
-		Cancel:    b("esc", "cancel the step", "esc", "ctrl+c"),
-		Help:      b("?", "help", "?"),
-		Quit:      b("q", "quit", "q", "ctrl+c"),
-		Interrupt: b("ctrl+c", "quit", "ctrl+c"),
+		Run:       b("enter", i18n.T("tui.key.run", "run step"), "enter"),
+		Undo:      b("u/⌫", i18n.T("tui.key.undo", "undo"), "u", "backspace"),
+		Next:      b("n/→", i18n.T("tui.key.next", "next step"), "n", "right"),
+		Prev:      b("p/←", i18n.T("tui.key.prev", "prev step"), "p", "left"),
+		RunAll:    b("a", i18n.T("tui.key.runAll", "run all"), "a"),
+		Reset:     b("R", i18n.T("tui.key.reset", "reset lab"), "R"),
+		Hint:      b("h", i18n.T("tui.key.hint", "hint"), "h"),
+		Shell:     b("s", i18n.T("tui.key.shell", "shell"), "s"),
+		ShellNode: b("S", i18n.T("tui.key.shellNode", "shell on…"), "S"),
+		NextPane:  b("tab", i18n.T("tui.key.nextPane", "next pane"), "tab"),
+		PrevPane:  b("shift+tab", i18n.T("tui.key.prevPane", "prev pane"), "shift+tab"),
+		Up:        b("↑/k", i18n.T("tui.key.up", "up"), "up", "k"),
+		Down:      b("↓/j", i18n.T("tui.key.down", "down"), "down", "j"),
+		PageUp:    b("pgup", i18n.T("tui.key.pageUp", "page up"), "pgup"),
+		PageDown:  b("pgdn", i18n.T("tui.key.pageDown", "page down"), "pgdown"),
+		Top:       b("g", i18n.T("tui.key.top", "top"), "g", "home"),
+		Bottom:    b("G", i18n.T("tui.key.bottom", "bottom"), "G", "end"),
+		Pause:     b("space", i18n.T("tui.key.pause", "pause"), " "),
+		Filter:    b("/", i18n.T("tui.key.filter", "filter"), "/"),
+		Ifaces:    b("i", i18n.T("tui.key.ifaces", "interfaces"), "i"),
+		Follow:    b("f", i18n.T("tui.key.follow", "follow packet"), "f"),
+		Save:      b("w", i18n.T("tui.key.save", "save pcap"), "w"),
+		Answer:    b("1-9", i18n.T("tui.key.answer", "answer"), "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+		Choose:    b("enter", i18n.T("tui.key.choose", "choose"), "enter"),
+		Back:      b("esc", i18n.T("tui.key.back", "back"), "esc"),
+		Yes:       b("y", i18n.T("tui.key.yes", "yes"), "y"),
+		No:        b("n", i18n.T("tui.key.no", "no"), "n", "esc"),
+		Keep:      b("k", i18n.T("tui.key.keep", "keep running"), "k"),
+		TearDown:  b("t", i18n.T("tui.key.tearDown", "tear down"), "t"),
+		Reopen:    b("o", i18n.T("tui.key.reopen", "reopen"), "o"),
+		Cancel:    b("esc", i18n.T("tui.key.cancel", "cancel the step"), "esc", "ctrl+c"),
+		Help:      b("?", i18n.T("tui.key.help", "help"), "?"),
+		Quit:      b("q", i18n.T("tui.key.quit", "quit"), "q", "ctrl+c"),
+		Interrupt: b("ctrl+c", i18n.T("tui.key.interrupt", "quit"), "ctrl+c"),
+		// The other language's name, written in it, so a student who
+		// cannot read the current one still finds the way back.
+		Lang: b("L", i18n.T("tui.key.lang", "中文"), "L"),
 
-		HopPrev: b("←", "previous hop", "left", "p"), // follow a packet (topology helper)
-		HopNext: b("→", "next hop", "right", "n"),
+		HopPrev: b("←", i18n.T("tui.key.hopPrev", "previous hop"), "left", "p"), // follow a packet (topology helper)
+		HopNext: b("→", i18n.T("tui.key.hopNext", "next hop"), "right", "n"),
 	}
 }
 
@@ -80,10 +86,12 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Run, k.Undo, k.Next, k.Prev, k.RunAll, k.Reset, k.Hint},
-		{k.Shell, k.ShellNode, k.NextPane, k.PrevPane, k.Answer},
+		// help, language and quit share the short column: four columns
+		// fit 80 cells, in Chinese too (bubbles/help would let a fifth
+		// overflow).
+		{k.Shell, k.ShellNode, k.NextPane, k.PrevPane, k.Answer, k.Help, k.Lang, k.Quit},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Pause, k.Filter, k.Ifaces, k.Follow, k.Save, k.Back},
-		{k.Help, k.Quit},
 	}
 }
 

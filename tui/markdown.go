@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/glamour/ansi"
 	glamourstyles "github.com/charmbracelet/glamour/styles"
 	"github.com/charmbracelet/lipgloss"
+	xansi "github.com/charmbracelet/x/ansi"
 )
 
 // plainStyle is glamour's notty style without the emphasis markers: with
@@ -44,6 +45,30 @@ func newMarkdown(style string) *markdown {
 	return &markdown{style: style, renderers: map[int]*glamour.TermRenderer{}, cache: map[mdKey]string{}}
 }
 
+// rewrapWide wraps again the lines of glamour's output wider than width:
+// glamour wraps at spaces only, so a Chinese paragraph (no spaces) comes
+// out as one long line. Its pieces keep the line's margin.
+func rewrapWide(s string, width int) string {
+	lines := strings.Split(s, "\n")
+	out := make([]string, 0, len(lines))
+	for _, l := range lines {
+		if xansi.StringWidth(l) <= width {
+			out = append(out, l)
+			continue
+		}
+		plain := xansi.Strip(l)
+		margin := len(plain) - len(strings.TrimLeft(plain, " "))
+		if 2*margin >= width-10 {
+			margin = 0
+		}
+		body := xansi.TruncateLeft(l, margin, "")
+		for _, p := range strings.Split(wrap(body, width-2*margin), "\n") {
+			out = append(out, strings.Repeat(" ", margin)+p)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
 func (m *markdown) render(text string, width int) string {
 	if width < 20 {
 		width = 20
@@ -66,7 +91,7 @@ func (m *markdown) render(text string, width int) string {
 	if err != nil {
 		out = text
 	}
-	out = strings.Trim(out, "\n")
+	out = rewrapWide(strings.Trim(out, "\n"), width)
 	m.cache[k] = out
 	return out
 }

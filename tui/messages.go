@@ -21,10 +21,19 @@ type labState struct {
 // pickerLoadedMsg carries the labs and, when one runs, the open session.
 type pickerLoadedMsg struct {
 	labs           []labs.Summary
+	found          []*labs.Lab // labs[i] read (nil when not read): its translations
 	labsErr        error
 	running        Driver // nil when none runs
 	runningApplied int
 	openErr        error // why the running session could not be reopened (not ErrNoSession)
+}
+
+// pickerFoundMsg brings the picker's labs read after a switch of
+// language, for their translations (sums are the summaries they were
+// read for).
+type pickerFoundMsg struct {
+	sums  []labs.Summary
+	found []*labs.Lab
 }
 
 // sessionMsg says a session is ready (started, reopened or reset).

@@ -9,6 +9,7 @@ import (
 
 	"github.com/netlab/netlab/engine"
 	"github.com/netlab/netlab/labs"
+	"github.com/netlab/netlab/labs/i18n"
 	"github.com/netlab/netlab/labs/runner"
 )
 
@@ -50,14 +51,25 @@ const (
 	paneCount
 )
 
-var paneNames = [paneCount]string{"Step", "Topology", "Changes", "Capture"}
+// paneName is a tab's name in the current language.
+func paneName(p pane) string {
+	switch p {
+	case paneTopology:
+		return i18n.T("tui.pane.topology", "Topology")
+	case paneChanges:
+		return i18n.T("tui.pane.changes", "Changes")
+	case paneCapture:
+		return i18n.T("tui.pane.capture", "Capture")
+	}
+	return i18n.T("tui.pane.step", "Step")
+}
 
 // labData is what the model knows of the lab being walked: its steps,
 // where the walk stands, and what the kernel holds now. The root Model
 // fills it from the engine's messages; the step view, the panes and the
 // dialogs read it through one shared pointer.
 type labData struct {
-	lab     *labs.Lab
+	lab     *labs.Lab // the lab as loaded: what the engine runs
 	applied []runner.StepState
 	reports map[int]*runner.StepReport // by 0-based step index
 	answers map[int]int                // the student's predictions
@@ -66,6 +78,28 @@ type labData struct {
 	snapErr error
 	nodes   []string
 	changes changeSet // what the last step, undo or shell session changed
+
+	// the lab as the student reads it, in the language it was made for
+	// (shown keeps it in step with lab and i18n.Current).
+	shownLab  *labs.Lab
+	shownFrom *labs.Lab
+	shownLang i18n.Lang
+}
+
+// shown is the lab in the current language, for display only: its texts
+// translated where the lab file translates them, its commands the
+// original's. The language key changes what it returns, nothing else.
+func (d *labData) shown() *labs.Lab {
+	if d.lab == nil {
+		return nil
+	}
+	if lang := i18n.Current(); d.shownFrom != d.lab || d.shownLang != lang {
+		d.shownLab, d.shownFrom, d.shownLang = d.lab.In(lang), d.lab, lang
+		if d.shownLab == nil || len(d.shownLab.Steps) != len(d.lab.Steps) {
+			d.shownLab = d.lab // a translation that does not fit is not shown
+		}
+	}
+	return d.shownLab
 }
 
 // current is the index of the next step to run (len(Steps) when done).
@@ -184,6 +218,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.screen = screenPicker
 		m.picker = newPicker(m.ctx, msg)
 		return m, nil
+	case pickerFoundMsg:
+		if m.picker.ready {
+			m.picker.attach(msg)
+		}
+		return m, nil
 	case pickerReloadMsg:
 		m.busy = ""
 		return m, loadPickerCmd(m.be)
@@ -205,14 +244,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onByHand(msg)
 	case savedMsg:
 		if msg.err != nil {
-			m.setStatus("could not save the capture: "+msg.err.Error(), true)
+			m.setStatus(i18n.T("tui.status.saveFailed", "could not save the capture: {{.Err}}", "Err", msg.err.Error()), true)
 		} else {
-			m.setStatus(fmt.Sprintf("saved %d packets to %s", msg.n, msg.path), false)
+			m.setStatus(i18n.N("tui.status.saved", msg.n, "saved {{.Count}} packets to {{.Path}}", "saved {{.Count}} packets to {{.Path}}", "Path", msg.path), false)
 		}
 		return m, nil
 	case tornDownMsg:
 		if msg.err != nil {
-			m.err = fmt.Errorf("tearing the lab down: %w (run 'netlab reset')", msg.err)
+			m.err = fmt.Errorf(i18n.T("tui.err.tearDown", "tearing the lab down: {{.Err}} (run 'netlab reset')", "Err", "%w"), msg.err)
 		}
 		return m, tea.Quit
 	case tea.KeyMsg:

@@ -11,11 +11,16 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
+
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 func TestMain(m *testing.M) {
 	lipgloss.SetColorProfile(termenv.Ascii)
 	lipgloss.SetHasDarkBackground(true)
+	// English unless a test asks for Chinese: the goldens are in English
+	// whatever the locale CI runs in.
+	i18n.SetLang(i18n.English)
 	os.Exit(m.Run())
 }
 

@@ -2,11 +2,11 @@ package tui
 
 import (
 	"errors"
-	"fmt"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/netlab/netlab/labs"
+	"github.com/netlab/netlab/labs/i18n"
 	"github.com/netlab/netlab/labs/runner"
 )
 
@@ -19,7 +19,7 @@ func (m *Model) applyState(st labState) tea.Cmd {
 	oldCur := m.current()
 	m.applied, m.snap, m.snapErr, m.nodes = st.applied, st.snap, st.snapErr, st.nodes
 	if m.snapErr != nil {
-		m.setStatus("cannot read the lab: "+m.snapErr.Error(), true)
+		m.setStatus(i18n.T("tui.status.cannotRead", "cannot read the lab: {{.Err}}", "Err", m.snapErr.Error()), true)
 	}
 	if m.capture.manual && oldCur == m.current() {
 		return nil
@@ -55,10 +55,10 @@ func (m *Model) onSession(msg sessionMsg) tea.Cmd {
 // runStep runs the current step (all: then the following ones).
 func (m *Model) runStep(all bool) tea.Cmd {
 	i := m.current()
-	m.busy = fmt.Sprintf("running step %d…", i+1)
+	m.busy = i18n.T("tui.busy.running", "running step {{.N}}…", "N", i+1)
 	m.step.show(i)
 	if len(m.lab.Steps[i].Capture) > 0 || m.capture.src != nil {
-		m.capture.add(newMarker(fmt.Sprintf("step %d: %s", i+1, m.lab.Steps[i].Title)))
+		m.capture.add(newMarker(i18n.T("tui.capture.stepMarker", "step {{.N}}: {{.Title}}", "N", i+1, "Title", m.stepTitle(i))))
 	}
 	return m.stepCmd(i, all)
 }
@@ -74,18 +74,20 @@ func (m *Model) onStepDone(msg stepDoneMsg) tea.Cmd {
 	}
 	rep := msg.rep
 	m.reports[msg.index] = rep
-	m.changes = changeSet{set: true, title: fmt.Sprintf("Step %d, %s: what changed", rep.Index, rep.Title), changes: rep.Changes}
+	m.changes = changeSet{set: true, changes: rep.Changes, title: func() string {
+		return i18n.T("tui.changes.step", "Step {{.N}}, {{.Title}}: what changed", "N", rep.Index, "Title", m.stepTitle(rep.Index-1))
+	}}
 	m.capture.addReport(rep.Packets)
 	cmd := m.applyState(msg.state)
 	switch {
 	case rep.Error != "":
-		m.setStatus(fmt.Sprintf("step %d failed and was rolled back: %s", rep.Index, rep.Error), true)
+		m.setStatus(i18n.T("tui.status.stepFailed", "step {{.N}} failed and was rolled back: {{.Err}}", "N", rep.Index, "Err", rep.Error), true)
 	case !rep.OK:
-		m.setStatus(fmt.Sprintf("step %d ran, but not everything held (see below); %s undoes it", rep.Index, keyName(m.ctx.keys.Undo)), true)
+		m.setStatus(i18n.T("tui.status.stepNotHeld", "step {{.N}} ran, but not everything held (see below); {{.Key}} undoes it", "N", rep.Index, "Key", keyName(m.ctx.keys.Undo)), true)
 	case m.done():
-		m.setStatus(fmt.Sprintf("step %d done: that was the last step. %s quits (and can tear the lab down)", rep.Index, keyName(m.ctx.keys.Quit)), false)
+		m.setStatus(i18n.T("tui.status.lastDone", "step {{.N}} done: that was the last step. {{.Key}} quits (and can tear the lab down)", "N", rep.Index, "Key", keyName(m.ctx.keys.Quit)), false)
 	default:
-		m.setStatus(fmt.Sprintf("step %d done", rep.Index), false)
+		m.setStatus(i18n.T("tui.status.stepDone", "step {{.N}} done", "N", rep.Index), false)
 	}
 	m.step.showHint = false
 	// The step's outcome stays on screen, scrolled to it; the next Enter
@@ -110,20 +112,30 @@ func (m *Model) settle(st labState, err error, what string) tea.Cmd {
 }
 
 func (m *Model) onUndoDone(msg undoDoneMsg) tea.Cmd {
-	cmd := m.settle(msg.state, msg.err, "undo")
+	cmd := m.settle(msg.state, msg.err, i18n.T("tui.status.undo", "undo"))
 	if msg.err != nil {
 		return cmd
 	}
 	rep := msg.rep
 	delete(m.reports, rep.Index-1)
 	delete(m.answers, rep.Index-1)
-	m.changes = changeSet{set: true, title: fmt.Sprintf("Undo of step %d, %s: what changed", rep.Index, rep.Title), changes: rep.Changes}
+	m.changes = changeSet{set: true, changes: rep.Changes, title: func() string {
+		return i18n.T("tui.changes.undo", "Undo of step {{.N}}, {{.Title}}: what changed", "N", rep.Index, "Title", m.stepTitle(rep.Index-1))
+	}}
 	m.step.show(min(m.current(), len(m.lab.Steps)-1))
-	m.setStatus(fmt.Sprintf("undid step %d: the lab is as it was before it", rep.Index), false)
+	m.setStatus(i18n.T("tui.status.undone", "undid step {{.N}}: the lab is as it was before it", "N", rep.Index), false)
 	if m.capture.src != nil {
-		m.capture.add(newMarker(fmt.Sprintf("undo of step %d", rep.Index)))
+		m.capture.add(newMarker(i18n.T("tui.capture.undoMarker", "undo of step {{.N}}", "N", rep.Index)))
 	}
 	return cmd
+}
+
+// stepTitle is step i's title as the student reads it.
+func (m *Model) stepTitle(i int) string {
+	if l := m.shown(); l != nil && i >= 0 && i < len(l.Steps) {
+		return l.Steps[i].Title
+	}
+	return ""
 }
 
 // shellNode is where the Shell key opens a shell: the current step's node.
@@ -138,17 +150,17 @@ func (m *Model) shellNode() string {
 }
 
 func (m *Model) openShell(node string) tea.Cmd {
-	m.busy = "opening a shell on " + node + "…"
+	m.busy = i18n.T("tui.busy.openingShell", "opening a shell on {{.Node}}…", "Node", node)
 	return shellReadyCmd(m.sess, node)
 }
 
 func (m *Model) onShellReady(msg shellReadyMsg) tea.Cmd {
 	if msg.err != nil {
 		m.busy = ""
-		m.setStatus("cannot open a shell: "+msg.err.Error(), true)
+		m.setStatus(i18n.T("tui.status.shellFailed", "cannot open a shell: {{.Err}}", "Err", msg.err.Error()), true)
 		return nil
 	}
-	m.busy = "in a shell on " + msg.node
+	m.busy = i18n.T("tui.busy.inShell", "in a shell on {{.Node}}", "Node", msg.node)
 	before := msg.before
 	return tea.ExecProcess(m.be.Shell(msg.node), func(err error) tea.Msg {
 		return shellDoneMsg{before: before, err: err}
@@ -159,30 +171,32 @@ func (m *Model) onShellDone(msg shellDoneMsg) tea.Cmd {
 	if msg.err != nil {
 		var ee interface{ ExitCode() int }
 		if !errors.As(msg.err, &ee) {
-			m.setStatus("the shell failed: "+msg.err.Error(), true)
+			m.setStatus(i18n.T("tui.status.shellError", "the shell failed: {{.Err}}", "Err", msg.err.Error()), true)
 		}
 	}
 	if m.done() {
-		m.busy = "reading the lab…"
+		m.busy = i18n.T("tui.busy.reading", "reading the lab…")
 		return refreshCmd(m.sess)
 	}
-	m.busy = "checking what you did…"
+	m.busy = i18n.T("tui.busy.checking", "checking what you did…")
 	return byHandCmd(m.sess, m.current(), msg.before)
 }
 
 func (m *Model) onByHand(msg byHandMsg) tea.Cmd {
-	cmd := m.settle(msg.state, msg.err, "checking the step")
+	cmd := m.settle(msg.state, msg.err, i18n.T("tui.status.checking", "checking the step"))
 	if msg.err != nil {
 		return cmd
 	}
 	rep := msg.rep
 	m.reports[msg.index] = rep
-	m.changes = changeSet{set: true, title: fmt.Sprintf("Shell session during step %d: what changed", rep.Index), changes: rep.Changes}
+	m.changes = changeSet{set: true, changes: rep.Changes, title: func() string {
+		return i18n.T("tui.changes.shell", "Shell session during step {{.N}}: what changed", "N", rep.Index)
+	}}
 	if rep.OK {
-		m.setStatus(fmt.Sprintf("step %d done by hand ✎", rep.Index), false)
+		m.setStatus(i18n.T("tui.status.byHand", "step {{.N}} done by hand ✎", "N", rep.Index), false)
 		m.step.show(min(m.current(), len(m.lab.Steps)-1))
 	} else {
-		m.setStatus(fmt.Sprintf("step %d is not done yet: see what is missing", rep.Index), true)
+		m.setStatus(i18n.T("tui.status.byHandMissing", "step {{.N}} is not done yet: see what is missing", "N", rep.Index), true)
 		m.step.viewed, m.pane = msg.index, paneStep
 	}
 	return cmd

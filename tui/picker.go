@@ -11,16 +11,38 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/netlab/netlab/labs"
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // pickerItem is a lab in the picker, or the running session to reopen.
 type pickerItem struct {
 	sum    labs.Summary
 	resume bool // reopen the running session
-	at     string
+	// lab, when the backend could read it, gives the summary in the
+	// student's language (Lab.In); sum is the fallback.
+	lab            *labs.Lab
+	steps, applied int // the running session's progress (resume)
 }
 
-func (i pickerItem) FilterValue() string { return i.sum.ID + " " + i.sum.Title }
+// shown is the item's summary in the current language.
+func (i pickerItem) shown() labs.Summary {
+	if i.lab == nil {
+		return i.sum
+	}
+	s := i.lab.In(i18n.Current()).Summarize()
+	s.Source = i.sum.Source
+	return s
+}
+
+// FilterValue is what the filter matches: the id and the title, in the
+// original and, when it differs, as the student reads it.
+func (i pickerItem) FilterValue() string {
+	v := i.sum.ID + " " + i.sum.Title
+	if t := i.shown().Title; t != i.sum.Title {
+		v += " " + t
+	}
+	return v
+}
 
 // pickerDelegate draws an item: the title, then its summary and source.
 type pickerDelegate struct{ st *styles }
@@ -32,14 +54,18 @@ func (d pickerDelegate) Update(tea.Msg, *list.Model) tea.Cmd { return nil }
 func (d pickerDelegate) Render(w io.Writer, m list.Model, index int, it list.Item) {
 	item := it.(pickerItem)
 	width := m.Width() - 3
-	title := fmt.Sprintf("%s  (%s, %d steps)", item.sum.Title, item.sum.ID, item.sum.Steps)
-	desc := item.sum.Summary
+	sum := item.shown()
+	title := i18n.N("tui.picker.item", sum.Steps, "{{.Title}}  ({{.ID}}, {{.Count}} steps)", "{{.Title}}  ({{.ID}}, {{.Count}} steps)", "Title", sum.Title, "ID", sum.ID)
+	desc := sum.Summary
 	if item.resume {
-		title = "Continue " + item.sum.Title
-		desc = "A session is running: " + item.at + ". Reopen it where it is."
+		title = i18n.T("tui.picker.continue", "Continue {{.Title}}", "Title", sum.Title)
+		desc = i18n.T("tui.picker.running", "A session is running: {{.At}}. Reopen it where it is.", "At", runningAt(item.steps, item.applied))
 	}
 	src := item.sum.Source
-	lines := strings.Split(ansi.Wrap(desc, width, " "), "\n")
+	if src == "built-in" { // labs.Summary's word for a lab netlab carries
+		src = i18n.T("tui.picker.builtin", "built-in")
+	}
+	lines := strings.Split(wrap(desc, width), "\n")
 	if len(lines) > 1 {
 		lines = lines[:1]
 		lines[0] = ansi.Truncate(lines[0]+" …", width, "…")
@@ -62,30 +88,37 @@ type pickerModel struct {
 	ctx     *shared
 	list    list.Model
 	running Driver
+	sums    []labs.Summary // the labs listed (not the running session)
 	err     string
 	ready   bool
 }
 
 func newPicker(ctx *shared, msg pickerLoadedMsg) pickerModel {
 	var items []list.Item
-	p := pickerModel{ctx: ctx, running: msg.running}
+	p := pickerModel{ctx: ctx, running: msg.running, sums: msg.labs}
 	if s := msg.running; s != nil {
 		lab := s.Lab()
-		items = append(items, pickerItem{sum: lab.Summarize(), resume: true, at: runningAt(lab, msg.runningApplied)})
+		items = append(items, pickerItem{sum: lab.Summarize(), lab: lab, resume: true, steps: len(lab.Steps), applied: msg.runningApplied})
 	}
-	for _, l := range msg.labs {
-		items = append(items, pickerItem{sum: l})
+	for i, l := range msg.labs {
+		it := pickerItem{sum: l}
+		if i < len(msg.found) {
+			it.lab = msg.found[i]
+		}
+		items = append(items, it)
 	}
 	var errs []string
 	if msg.labsErr != nil {
-		errs = append(errs, "some lab files have errors (see 'netlab lint'): "+firstLine(msg.labsErr.Error()))
+		errs = append(errs, i18n.T("tui.picker.labErrors", "some lab files have errors (see 'netlab lint'): {{.Err}}", "Err", firstLine(msg.labsErr.Error())))
 	}
 	if msg.openErr != nil {
-		errs = append(errs, "a session is running but cannot be reopened: "+msg.openErr.Error()+" ("+keyName(ctx.keys.Reset)+" resets it)")
+		errs = append(errs, i18n.T("tui.picker.openErr", "a session is running but cannot be reopened: {{.Err}} ({{.Key}} resets it)", "Err", msg.openErr.Error(), "Key", keyName(ctx.keys.Reset)))
 	}
 	p.err = strings.Join(errs, "\n")
 	l := list.New(items, pickerDelegate{st: ctx.st}, ctx.width, ctx.height-2)
-	l.Title = "netlab: pick a lab"
+	p.list = l
+	p.relabel()
+	l = p.list
 	l.Styles.Title = ctx.st.Title
 	l.SetShowHelp(false)
 	l.SetShowStatusBar(false)
@@ -96,12 +129,48 @@ func newPicker(ctx *shared, msg pickerLoadedMsg) pickerModel {
 	return p
 }
 
-// runningAt says where the running session stands.
-func runningAt(lab *labs.Lab, applied int) string {
-	if applied >= len(lab.Steps) {
-		return fmt.Sprintf("all %d steps are done", len(lab.Steps))
+// attach gives the listed labs their translations (pickerFoundMsg),
+// leaving the cursor and the filter where they are.
+func (p *pickerModel) attach(msg pickerFoundMsg) {
+	byID := map[string]*labs.Lab{}
+	for i, s := range msg.sums {
+		if i < len(msg.found) && msg.found[i] != nil {
+			byID[s.ID] = msg.found[i]
+		}
 	}
-	return fmt.Sprintf("step %d of %d is next", applied+1, len(lab.Steps))
+	items := p.list.Items()
+	for i, it := range items {
+		if pi, ok := it.(pickerItem); ok && pi.lab == nil && byID[pi.sum.ID] != nil {
+			pi.lab = byID[pi.sum.ID]
+			items[i] = pi
+		}
+	}
+	p.list.SetItems(items)
+}
+
+// needsLabs says the listed labs have not been read for their
+// translations yet.
+func (p *pickerModel) needsLabs() bool {
+	for _, it := range p.list.Items() {
+		if pi, ok := it.(pickerItem); ok && !pi.resume && pi.lab == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// relabel writes the list's own words in the current language.
+func (p *pickerModel) relabel() {
+	p.list.Title = i18n.T("tui.picker.title", "netlab: pick a lab")
+	p.list.FilterInput.Prompt = i18n.T("tui.picker.filter", "Filter: ")
+}
+
+// runningAt says where the running session stands.
+func runningAt(steps, applied int) string {
+	if applied >= steps {
+		return i18n.N("tui.picker.allDone", steps, "all {{.Count}} steps are done", "all {{.Count}} steps are done")
+	}
+	return i18n.T("tui.picker.next", "step {{.N}} of {{.Of}} is next", "N", applied+1, "Of", steps)
 }
 
 func firstLine(s string) string {
@@ -134,7 +203,7 @@ func (p *pickerModel) keys() []key.Binding {
 func (p *pickerModel) View() string {
 	out := p.list.View()
 	if p.err != "" {
-		out += "\n" + p.ctx.st.Error.Render(ansi.Wrap(p.err, p.ctx.width, " "))
+		out += "\n" + p.ctx.st.Error.Render(wrap(p.err, p.ctx.width))
 	}
 	return out
 }

@@ -1,12 +1,13 @@
 package tui
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // scroll is a text pane's offset in its wrapped lines, moved by the scroll
@@ -63,13 +64,13 @@ func (s *scroll) view(ctx *shared, wrapped []string, w, h int, above bool) strin
 	end := min(len(wrapped), s.off+h)
 	out := append([]string(nil), wrapped[s.off:end]...)
 	if len(wrapped) > h && h > 1 {
-		more := fmt.Sprintf("↓ %d more lines (%s, %s)", len(wrapped)-end, keyName(k.Down), keyName(k.PageDown))
+		more := "↓ " + i18n.N("tui.scroll.more", len(wrapped)-end, "{{.Count}} more lines ({{.Down}}, {{.PageDown}})", "{{.Count}} more lines ({{.Down}}, {{.PageDown}})", "Down", keyName(k.Down), "PageDown", keyName(k.PageDown))
 		if end == len(wrapped) {
-			more = "(end)"
+			more = i18n.T("tui.scroll.end", "(end)")
 		}
 		out = append(out[:len(out)-1], ctx.st.Subtle.Render(more))
 		if above && s.off > 0 && h > 2 {
-			out[0] = ctx.st.Subtle.Render(fmt.Sprintf("↑ %d lines above (%s, %s)", s.off, keyName(k.Up), keyName(k.Top)))
+			out[0] = ctx.st.Subtle.Render("↑ " + i18n.N("tui.scroll.above", s.off, "{{.Count}} lines above ({{.Up}}, {{.Top}})", "{{.Count}} lines above ({{.Up}}, {{.Top}})", "Up", keyName(k.Up), "Top", keyName(k.Top)))
 		}
 	}
 	return fit(strings.Join(out, "\n"), w, h)
@@ -84,7 +85,7 @@ func wrapLines(lines []string, w, at int) ([]string, int) {
 		if i == at {
 			atOut = len(wrapped)
 		}
-		wrapped = append(wrapped, strings.Split(ansi.Wrap(l, w, " "), "\n")...)
+		wrapped = append(wrapped, strings.Split(wrap(l, w), "\n")...)
 	}
 	return wrapped, atOut
 }

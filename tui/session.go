@@ -8,6 +8,7 @@ import (
 	"github.com/netlab/netlab/capture"
 	"github.com/netlab/netlab/engine"
 	"github.com/netlab/netlab/labs"
+	"github.com/netlab/netlab/labs/i18n"
 	"github.com/netlab/netlab/labs/runner"
 )
 
@@ -91,7 +92,9 @@ func (b *realBackend) Shell(node string) *exec.Cmd {
 		self = "netlab"
 	}
 	cmd := exec.Command(self, "shell", node)
-	cmd.Env = append(os.Environ(), "NETLAB_RUN="+b.opts.RunDir)
+	// The shell speaks the language the student switched to, not the
+	// one netlab started in.
+	cmd.Env = append(os.Environ(), "NETLAB_RUN="+b.opts.RunDir, "NETLAB_LANG="+string(i18n.Current()))
 	if b.opts.LabsDir != "" {
 		cmd.Env = append(cmd.Env, labs.EnvDir+"="+b.opts.LabsDir)
 	}

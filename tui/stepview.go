@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/netlab/netlab/labs/i18n"
 	"github.com/netlab/netlab/labs/runner"
 )
 
@@ -103,7 +104,7 @@ func (v *stepView) stateOf(i int) stepState {
 func (v *stepView) stepList(w, h int) string {
 	st := v.ctx.st
 	var lines []string
-	for i, s := range v.d.lab.Steps {
+	for i, s := range v.d.shown().Steps {
 		var mark string
 		style := st.StepPending
 		switch v.stateOf(i) {
@@ -148,34 +149,34 @@ const packetsShown = 8
 // the place the pane scrolls to right after the step ran.
 func (v *stepView) stepContent(w int) (title string, body []string, outcome int) {
 	st := v.ctx.st
-	lab := v.d.lab
+	lab := v.d.shown()
 	if len(lab.Steps) == 0 {
-		return "This lab has no steps.", nil, 0
+		return i18n.T("tui.step.noSteps", "This lab has no steps."), nil, 0
 	}
 	k := v.ctx.keys
 	i := v.viewed
 	s := lab.Steps[i]
 	rep := v.d.reports[i]
 	add := func(lines ...string) { body = append(body, lines...) }
-	tag := map[stepState]string{statePending: "not run yet", stateCurrent: "next to run", stateDone: "done",
-		stateByHand: "done by hand", stateFailed: "failed"}[v.stateOf(i)]
+	tag := map[stepState]string{statePending: i18n.T("tui.step.pending", "not run yet"), stateCurrent: i18n.T("tui.step.current", "next to run"),
+		stateDone: i18n.T("tui.step.done", "done"), stateByHand: i18n.T("tui.step.byHand", "done by hand"), stateFailed: i18n.T("tui.step.failed", "failed")}[v.stateOf(i)]
 	// The title stays on screen while the rest scrolls: one line, the
 	// title cut rather than the step's state.
 	tag = "[" + tag + "]"
-	head := ansi.Truncate(fmt.Sprintf("Step %d of %d: %s", i+1, len(lab.Steps), s.Title), max(10, w-ansi.StringWidth(tag)-2), "…")
+	head := ansi.Truncate(i18n.T("tui.step.title", "Step {{.N}} of {{.Of}}: {{.Title}}", "N", i+1, "Of", len(lab.Steps), "Title", s.Title), max(10, w-ansi.StringWidth(tag)-2), "…")
 	title = st.Title.Render(head) + "  " + st.Subtle.Render(tag)
 	if v.showHint && i == v.d.current() {
 		add("")
 		if s.Hint != "" {
-			add(wrapIndent(st.Warn.Render("Hint: ")+s.Hint, w, "  "))
+			add(wrapIndent(st.Warn.Render(i18n.T("tui.step.hint", "Hint: "))+s.Hint, w, "  "))
 		} else {
-			add(st.Subtle.Render("This step has no hint: its commands above are the answer."))
+			add(st.Subtle.Render(i18n.T("tui.step.noHint", "This step has no hint: its commands above are the answer.")))
 		}
 	}
 	q := s.Question
 	_, answered := v.d.answers[i]
 	if q != nil && !(answered && rep != nil) && v.stateOf(i) == stateCurrent {
-		add("", st.Subtle.Render(keyTitle(k.Run)+" first asks you to predict what happens."))
+		add("", st.Subtle.Render(i18n.T("tui.step.predictFirst", "{{.Key}} first asks you to predict what happens.", "Key", keyTitle(k.Run))))
 	}
 	if i == 0 && lab.Description != "" && len(v.d.applied) == 0 && rep == nil {
 		add(v.md.render(lab.Description, w))
@@ -197,7 +198,7 @@ func (v *stepView) stepContent(w int) (title string, body []string, outcome int)
 			pktsAt = j
 		}
 	}
-	add("", st.Bold.Render("Commands")+st.Subtle.Render(" (on "+s.Node+")"))
+	add("", st.Bold.Render(i18n.T("tui.step.commands", "Commands"))+st.Subtle.Render(i18n.T("tui.step.commandsOn", " (on {{.Node}})", "Node", s.Node)))
 	for j, c := range s.Commands {
 		var cr *runner.CommandReport
 		if rep != nil && j < len(rep.Commands) && !rep.ByHand {
@@ -213,7 +214,7 @@ func (v *stepView) stepContent(w int) (title string, body []string, outcome int)
 		add(wrapIndent(mark+" "+st.Command.Render("$ "+c.Text), w, "    "))
 		if cr != nil {
 			if cr.Error != "" {
-				add(wrapIndent(st.Error.Render("    error: "+cr.Error), w, "    "))
+				add(wrapIndent(st.Error.Render("    "+i18n.T("tui.step.cmdError", "error: {{.Err}}", "Err", cr.Error)), w, "    "))
 			}
 			if out := strings.TrimRight(cr.Output, "\n"); out != "" {
 				for _, l := range strings.Split(out, "\n") {
@@ -229,7 +230,7 @@ func (v *stepView) stepContent(w int) (title string, body []string, outcome int)
 		add(v.reportLines(rep, w)...)
 	}
 	if s.Explain != "" && i < len(v.d.applied) {
-		add("", st.Bold.Render("What happened"), v.md.render(s.Explain, w))
+		add("", st.Bold.Render(i18n.T("tui.step.whatHappened", "What happened")), v.md.render(s.Explain, w))
 	}
 	return title, body, outcome
 }
@@ -237,14 +238,14 @@ func (v *stepView) stepContent(w int) (title string, body []string, outcome int)
 // predictionLines says whether the student's prediction held, and why.
 func (v *stepView) predictionLines(i, w int) []string {
 	st := v.ctx.st
-	q := v.d.lab.Steps[i].Question
+	q := v.d.shown().Steps[i].Question
 	a := v.d.answers[i]
-	b := []string{"", st.Bold.Render("Your prediction")}
-	verdict := st.OK.Render("right")
+	b := []string{"", st.Bold.Render(i18n.T("tui.step.prediction", "Your prediction"))}
+	verdict := st.OK.Render(i18n.T("tui.step.right", "right"))
 	if a != q.Answer {
-		verdict = st.Error.Render("not quite") + ": the answer is " + fmt.Sprintf("%d. %s", q.Answer+1, q.Choices[q.Answer])
+		verdict = st.Error.Render(i18n.T("tui.step.notQuite", "not quite")) + i18n.T("tui.step.theAnswer", ": the answer is {{.N}}. {{.Choice}}", "N", q.Answer+1, "Choice", q.Choices[q.Answer])
 	}
-	b = append(b, wrapIndent(fmt.Sprintf("you said %d. %s — %s", a+1, q.Choices[a], verdict), w, "  "))
+	b = append(b, wrapIndent(i18n.T("tui.step.youSaid", "you said {{.N}}. {{.Choice}} — {{.Verdict}}", "N", a+1, "Choice", q.Choices[a], "Verdict", verdict), w, "  "))
 	if q.Explain != "" {
 		b = append(b, v.md.render(q.Explain, w))
 	}
@@ -263,15 +264,15 @@ func (v *stepView) packetLines(pkts []runner.PacketLine, w int) []string {
 	labelW := 0
 	for j := range n {
 		es[j] = newReportEntry(pkts[j])
-		labelW = max(labelW, len(es[j].label))
+		labelW = max(labelW, ansi.StringWidth(es[j].label))
 	}
-	b := []string{st.Subtle.Render(fmt.Sprintf("    captured during the step (%d):", len(pkts)))}
+	b := []string{st.Subtle.Render("    " + i18n.T("tui.step.captured", "captured during the step ({{.N}}):", "N", len(pkts)))}
 	for _, e := range es {
 		text := fmt.Sprintf("    %s %-*s %-3s %s", e.time, labelW, e.label, e.dir, e.text())
 		b = append(b, kindStyle(st, e.kind).Render(ansi.Truncate(text, w, "…")))
 	}
 	if rest := len(pkts) - n; rest > 0 {
-		b = append(b, st.Subtle.Render(fmt.Sprintf("    … and %d more (%s: Capture pane)", rest, keyName(v.ctx.keys.NextPane))))
+		b = append(b, st.Subtle.Render("    "+i18n.T("tui.step.morePackets", "… and {{.N}} more ({{.Key}}: Capture pane)", "N", rest, "Key", keyName(v.ctx.keys.NextPane))))
 	}
 	return b
 }
@@ -282,13 +283,13 @@ func (v *stepView) reportLines(rep *runner.StepReport, w int) []string {
 	var b []string
 	add := func(lines ...string) { b = append(b, lines...) }
 	if rep.Error != "" {
-		add("", wrapIndent(st.Error.Render("The step failed and was rolled back: ")+rep.Error, w, "  "))
+		add("", wrapIndent(st.Error.Render(i18n.T("tui.step.rolledBack", "The step failed and was rolled back: "))+rep.Error, w, "  "))
 	}
 	if rep.ByHand {
 		if rep.OK {
-			add("", st.OK.Render("Done by hand: every effect of the step's commands is there."))
+			add("", st.OK.Render(i18n.T("tui.step.byHandOK", "Done by hand: every effect of the step's commands is there.")))
 		} else {
-			add("", st.Warn.Render("Not done yet. Still missing:"))
+			add("", st.Warn.Render(i18n.T("tui.step.byHandMissing", "Not done yet. Still missing:")))
 			n := 0
 			for _, c := range rep.Checks {
 				if !c.OK {
@@ -297,7 +298,7 @@ func (v *stepView) reportLines(rep *runner.StepReport, w int) []string {
 				}
 			}
 			if n == 0 {
-				add("  this step changes nothing a check could see; press " + keyName(v.ctx.keys.Run) + " to run it")
+				add("  " + i18n.T("tui.step.nothingToCheck", "this step changes nothing a check could see; press {{.Key}} to run it", "Key", keyName(v.ctx.keys.Run)))
 			}
 		}
 	}
@@ -309,16 +310,16 @@ func (v *stepView) reportLines(rep *runner.StepReport, w int) []string {
 	}
 	if len(rep.Checks) > 0 && !rep.ByHand {
 		if len(failed) == 0 {
-			add("", st.OK.Render(fmt.Sprintf("✓ checks: all %d effects are in the kernel", len(rep.Checks))))
+			add("", st.OK.Render("✓ "+i18n.N("tui.step.checksOK", len(rep.Checks), "checks: all {{.Count}} effects are in the kernel", "checks: all {{.Count}} effects are in the kernel")))
 		} else {
-			add("", st.Error.Render("✗ checks:"))
+			add("", st.Error.Render("✗ "+i18n.T("tui.step.checksFailed", "checks:")))
 			for _, c := range failed {
 				add(wrapIndent("  "+c.Command+": "+c.Problem, w, "    "))
 			}
 		}
 	}
 	if len(rep.Expects) > 0 {
-		add("", st.Bold.Render("Expected"))
+		add("", st.Bold.Render(i18n.T("tui.step.expected", "Expected")))
 		for _, e := range rep.Expects {
 			if e.OK {
 				add(wrapIndent(st.OK.Render("✓ ")+e.What, w, "  "))
@@ -332,7 +333,7 @@ func (v *stepView) reportLines(rep *runner.StepReport, w int) []string {
 
 // wrapIndent wraps s to w columns, indenting continuation lines.
 func wrapIndent(s string, w int, indent string) string {
-	wrapped := ansi.Wrap(s, w-len(indent), " ")
+	wrapped := wrap(s, w-ansi.StringWidth(indent))
 	lines := strings.Split(wrapped, "\n")
 	for i := 1; i < len(lines); i++ {
 		lines[i] = indent + lines[i]

@@ -3,7 +3,10 @@ package tui
 import (
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/netlab/netlab/engine"
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // topoMap draws the lab as the kernel has it now, w cells wide: boxes for
@@ -55,13 +58,10 @@ func marksOf(cs changeSet) topoMarks {
 
 // topoLegend explains the map's symbols in one line.
 func topoLegend(st *styles, w int) string {
-	return st.Subtle.Render(truncateCells("● up  ○ down  highlighted: changed by the last step", w))
+	return st.Subtle.Render(truncateCells("● "+i18n.T("tui.map.up", "up")+"  ○ "+i18n.T("tui.map.down", "down")+"  "+i18n.T("tui.map.changed", "highlighted: changed by the last step"), w))
 }
 
+// truncateCells cuts s to w cells with "…", never inside a wide rune.
 func truncateCells(s string, w int) string {
-	rs := []rune(s)
-	if len(rs) > w {
-		return string(rs[:max(w-1, 0)]) + "…"
-	}
-	return s
+	return ansi.Truncate(s, w, "…")
 }

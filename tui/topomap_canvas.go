@@ -35,10 +35,15 @@ const (
 )
 
 type tcell struct {
-	r    rune // text; 0 means the cell shows its lines (or a space)
+	// r is the text; 0 means the cell shows its lines (or a space), and
+	// wideTail the right half of the wide rune in the cell before.
+	r    rune
 	dirs uint8
 	s    topoStyle
 }
+
+// wideTail marks the second cell of a two-cell rune (CJK text).
+const wideTail rune = -1
 
 // canvas is a grid of cells w wide that grows downwards. Everything drawn
 // outside it is dropped, so no line of the map is ever wider than w.
@@ -64,32 +69,72 @@ func (c *canvas) put(x, y int, r rune, s topoStyle) {
 }
 
 // text writes s from x, cut to at most n cells with "…"; it returns the
-// cells written. Every rune is one cell: cleanRunes made sure of it.
+// cells written. A wide rune (Chinese text) takes two cells, and the cut
+// never splits one.
 func (c *canvas) text(x, y int, s string, st topoStyle, n int) int {
 	rs := cleanRunes(s)
 	if n <= 0 {
 		return 0
 	}
-	if len(rs) > n {
-		rs = append(rs[:n-1], '…')
+	if runesWidth(rs) > n {
+		w := 0
+		cut := 0
+		for cut < len(rs) && w+runeCells(rs[cut]) <= n-1 {
+			w += runeCells(rs[cut])
+			cut++
+		}
+		rs = append(rs[:cut:cut], '…')
 	}
-	for i, r := range rs {
-		c.put(x+i, y, r, st)
+	at := x
+	for _, r := range rs {
+		c.put(at, y, r, st)
+		if runeCells(r) == 2 {
+			c.put(at+1, y, wideTail, st)
+			at++
+		}
+		at++
 	}
-	return len(rs)
+	return at - x
 }
 
-// cleanRunes keeps printable single-cell runes; anything else (control
-// characters, wide or combining runes from a kernel name) becomes '?'.
+// cleanRunes keeps printable runes of one cell, and the wide ones of
+// Chinese text (two cells); anything else (control characters, combining
+// or other odd runes from a kernel name) becomes '?'.
 func cleanRunes(s string) []rune {
 	rs := []rune(s)
 	for i, r := range rs {
-		if r < 0x20 || r == 0x7f || (r > 0x7e && !singleCell(r)) {
+		if r < 0x20 || r == 0x7f || (r > 0x7e && !singleCell(r) && !wideRune(r)) {
 			rs[i] = '?'
 		}
 	}
 	return rs
 }
+
+// wideRune allows the two-cell runes of Chinese text: CJK ideographs and
+// the full-width punctuation written beside them.
+func wideRune(r rune) bool {
+	return unicode.Is(unicode.Han, r) || (r >= 0x3000 && r <= 0x303f) || (r >= 0xff01 && r <= 0xff60)
+}
+
+// runeCells is how many cells r takes on the map.
+func runeCells(r rune) int {
+	if wideRune(r) {
+		return 2
+	}
+	return 1
+}
+
+// runesWidth is the cells rs takes.
+func runesWidth(rs []rune) int {
+	n := 0
+	for _, r := range rs {
+		n += runeCells(r)
+	}
+	return n
+}
+
+// cells is the width of s on the map, as text writes it.
+func cells(s string) int { return runesWidth(cleanRunes(s)) }
 
 // singleCell allows the non-ASCII runes the map writes itself.
 func singleCell(r rune) bool {
@@ -219,9 +264,17 @@ func (c *canvas) lines(render func(topoStyle, string) string) []string {
 				run = run[:0]
 			}
 		}
-		for _, cl := range row[:end] {
+		for x, cl := range row[:end] {
 			r := cl.r
-			if r == 0 {
+			switch {
+			case r == wideTail:
+				if x > 0 && row[x-1].r != wideTail && runeCells(row[x-1].r) == 2 {
+					continue // drawn with the rune before it
+				}
+				r = ' ' // its rune was drawn over: keep the cell
+			case r != 0 && runeCells(r) == 2 && (x+1 >= len(row) || row[x+1].r != wideTail):
+				r = ' ' // its right half was drawn over: a space, not an overflow
+			case r == 0:
 				r = boxRune(cl.dirs)
 			}
 			s := cl.s

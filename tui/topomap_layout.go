@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/netlab/netlab/engine"
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // The map's layout is pure: layoutTopo turns a Snapshot, a width and the
@@ -137,9 +138,9 @@ func infoLines(tn *tNode) (lines []string, marks []string) {
 	fwd := n.Sysctls["net.ipv4.ip_forward"] == "1" || n.Sysctls["net.ipv4.conf.all.forwarding"] == "1"
 	switch {
 	case fwd:
-		lines, marks = append(lines, "forwarding on"), append(marks, "fwd")
+		lines, marks = append(lines, i18n.T("tui.map.fwdOn", "forwarding on")), append(marks, "fwd")
 	case tn.top && n.Kind == engine.KindHost && tn.name != "internet":
-		lines, marks = append(lines, "forwarding off"), append(marks, "fwd")
+		lines, marks = append(lines, i18n.T("tui.map.fwdOff", "forwarding off")), append(marks, "fwd")
 	}
 	for _, rule := range n.Iptables["nat"] {
 		if s, ok := ruleSummary(rule); ok {
@@ -152,11 +153,11 @@ func infoLines(tn *tNode) (lines []string, marks []string) {
 			nf++
 		}
 		if f := strings.Fields(rule); len(f) == 2 && strings.HasPrefix(f[0], ":") && f[1] != "ACCEPT" {
-			lines, marks = append(lines, "filter: "+f[0][1:]+" policy "+f[1]), append(marks, "nat")
+			lines, marks = append(lines, i18n.T("tui.map.policy", "filter: {{.Chain}} policy {{.Target}}", "Chain", f[0][1:], "Target", f[1])), append(marks, "nat")
 		}
 	}
 	if nf > 0 {
-		lines, marks = append(lines, fmt.Sprintf("filter: %d rule(s)", nf)), append(marks, "nat")
+		lines, marks = append(lines, i18n.N("tui.map.rules", nf, "filter: {{.Count}} rule(s)", "filter: {{.Count}} rule(s)")), append(marks, "nat")
 	}
 	for _, r := range n.Routes {
 		if r.Gw == "" {
@@ -225,7 +226,7 @@ func ifText(f *tIf) string {
 	case f.l.VXLAN != nil:
 		s += fmt.Sprintf(" vxlan %d", f.l.VXLAN.ID)
 	case f.l.Kind == "macvlan":
-		s += " macvlan on " + f.l.Parent
+		s += i18n.T("tui.map.macvlanOn", " macvlan on {{.Parent}}", "Parent", f.l.Parent)
 	case f.l.Kind != "veth" && f.l.Kind != "device" && f.l.Kind != "bridge" && f.l.Kind != "":
 		s += " " + f.l.Kind
 	}
@@ -272,7 +273,7 @@ type seg struct {
 func rowWidth(r boxRow) int {
 	n := 0
 	for _, s := range r.segs {
-		n += len(cleanRunes(s.s))
+		n += cells(s.s)
 	}
 	if r.port != nil {
 		n += 2
@@ -283,7 +284,7 @@ func rowWidth(r boxRow) int {
 // drawBox lays out rows in a frame titled with the node's name; maxW caps
 // its width. Rows of bridges (inner boxes) are drawn by inner.
 func drawBox(tn *tNode, title string, rows []boxRow, inner *innerRow, maxW int, mk topoMarks) *mapBox {
-	iw := len(cleanRunes(tn.name)) + 3
+	iw := cells(tn.name) + 3
 	for _, r := range rows {
 		iw = max(iw, rowWidth(r))
 	}
@@ -305,9 +306,9 @@ func drawBox(tn *tNode, title string, rows []boxRow, inner *innerRow, maxW int, 
 	// the name starts at 4: a cable may come in at 2, above the first ●
 	b.c.put(3, 0, ' ', tsPlain)
 	n := b.c.text(4, 0, tn.name, nameSt, iw-2)
-	if title != "" && n+len(cleanRunes(title))+5 <= iw {
+	if title != "" && n+cells(title)+5 <= iw {
 		b.c.text(4+n, 0, " · "+title, tsInfo, iw-2-n)
-		n += len(cleanRunes(title)) + 3
+		n += cells(title) + 3
 	}
 	if 4+n < w-1 {
 		b.c.put(4+n, 0, ' ', tsPlain)
@@ -389,7 +390,7 @@ func cableLabel(f *tIf) []boxRow {
 	}
 	what := "─ "
 	if f.tun {
-		what = "⇄ tunnel to "
+		what = "⇄ " + i18n.T("tui.map.tunnelTo", "tunnel to ")
 	}
 	return []boxRow{{segs: []seg{{"  " + what + peerName(f), tsInfo}}}}
 }
@@ -415,13 +416,13 @@ func newInnerRow(tn *tNode, brs []*tIf, ports map[string][]*tIf, down []*tIf, ma
 		it := innerItem{br: br, ports: ports[br.l.Name]}
 		pw := 0
 		for _, p := range it.ports {
-			pw += len(cleanRunes(p.l.Name)) + 4
+			pw += cells(p.l.Name) + 4
 		}
-		title := br.l.Name + " · bridge"
+		title := br.l.Name + " · " + i18n.T("tui.map.bridge", "bridge")
 		if len(br.addrs) > 0 {
 			title += " · " + strings.Join(br.addrs, " ")
 		}
-		it.w = max(len(cleanRunes(title))+8, pw+2, 12)
+		it.w = max(cells(title)+8, pw+2, 12)
 		ir.items = append(ir.items, it)
 	}
 	for _, f := range down {
@@ -474,7 +475,7 @@ func newInnerRow(tn *tNode, brs []*tIf, ports map[string][]*tIf, down []*tIf, ma
 // downItemWidth is the width of an interface in the bottom row: ● name
 // addresses, and the other end when its cable is not drawn.
 func downItemWidth(f *tIf) int {
-	return len(cleanRunes(downItemText(f))) + 2
+	return cells(downItemText(f)) + 2
 }
 
 func downItemText(f *tIf) string {
@@ -524,13 +525,13 @@ func (ir *innerRow) draw(b *mapBox, x0, y0 int, mk topoMarks) {
 		b.ports[br] = [2]int{x + 3, y0}
 		c.put(x+4, y0, ' ', tsPlain)
 		n := c.text(x+5, y0, br.l.Name, st, w-7)
-		rest := " · bridge"
+		rest := " · " + i18n.T("tui.map.bridge", "bridge")
 		if len(br.addrs) > 0 {
 			rest += " · " + strings.Join(br.addrs, " ")
 		}
 		n += c.text(x+5+n, y0, rest+" ", tsAddr, w-7-n)
 		if len(it.ports) == 0 {
-			c.text(x+2, y0+1, "no ports", tsInfo, w-4)
+			c.text(x+2, y0+1, i18n.T("tui.map.noPorts", "no ports"), tsInfo, w-4)
 		}
 		px := x + 2
 		for _, p := range it.ports {
@@ -671,11 +672,11 @@ func hostGroup(tns []*tNode, w int, mk topoMarks, across bool) []*mapBox {
 func hostTitle(tn *tNode) string {
 	switch {
 	case tn.name == "internet":
-		return "outside"
+		return i18n.T("tui.map.outside", "outside")
 	case tn.n.Kind == engine.KindHost:
-		return "lab host"
+		return i18n.T("tui.map.labHost", "lab host")
 	}
-	return "namespace"
+	return i18n.T("tui.map.namespace", "namespace")
 }
 
 // extRow is an interface cabled to the neighbouring host: at the box's
@@ -879,7 +880,7 @@ func kidBox(k *tNode, first *tIf, w int, mk topoMarks) *mapBox {
 	}
 	rows = append(rows, infoRows(k, mk)...)
 	if len(rows) == 0 {
-		rows = append(rows, boxRow{segs: []seg{{"empty", tsInfo}}})
+		rows = append(rows, boxRow{segs: []seg{{i18n.T("tui.map.empty", "empty"), tsInfo}}})
 	}
 	return drawBox(k, "", rows, nil, w, mk)
 }

@@ -7,6 +7,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/netlab/netlab/labs/i18n"
 )
 
 // Minimum terminal size the lab view is laid out for.
@@ -33,23 +35,24 @@ func (m *Model) render() string {
 	st := m.ctx.st
 	w, h := m.ctx.width, m.ctx.height
 	if m.tooSmall() {
-		msg := fmt.Sprintf("The terminal is %dx%d; netlab needs at least %dx%d.\nMake it bigger, or press %s to quit.", w, h, minWidth, minHeight, keyName(m.ctx.keys.Quit))
+		msg := i18n.T("tui.tooSmall", "The terminal is {{.W}}x{{.H}}; netlab needs at least {{.MinW}}x{{.MinH}}.\nMake it bigger, or press {{.Quit}} to quit.",
+			"W", w, "H", h, "MinW", minWidth, "MinH", minHeight, "Quit", keyName(m.ctx.keys.Quit))
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Warn.Render(msg))
 	}
 	switch m.screen {
 	case screenLoading:
-		text := "netlab: opening…"
+		text := i18n.T("tui.opening", "netlab: opening…")
 		if m.opts.Lab != nil {
-			text = "netlab: opening lab " + m.opts.Lab.ID + "…"
+			text = i18n.T("tui.openingLab", "netlab: opening lab {{.ID}}…", "ID", m.opts.Lab.ID)
 		}
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Subtle.Render(text))
 	case screenPicker:
-		return fit(m.picker.View(), w, h-1) + "\n" + m.help.ShortHelpView(m.picker.keys())
+		return fit(m.picker.View(), w, h-1) + "\n" + cutLines(m.help.ShortHelpView(m.picker.keys()), w)
 	case screenConflict:
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, m.conflictView(w))
 	case screenError:
-		msg := st.Error.Render("netlab could not open the lab") + "\n\n" + ansi.Wrap(m.errText, w-8, " ") +
-			"\n\n" + st.Subtle.Render(keyName(m.ctx.keys.Back)+": back to the labs · "+keyName(m.ctx.keys.Quit)+": quit")
+		msg := st.Error.Render(i18n.T("tui.openFailed", "netlab could not open the lab")) + "\n\n" + wrap(m.errText, w-8) +
+			"\n\n" + st.Subtle.Render(i18n.T("tui.openFailed.keys", "{{.Back}}: back to the labs · {{.Quit}}: quit", "Back", keyName(m.ctx.keys.Back), "Quit", keyName(m.ctx.keys.Quit)))
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Dialog.Render(msg))
 	}
 	return m.labView()
@@ -64,7 +67,22 @@ func (m *Model) bodyHeight() int {
 	return max(3, h)
 }
 
-func (m *Model) fullHelpView() string { return m.help.FullHelpView(m.ctx.keys.FullHelp()) }
+func (m *Model) fullHelpView() string {
+	return cutLines(m.help.FullHelpView(m.ctx.keys.FullHelp()), m.ctx.width)
+}
+
+// cutLines cuts every line of s to w cells. bubbles/help adds a column
+// or item that does not fit when not even its "…" would, so a help in
+// Chinese (two cells a character) could overflow the screen.
+func cutLines(s string, w int) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "…")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
 
 func (m *Model) labView() string {
 	st := m.ctx.st
@@ -72,16 +90,16 @@ func (m *Model) labView() string {
 	bh := m.bodyHeight()
 
 	// header: lab title, progress, what is running
-	right := fmt.Sprintf("%d/%d done", len(m.applied), len(m.lab.Steps))
+	right := i18n.T("tui.header.done", "{{.N}}/{{.Of}} done", "N", len(m.applied), "Of", len(m.lab.Steps))
 	if m.busy != "" {
 		right = m.busy + "  " + right
 	}
-	left := ansi.Truncate("netlab · "+m.lab.Title, max(10, w-ansi.StringWidth(right)-2), "…")
+	left := ansi.Truncate("netlab · "+m.shown().Title, max(10, w-ansi.StringWidth(right)-2), "…")
 	header := st.Header.Render(left) + strings.Repeat(" ", max(1, w-ansi.StringWidth(left)-ansi.StringWidth(right))) + st.Subtle.Render(right)
 
 	var tabs []string
 	for p := range paneCount {
-		name := paneNames[p]
+		name := paneName(p)
 		if p == paneCapture && len(m.capture.entries) > 0 {
 			name = fmt.Sprintf("%s (%d)", name, m.capture.seen)
 		}
@@ -119,7 +137,7 @@ func (m *Model) labView() string {
 	if m.fullHelp {
 		helpView = m.fullHelpView()
 	} else {
-		helpView = m.help.ShortHelpView(m.shortHelp())
+		helpView = cutLines(m.help.ShortHelpView(m.shortHelp()), w)
 	}
 	return strings.Join([]string{header, tabBar, fit(body, w, bh), statusLine, helpView}, "\n")
 }
@@ -136,9 +154,9 @@ func (m *Model) shortHelp() []key.Binding {
 	// Enter's help says which of its jobs it does now, as the status does.
 	switch m.enterAction() {
 	case enterShowNext:
-		k.Run.SetHelp(keyName(k.Run), "show next")
+		k.Run.SetHelp(keyName(k.Run), i18n.T("tui.key.showNext", "show next"))
 	case enterAsk:
-		k.Run.SetHelp(keyName(k.Run), "predict")
+		k.Run.SetHelp(keyName(k.Run), i18n.T("tui.key.predict", "predict"))
 	}
 	return k.ShortHelp()
 }
