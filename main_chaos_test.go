@@ -347,7 +347,7 @@ func TestChaosConcurrent(t *testing.T) {
 	// reset by another process while this one waited for the lock is
 	// "no lab session is running" with the documented exit 3: counted and
 	// logged.
-	allDone := regexp.MustCompile(`every step of the lab is applied|nothing to undo|no lab is running|already running|no lab session is running|the session moved on meanwhile|still being set up by another netlab process|cancelled|interrupted after step \d+`)
+	allDone := regexp.MustCompile(`every step of the lab is applied|nothing to undo|no lab is running|already running|no lab session is running|the session moved on meanwhile|still being set up by another netlab process|cancelled|interrupted after step \d+|interrupted after undoing \d+ step`)
 	vanished, deepest := 0, 0
 	stepLine := regexp.MustCompile(`(?m)^step (\d+): `)
 	var mu sync.Mutex

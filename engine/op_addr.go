@@ -72,7 +72,7 @@ func (a *addrOp) run(x *execCtx) (string, error) {
 func (a *addrOp) check(x *execCtx) error {
 	l, err := x.h.LinkByName(a.Dev)
 	if err != nil {
-		return fmt.Errorf("interface %s does not exist on %s", a.Dev, x.node.Name)
+		return problem("check.iface.missing", "interface {{.Dev}} does not exist on {{.Node}}", "Dev", a.Dev, "Node", x.node.Name)
 	}
 	addrs, err := x.h.AddrList(l, familyOf(a.CIDR.IP))
 	if err != nil {
@@ -83,11 +83,11 @@ func (a *addrOp) check(x *execCtx) error {
 			if a.Add {
 				return nil
 			}
-			return fmt.Errorf("%s still has address %s", a.Dev, ad.IPNet)
+			return problem("check.addr.still", "{{.Dev}} still has address {{.Addr}}", "Dev", a.Dev, "Addr", ad.IPNet)
 		}
 	}
 	if a.Add {
-		return fmt.Errorf("%s on %s does not have address %s", a.Dev, x.node.Name, a.CIDR)
+		return problem("check.addr.missing", "{{.Dev}} on {{.Node}} does not have address {{.Addr}}", "Dev", a.Dev, "Node", x.node.Name, "Addr", a.CIDR)
 	}
 	return nil
 }

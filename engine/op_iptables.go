@@ -151,7 +151,7 @@ func (a *iptablesAction) check(x *execCtx) error {
 				return iptError(err)
 			}
 			if !ok {
-				return fmt.Errorf("the rule %q is not in the %s table of %s", a.ruleText(), a.Table, x.node.Name)
+				return problem("check.rule.missing", "the rule {{.Rule}} is not in the {{.Table}} table of {{.Node}}", "Rule", fmt.Sprintf("%q", a.ruleText()), "Table", a.Table, "Node", x.node.Name)
 			}
 		case "-D":
 			if a.Pos > 0 {
@@ -162,7 +162,7 @@ func (a *iptablesAction) check(x *execCtx) error {
 				return nil // the chain itself is gone
 			}
 			if ok {
-				return fmt.Errorf("the rule %q is still in the %s table of %s", a.ruleText(), a.Table, x.node.Name)
+				return problem("check.rule.still", "the rule {{.Rule}} is still in the {{.Table}} table of {{.Node}}", "Rule", fmt.Sprintf("%q", a.ruleText()), "Table", a.Table, "Node", x.node.Name)
 			}
 		case "-N", "-X":
 			if a.Chain == "" {
@@ -173,7 +173,7 @@ func (a *iptablesAction) check(x *execCtx) error {
 				return iptError(err)
 			}
 			if ok != (a.Verb == "-N") {
-				return fmt.Errorf("chain %s %s in the %s table of %s", a.Chain, map[bool]string{true: "does not exist", false: "still exists"}[a.Verb == "-N"], a.Table, x.node.Name)
+				return chainProblem(a.Verb == "-N", a.Chain, a.Table, x.node.Name)
 			}
 		case "-F":
 			chains := []string{a.Chain}
@@ -190,7 +190,7 @@ func (a *iptablesAction) check(x *execCtx) error {
 				}
 				for _, l := range lines {
 					if strings.HasPrefix(l, "-A ") {
-						return fmt.Errorf("chain %s of the %s table of %s still has rules", c, a.Table, x.node.Name)
+						return problem("check.chain.rules", "chain {{.Chain}} of the {{.Table}} table of {{.Node}} still has rules", "Chain", c, "Table", a.Table, "Node", x.node.Name)
 					}
 				}
 			}
@@ -201,7 +201,7 @@ func (a *iptablesAction) check(x *execCtx) error {
 			}
 			want := fmt.Sprintf("-P %s %s", a.Chain, a.Policy)
 			if len(lines) == 0 || lines[0] != want {
-				return fmt.Errorf("the policy of chain %s in the %s table of %s is not %s", a.Chain, a.Table, x.node.Name, a.Policy)
+				return problem("check.policy", "the policy of chain {{.Chain}} in the {{.Table}} table of {{.Node}} is not {{.Policy}}", "Chain", a.Chain, "Table", a.Table, "Node", x.node.Name, "Policy", a.Policy)
 			}
 		}
 		return nil

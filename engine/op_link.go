@@ -45,10 +45,10 @@ func (a *linkAdd) run(x *execCtx) (string, error) {
 func (a *linkAdd) check(x *execCtx) error {
 	l, err := x.h.LinkByName(a.Name)
 	if err != nil {
-		return fmt.Errorf("interface %s does not exist on %s", a.Name, x.node.Name)
+		return problem("check.iface.missing", "interface {{.Dev}} does not exist on {{.Node}}", "Dev", a.Name, "Node", x.node.Name)
 	}
 	if l.Type() != a.Kind {
-		return fmt.Errorf("interface %s on %s is a %s, not a %s", a.Name, x.node.Name, l.Type(), a.Kind)
+		return problem("check.iface.kind", "interface {{.Dev}} on {{.Node}} is a {{.Kind}}, not a {{.Want}}", "Dev", a.Name, "Node", x.node.Name, "Kind", l.Type(), "Want", a.Kind)
 	}
 	return nil
 }
@@ -225,7 +225,7 @@ func (a *linkSet) check(x *execCtx) error {
 	if a.Netns != "" {
 		o, err := x.other(a.Netns)
 		if err != nil {
-			return fmt.Errorf("namespace %s does not exist", a.Netns)
+			return problem("check.netns.missing", "namespace {{.Name}} does not exist", "Name", a.Netns)
 		}
 		h, where = o.h, a.Netns
 	}
@@ -235,28 +235,28 @@ func (a *linkSet) check(x *execCtx) error {
 	}
 	l, err := h.LinkByName(name)
 	if err != nil {
-		return fmt.Errorf("interface %s is not in %s", name, where)
+		return problem("check.iface.notin", "interface {{.Dev}} is not in {{.Node}}", "Dev", name, "Node", where)
 	}
 	at := l.Attrs()
 	if a.Up != nil && (at.Flags&net.FlagUp != 0) != *a.Up {
-		return fmt.Errorf("interface %s on %s is %s, should be %s", name, where, upDown(at.Flags&net.FlagUp != 0), upDown(*a.Up))
+		return upProblem(name, where, *a.Up)
 	}
 	if a.Master != nil {
 		if got := masterName(h, l); got != *a.Master {
 			if *a.Master == "" {
-				return fmt.Errorf("interface %s on %s is still attached to %s", name, where, got)
+				return problem("check.master.still", "interface {{.Dev}} on {{.Node}} is still attached to {{.Master}}", "Dev", name, "Node", where, "Master", got)
 			}
-			return fmt.Errorf("interface %s on %s is not attached to bridge %s", name, where, *a.Master)
+			return problem("check.master.missing", "interface {{.Dev}} on {{.Node}} is not attached to bridge {{.Master}}", "Dev", name, "Node", where, "Master", *a.Master)
 		}
 	}
 	if a.Promisc != nil && userPromisc(at) != *a.Promisc {
-		return fmt.Errorf("promiscuous mode of %s on %s is not %s", name, where, map[bool]string{true: "on", false: "off"}[*a.Promisc])
+		return promiscProblem(name, where, *a.Promisc)
 	}
 	if a.MTU != 0 && at.MTU != a.MTU {
-		return fmt.Errorf("MTU of %s on %s is %d, not %d", name, where, at.MTU, a.MTU)
+		return problem("check.mtu", "MTU of {{.Dev}} on {{.Node}} is {{.Got}}, not {{.Want}}", "Dev", name, "Node", where, "Got", at.MTU, "Want", a.MTU)
 	}
 	if a.MAC != nil && !bytes.Equal(at.HardwareAddr, a.MAC) {
-		return fmt.Errorf("MAC address of %s on %s is %s, not %s", name, where, at.HardwareAddr, a.MAC)
+		return problem("check.mac", "MAC address of {{.Dev}} on {{.Node}} is {{.Got}}, not {{.Want}}", "Dev", name, "Node", where, "Got", at.HardwareAddr, "Want", a.MAC)
 	}
 	return nil
 }
@@ -299,7 +299,7 @@ func (a *linkDel) run(x *execCtx) (string, error) {
 
 func (a *linkDel) check(x *execCtx) error {
 	if _, err := x.h.LinkByName(a.Dev); err == nil {
-		return fmt.Errorf("interface %s still exists on %s", a.Dev, x.node.Name)
+		return problem("check.iface.still", "interface {{.Dev}} still exists on {{.Node}}", "Dev", a.Dev, "Node", x.node.Name)
 	}
 	return nil
 }

@@ -87,20 +87,19 @@ func (a *neighOp) check(x *execCtx) error {
 	if err != nil {
 		return err
 	}
-	where := fmt.Sprintf("%s has", x.node.Name)
 	if a.Verb == "del" {
 		if n != nil && n.State&(unix.NUD_PERMANENT|unix.NUD_NOARP) != 0 {
-			return fmt.Errorf("%s still has the neighbour entry %s dev %s", x.node.Name, a.Addr, a.Dev)
+			return problem("check.neigh.still", "{{.Node}} still has the neighbour entry {{.Addr}} dev {{.Dev}}", "Node", x.node.Name, "Addr", a.Addr, "Dev", a.Dev)
 		}
 		return nil
 	}
 	switch {
 	case n == nil:
-		return fmt.Errorf("%s no neighbour entry %s dev %s", where, a.Addr, a.Dev)
+		return problem("check.neigh.missing", "{{.Node}} has no neighbour entry {{.Addr}} dev {{.Dev}}", "Node", x.node.Name, "Addr", a.Addr, "Dev", a.Dev)
 	case a.LLAddr != nil && n.HardwareAddr.String() != a.LLAddr.String():
-		return fmt.Errorf("%s the neighbour %s dev %s at %s, not %s", where, a.Addr, a.Dev, n.HardwareAddr, a.LLAddr)
+		return problem("check.neigh.lladdr", "{{.Node}} has the neighbour {{.Addr}} dev {{.Dev}} at {{.Got}}, not {{.Want}}", "Node", x.node.Name, "Addr", a.Addr, "Dev", a.Dev, "Got", n.HardwareAddr, "Want", a.LLAddr)
 	case a.State == "permanent" && n.State&unix.NUD_PERMANENT == 0:
-		return fmt.Errorf("the neighbour entry %s dev %s on %s is not permanent", a.Addr, a.Dev, x.node.Name)
+		return problem("check.neigh.permanent", "the neighbour entry {{.Addr}} dev {{.Dev}} on {{.Node}} is not permanent", "Addr", a.Addr, "Dev", a.Dev, "Node", x.node.Name)
 	}
 	return nil
 }

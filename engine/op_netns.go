@@ -32,10 +32,10 @@ func (a *netnsAdd) run(x *execCtx) (string, error) {
 func (a *netnsAdd) check(x *execCtx) error {
 	n := x.s.st.node(a.Name)
 	if n == nil {
-		return fmt.Errorf("namespace %s does not exist", a.Name)
+		return problem("check.netns.missing", "namespace {{.Name}} does not exist", "Name", a.Name)
 	}
 	if _, err := os.Stat(n.Path); err != nil {
-		return fmt.Errorf("namespace %s is recorded but its file is gone", a.Name)
+		return problem("check.netns.gone", "namespace {{.Name}} is recorded but its file is gone", "Name", a.Name)
 	}
 	return nil
 }
@@ -60,7 +60,7 @@ func (a *netnsDel) run(x *execCtx) (string, error) {
 
 func (a *netnsDel) check(x *execCtx) error {
 	if x.s.st.node(a.Name) != nil {
-		return fmt.Errorf("namespace %s still exists", a.Name)
+		return problem("check.netns.still", "namespace {{.Name}} still exists", "Name", a.Name)
 	}
 	return nil
 }

@@ -108,10 +108,10 @@ func (a *routeOp) check(x *execCtx) error {
 		desc += " dev " + a.Dev
 	}
 	if a.Add && !ok {
-		return fmt.Errorf("%s has no route %s", x.node.Name, desc)
+		return problem("check.route.missing", "{{.Node}} has no route {{.Route}}", "Node", x.node.Name, "Route", desc)
 	}
 	if !a.Add && ok {
-		return fmt.Errorf("%s still has the route %s", x.node.Name, desc)
+		return problem("check.route.still", "{{.Node}} still has the route {{.Route}}", "Node", x.node.Name, "Route", desc)
 	}
 	return nil
 }

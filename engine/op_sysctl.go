@@ -41,7 +41,7 @@ func (a *sysctlSet) check(x *execCtx) error {
 		return err
 	}
 	if v != strings.Join(strings.Fields(a.Value), "\t") {
-		return fmt.Errorf("%s on %s is %s, should be %s", a.Key, x.node.Name, v, a.Value)
+		return problem("check.sysctl", "{{.Key}} on {{.Node}} is {{.Got}}, should be {{.Want}}", "Key", a.Key, "Node", x.node.Name, "Got", v, "Want", a.Value)
 	}
 	return nil
 }

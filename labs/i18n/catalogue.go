@@ -59,6 +59,14 @@ func T(id, english string, args ...any) string {
 	return localize(id, english, "", nil, args)
 }
 
+// Relay is T for a message another package made with literal ID and
+// English text, checked where it is written: the engine's check problems
+// (engine.Problem, made by engine's problem(id, english, fields...)).
+// args are name, value pairs as for T.
+func Relay(id, english string, args ...any) string {
+	return localize(id, english, "", nil, args)
+}
+
 // N is T for a message whose form depends on a count: one is the English
 // text for count 1, other for any other count. The count is also the
 // template field {{.Count}}.

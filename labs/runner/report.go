@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -171,4 +172,15 @@ func (r *UndoReport) Text() string {
 		fmt.Fprintf(&b, "  %s\n", c)
 	}
 	return b.String()
+}
+
+// problemText is what a check found, in the student's language when the
+// engine said it as an engine.Problem (every check does); any other error
+// is shown as it is.
+func problemText(err error) string {
+	var p *engine.Problem
+	if errors.As(err, &p) {
+		return i18n.Relay(p.ID, p.English, p.Args...)
+	}
+	return err.Error()
 }

@@ -70,7 +70,7 @@ func (s *Lesson) Step() (*StepReport, error) {
 		if c.Command != nil && c.Command.Mutating() && !expectedCommand(st, expected, c.Command) {
 			cr := CheckReport{Command: c.Command.Text, OK: c.Err == nil}
 			if c.Err != nil {
-				cr.Problem = c.Err.Error()
+				cr.Problem = problemText(c.Err)
 			}
 			rep.Checks = append(rep.Checks, cr)
 		}
@@ -333,7 +333,7 @@ func (s *Lesson) CheckByHand(before *engine.Snapshot) (*StepReport, error) {
 		if c.Command != nil && c.Command.Mutating() {
 			cr := CheckReport{Command: c.Command.Text, OK: c.Err == nil}
 			if c.Err != nil {
-				cr.Problem = c.Err.Error()
+				cr.Problem = problemText(c.Err)
 			}
 			rep.Checks = append(rep.Checks, cr)
 		}

@@ -45,8 +45,10 @@ func everyReport() []string {
 	rep := &StepReport{Index: 3, Title: "Create a bridge", Error: "command 2 failed",
 		Commands: []CommandReport{{Text: "ip link add br01 type bridge", Node: "host", Error: "RTNETLINK answers: File exists"}},
 		Failed:   unexpectedFailures(st, results, map[int]bool{}),
-		Checks:   []CheckReport{{Command: "ip link set br01 up", Problem: "link br01 is down"}},
-		Expects:  expects,
+		Checks: []CheckReport{{Command: "ip link set br01 up", Problem: "link br01 is down"},
+			{Command: "ip link set br01 up", Problem: problemText(&engine.Problem{ID: "check.iface.down",
+				English: "interface {{.Dev}} on {{.Node}} is down, should be up", Args: []any{"Dev", "br01", "Node", "host"}})}},
+		Expects: expects,
 	}
 	status := &Status{Lab: "bridge", Title: "A bridge", Steps: 4, Applied: 2, Next: "Ping",
 		AppliedList: []StepState{{Index: 1, Title: "One"}, {Index: 2, Title: "Two", ByHand: true}},
@@ -71,13 +73,13 @@ func TestReportsInChinese(t *testing.T) {
 	if m := i18n.Missing(); len(m) > 0 {
 		t.Errorf("untranslated: %v\n%s", m, out)
 	}
-	for _, want := range []string{"第 3 步", "预期未达成", "已完成", "下一步", "节点 ns01（host 上的网络命名空间）", "通过", "这一步没有抓包"} {
+	for _, want := range []string{"第 3 步", "预期未达成", "已完成", "下一步", "节点 ns01（host 上的网络命名空间）", "通过", "这一步没有抓包", "host 上的网卡 br01 处于 DOWN 状态，应当是 UP"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("no %q in\n%s", want, out)
 		}
 	}
 	// English words left once names, commands and tool output are out.
-	names := regexp.MustCompile(`"[^"]*"|'[^']*'|\b(ns0\d|veth0\d|br01|eth0|host|bridge|RTNETLINK answers: File exists|link br01 is down|ARP|netlab|ip link set br01 up|ip link add br01 type bridge|1 packets transmitted, 0 received|boom|UP)\b`)
+	names := regexp.MustCompile(`"[^"]*"|'[^']*'|\b(ns0\d|veth0\d|br01|eth0|host|bridge|RTNETLINK answers: File exists|link br01 is down|ARP|netlab|ip link set br01 up|ip link add br01 type bridge|1 packets transmitted, 0 received|boom|UP|DOWN)\b`)
 	// The titles are the test's own (a lab's translation is the lab's).
 	left := out
 	for _, title := range []string{"Create a bridge", "A bridge", "One", "Two", "Three", "Ping", "command 2 failed"} {
@@ -102,6 +104,7 @@ func TestReportsInEnglish(t *testing.T) {
   command 1 failed, and the step does not expect it: exit status 1: 1 packets transmitted, 0 received
   command 2 failed, and the step does not expect it: RTNETLINK answers: File exists
   check failed: ip link set br01 up: link br01 is down
+  check failed: ip link set br01 up: interface br01 on host is down, should be up
   expect FAILED: "ping -c 1 192.0.2.9" to get replies; it printed: 1 packets transmitted, 0 received
   expect ok: "ping -c 1 192.0.2.9" to get no reply
   expect FAILED: command 2 "ip link add br01 type bridge" to fail with "No such device"; it failed with: RTNETLINK answers: File exists
@@ -118,6 +121,7 @@ func TestReportsInEnglish(t *testing.T) {
       command 1 "ping -c 1 192.0.2.9" on ns01 failed, and the step does not expect it: exit status 1: 1 packets transmitted, 0 received
       command 2 "ip link add br01 type bridge" on host failed, and the step does not expect it: RTNETLINK answers: File exists
       check of "ip link set br01 up": link br01 is down
+      check of "ip link set br01 up": interface br01 on host is down, should be up
       expected "ping -c 1 192.0.2.9" to get replies; it printed: 1 packets transmitted, 0 received
       expected command 2 "ip link add br01 type bridge" to fail with "No such device"; it failed with: RTNETLINK answers: File exists
       expected command 1 "ping -c 1 192.0.2.9" to fail; it never ran
