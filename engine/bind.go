@@ -62,6 +62,12 @@ func bind(o cmdline.Op) Action {
 		return &brShow{BridgeShow: *v}
 	case *cmdline.IfconfigShow:
 		return &ifconfigShow{IfconfigShow: *v}
+	case *cmdline.HTTPGet:
+		return &httpGetAction{HTTPGet: *v}
+	case *cmdline.NcConnect:
+		return &ncConnectAction{NcConnect: *v}
+	case *cmdline.Serve:
+		return &serveOp{*v}
 	}
 	// Every operation cmdline makes is listed above; a new one without an
 	// action is a programming error, caught by TestEveryGoldenLineBinds.

@@ -62,6 +62,11 @@ func init() {
 		{"ping", parsePing, []string{"ping"}},
 		{"arp", parseArp, []string{"arp [-n]"}},
 		{"tcpdump", parseTcpdump, []string{"tcpdump -i IFACE (as a capture)"}},
+		{"curl", parseCurl, []string{"curl [-s] [-v] [-I] [-m S] [--connect-timeout S] URL"}},
+		{"wget", parseWget, []string{"wget -qO- URL"}},
+		{"nc", parseNc, []string{"nc [-u] [-v] [-z] [-w S] HOST PORT", "nc -l [-k] [-u] [-p] PORT"}},
+		{"busybox", parseBusybox, []string{"busybox httpd -f -p PORT"}},
+		{"python3", parsePython, []string{"python3 -m http.server PORT"}},
 	}
 }
 
