@@ -39,7 +39,7 @@ type nodeRestorer interface {
 
 // objects lists every kind of state once, in the order undo restores
 // them (see reconcile): namespaces, links, then per node its addresses,
-// routes, sysctls and iptables, and neighbours last. Snapshots read and
+// routes, sysctls, iptables and servers, and neighbours last. Snapshots read and
 // list them in another order, changeKinds's.
 var objects = []object{
 	netnsObject{},
@@ -48,14 +48,15 @@ var objects = []object{
 	routeObject{},
 	sysctlObject{},
 	iptablesObject{},
+	serverObject{},
 	neighObject{},
 }
 
 // changeKinds are the kinds of Change in the order a node's state is read
 // into a snapshot and its changes are listed: the node, its links (each
 // followed by its addresses, as "ip addr" shows them), routes,
-// neighbours, iptables and sysctls.
-var changeKinds = []string{"node", "link", "addr", "route", "neigh", "iptables", "sysctl"}
+// neighbours, iptables, sysctls and the servers listening.
+var changeKinds = []string{"node", "link", "addr", "route", "neigh", "iptables", "sysctl", "listen"}
 
 // listed is objects in changeKinds's order.
 var listed = func() []object {

@@ -279,6 +279,13 @@ func (s *Session) dropNode(name string) error {
 	if n == nil {
 		return nil
 	}
+	// Its servers end with it, as a container's processes do: one left
+	// running would hold the namespace, and its links, alive.
+	for _, r := range append([]Server(nil), s.st.Servers...) {
+		if r.Node == name {
+			s.stopServer(r)
+		}
+	}
 	if h, ok := s.handles[name]; ok {
 		h.Close()
 		delete(s.handles, name)
@@ -335,6 +342,7 @@ func (s *Session) pruneMissing() error {
 
 // removeAll deletes every recorded node (children first) and the state.
 func (s *Session) removeAll() error {
+	s.stopAllServers()
 	s.Close()
 	var errs []error
 	nodes := append([]Node(nil), s.st.Nodes...)
@@ -364,6 +372,7 @@ func (s *Session) sweep() (int, error) {
 	if err := checkNetnsDir(s.dir); err != nil {
 		return 0, fmt.Errorf("refusing to reset: %w", err)
 	}
+	sweepServers(s.dir)
 	mounts, err := nsMounts(s.dir)
 	if err != nil {
 		return 0, err

@@ -33,6 +33,7 @@ type NodeSnap struct {
 	Iptables map[string][]string `json:"iptables,omitempty"` // table -> normalised iptables-save lines
 	Sysctls  map[string]string   `json:"sysctls"`
 	Neighs   []NeighSnap         `json:"neighs,omitempty"`
+	Servers  []ServerSnap        `json:"servers,omitempty"` // live servers lab commands started
 }
 
 // LinkSnap is one interface.
@@ -266,7 +267,7 @@ func (sn *Snapshot) facts(learned bool) []fact {
 // Change is one difference between two snapshots.
 type Change struct {
 	Node string `json:"node"`
-	Kind string `json:"kind"` // node, link, addr, route, neigh, iptables, sysctl (changeKinds)
+	Kind string `json:"kind"` // node, link, addr, route, neigh, iptables, sysctl, listen (changeKinds)
 	Op   string `json:"op"`   // "+" added, "-" removed, "~" changed
 	Old  string `json:"old,omitempty"`
 	New  string `json:"new,omitempty"`

@@ -84,6 +84,7 @@ type State struct {
 	Sysctls  []string          `json:"sysctls,omitempty"`          // keys commands wrote
 	Dying    []DyingLink       `json:"dying,omitempty"`            // veth peers of deleted namespaces, until the kernel reaps them
 	Setup    *SetupProgress    `json:"setup,omitempty"`            // set while the lab's setup runs
+	Servers  []Server          `json:"servers,omitempty"`          // servers lab commands started (server.go)
 	Created  time.Time         `json:"created"`
 }
 

@@ -87,7 +87,23 @@ func (s *Lesson) Step() (*StepReport, error) {
 	}
 	since(&ph.ChangesMS, t)
 	rep.OK = len(rep.Failures()) == 0
+	if !rep.OK && s.movedOn(i+1) {
+		return nil, engine.ErrMovedOn
+	}
 	return rep, nil
+}
+
+// movedOn reports whether another netlab process reset the lab, or
+// applied or undid a step, after this one's commands ran: the engine's
+// lock is held while they run, not while the expectations are judged, so
+// failures judged then may be about a lab that is no longer there.
+func (s *Lesson) movedOn(applied int) bool {
+	created := s.eng.State().Created
+	if err := s.eng.Refresh(); err != nil {
+		return true
+	}
+	st := s.eng.State()
+	return !st.Created.Equal(created) || len(st.Applied) != applied
 }
 
 func commandReport(r engine.Result) CommandReport {
