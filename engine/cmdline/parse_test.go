@@ -154,6 +154,14 @@ func TestParseAccepts(t *testing.T) {
 		{"ifconfig hw mtu", "ifconfig eth0 hw ether 02:00:00:00:00:09 mtu 1400 -promisc", "ifconfig", "", true, 1},
 		{"route show dev", "ip -4 route show dev eth0", "ip", "", false, 1},
 		{"tcpdump in netns", "ip netns exec ns1 tcpdump -ieth0 -e icmp", "tcpdump", "ns1", false, 1},
+		{"curl", "curl http://192.168.88.12/", "curl", "", false, 1},
+		{"curl options", "curl -sSv -m 2 --connect-timeout 1.5 http://10.0.0.2:8080/index.html", "curl", "", false, 1},
+		{"curl head after", "curl 10.0.0.2/x -I", "curl", "", false, 1},
+		{"wget", "wget -qO- http://web/", "wget", "", false, 1},
+		{"wget apart", "wget -O - -q -T 3 http://10.0.0.2:81/a", "wget", "", false, 1},
+		{"nc", "nc 10.0.0.2 80", "nc", "", false, 1},
+		{"nc scan", "nc -zv -w 2 10.0.0.2 22", "nc", "", false, 1},
+		{"nc udp in netns", "ip netns exec ns01 nc -u -n -w1 192.168.88.1 53", "nc", "ns01", false, 1},
 	}
 	var golden strings.Builder
 	for _, tt := range tests {
