@@ -3,6 +3,8 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,6 +38,13 @@ func (s *Session) Enter(node string, argv []string, env []string) error {
 	for _, o := range s.st.Nodes {
 		if o.Name != n.Name {
 			others = append(others, o)
+		}
+	}
+	// Aliases are listed under their own names too, so that "ip netns
+	// exec test2 ..." works there as "docker exec test2" would.
+	for _, a := range slices.Sorted(maps.Keys(s.st.Aliases)) {
+		if t := s.st.node(s.st.Aliases[a]); t != nil && a != node && s.st.node(a) == nil {
+			others = append(others, Node{Name: a, Kind: t.Kind, Path: t.Path})
 		}
 	}
 	// Every namespace is opened before the mount namespace changes: the

@@ -23,6 +23,10 @@ type Spec struct {
 	Hosts []string          // lab host names; the first is the default node
 	Setup []NodeCommand     // run once, in order, when the session is created
 	Meta  map[string]string // stored with the session (lab id, file, ...)
+	// Aliases are names that share another node's namespace, as Docker's
+	// "--network container:NAME" and "--network host" do: alias -> node.
+	// The node may be one a step creates later.
+	Aliases map[string]string
 }
 
 // NodeCommand is a command to run on a given node.
@@ -82,8 +86,11 @@ func Create(dir string, spec Spec) (_ *Session, err error) {
 	} else if !errors.Is(err, ErrNoSession) {
 		return nil, err
 	}
+	if err := checkAliases(spec); err != nil {
+		return nil, err
+	}
 	s.st = &State{Version: stateVersion, Meta: spec.Meta, IptDirty: map[string]bool{}, Created: time.Now(),
-		Setup: &SetupProgress{Command: -1, Total: len(spec.Setup)}}
+		Setup: &SetupProgress{Command: -1, Total: len(spec.Setup)}, Aliases: spec.Aliases}
 	defer func() {
 		if err != nil {
 			s.removeAll()
@@ -215,7 +222,45 @@ func (s *Session) lookup(name string) (*Node, error) {
 	if n := s.st.node(name); n != nil {
 		return n, nil
 	}
+	if of, ok := s.st.Aliases[name]; ok {
+		if n := s.st.node(of); n != nil {
+			return n, nil
+		}
+		return nil, fmt.Errorf("%s shares the network namespace of %s, which does not exist now", name, of)
+	}
 	return nil, &UnknownNodeError{Name: name, Known: s.st.NodeNames()}
+}
+
+// Aliases returns the names that share another node's namespace (alias ->
+// node), as the lab declared them.
+func (s *Session) Aliases() map[string]string {
+	if len(s.st.Aliases) == 0 {
+		return nil
+	}
+	out := map[string]string{}
+	for a, n := range s.st.Aliases {
+		out[a] = n
+	}
+	return out
+}
+
+// checkAliases refuses an alias that is not a plain name, names a lab host
+// or itself, or shares the namespace of another alias.
+func checkAliases(spec Spec) error {
+	for a, of := range spec.Aliases {
+		if !validName(a) || !validName(of) {
+			return fmt.Errorf("alias %q of %q: not plain names", a, of)
+		}
+		if _, chained := spec.Aliases[of]; chained || a == of {
+			return fmt.Errorf("alias %q must name a node, not %q", a, of)
+		}
+		for _, h := range spec.Hosts {
+			if h == a {
+				return fmt.Errorf("alias %q is also a lab host", a)
+			}
+		}
+	}
+	return nil
 }
 
 // UnknownNodeError names a node that does not exist and those that do.

@@ -22,6 +22,9 @@ type Snapshot struct {
 	// Snapshots saved by older versions lack them; comparisons with such
 	// a snapshot leave those facts out, and undo to it leaves them be.
 	Learned bool `json:"learned,omitempty"`
+	// Aliases are the lab's names that share a node's namespace (alias ->
+	// node), for drawing; they are names, not state, and never compared.
+	Aliases map[string]string `json:"aliases,omitempty"`
 }
 
 // NodeSnap is one node's part of a Snapshot.
@@ -131,7 +134,7 @@ func (s *Session) snapshot(full bool) (*Snapshot, error) {
 	if err := s.pruneMissing(); err != nil {
 		return nil, err
 	}
-	snap := &Snapshot{Nodes: map[string]*NodeSnap{}, Learned: true}
+	snap := &Snapshot{Nodes: map[string]*NodeSnap{}, Learned: true, Aliases: s.Aliases()}
 	nodes := s.st.Nodes
 	ctxs := make([]*execCtx, len(nodes))
 	for i, n := range nodes {

@@ -85,6 +85,7 @@ type State struct {
 	Dying    []DyingLink       `json:"dying,omitempty"`            // veth peers of deleted namespaces, until the kernel reaps them
 	Setup    *SetupProgress    `json:"setup,omitempty"`            // set while the lab's setup runs
 	Servers  []Server          `json:"servers,omitempty"`          // servers lab commands started (server.go)
+	Aliases  map[string]string `json:"aliases,omitempty"`          // names sharing a node's namespace (Spec.Aliases)
 	Created  time.Time         `json:"created"`
 }
 
@@ -270,6 +271,19 @@ func (st *State) validate(dir string) error {
 	for _, d := range st.Dying {
 		if !validName(d.Node) {
 			return fmt.Errorf("dying link on %q, not a plain name", d.Node)
+		}
+	}
+	for _, r := range st.Servers {
+		if !validName(r.Node) {
+			return fmt.Errorf("server on %q, not a plain name", r.Node)
+		}
+	}
+	if err := checkAliases(Spec{Aliases: st.Aliases}); err != nil {
+		return err
+	}
+	for a := range st.Aliases {
+		if seen[a] {
+			return fmt.Errorf("alias %q is also a node", a)
 		}
 	}
 	return nil

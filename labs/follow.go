@@ -17,13 +17,14 @@ func (v *validator) run(c *Command, node string) {
 	if p == nil {
 		return
 	}
+	node = v.w.canon(node)
 	if p.Netns != "" {
 		if !v.w.has(p.Netns) {
 			l, col := c.pos(max(p.NetnsCol, 1))
 			v.el.add(l, col, "unknown namespace %q: create it first with \"ip netns add %s\" (nodes here: %s)", p.Netns, p.Netns, v.w.list())
 			return
 		}
-		node = p.Netns
+		node = v.w.canon(p.Netns)
 	}
 	f := follower{v: v, c: c, node: node, needed: map[int]bool{}}
 	for _, o := range p.Ops {

@@ -85,7 +85,7 @@ func TestAliasBudget(t *testing.T) {
 			var err error
 			n := allocated(func() { _, err = Load("laughs.yaml", []byte(tt.src)) })
 			if tt.wantErr == "" {
-				if err != nil && strings.Contains(err.Error(), "alias") {
+				if err != nil && strings.Contains(err.Error(), "alias expansion") {
 					t.Fatalf("Load: %v", err)
 				}
 				return

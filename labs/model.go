@@ -15,6 +15,10 @@ type Lab struct {
 	Summary     string   // one or two sentences shown in lists
 	Description string   // optional markdown shown before the first step
 	Nodes       []string // the lab hosts; the first is the default node
+	// Aliases are names that share another node's network namespace
+	// (alias -> node): Docker's "--network container:test1" and
+	// "--network host". Steps, captures and netlab exec may use them.
+	Aliases map[string]string
 	Setup       []Setup  // run once when the session is created; not undoable
 	Steps       []Step
 	File        string // where the lab was read from (a path, or assets/labs/NAME for built-ins)

@@ -20,7 +20,7 @@ func validate(lab *Lab, el *errList) {
 	if len(lab.Nodes) == 0 {
 		lab.Nodes = []string{DefaultHost}
 	}
-	v := &validator{el: el, w: newWorld(lab.Nodes)}
+	v := &validator{el: el, w: newWorld(lab.Nodes, lab.Aliases)}
 	for i := range lab.Setup {
 		s := &lab.Setup[i]
 		if s.Node == "" {

@@ -22,10 +22,14 @@ type world struct {
 	// interface the step itself creates.
 	seen      map[ifKey]bool
 	seenNodes map[string]bool
+
+	// alias maps a name that shares a node's namespace to that node (the
+	// lab's aliases: Docker's --network container:NAME and host).
+	alias map[string]string
 }
 
-func newWorld(hosts []string) *world {
-	w := &world{ifaces: map[string]map[string]bool{}, peer: map[ifKey]ifKey{}, gone: map[ifKey]pos{}}
+func newWorld(hosts []string, aliases map[string]string) *world {
+	w := &world{ifaces: map[string]map[string]bool{}, peer: map[ifKey]ifKey{}, gone: map[ifKey]pos{}, alias: aliases}
 	w.mark()
 	for _, h := range hosts {
 		w.addNode(h)
@@ -44,9 +48,19 @@ func (w *world) mark() {
 	}
 }
 
-func (w *world) has(node string) bool { return w.ifaces[node] != nil }
+// canon is the node a name stands for: itself, or the node an alias
+// shares the namespace of. A namespace of the alias's own name, should a
+// step create one, wins, as it does in the engine.
+func (w *world) canon(node string) string {
+	if of, ok := w.alias[node]; ok && w.ifaces[node] == nil {
+		return of
+	}
+	return node
+}
 
-func (w *world) hasIface(node, iface string) bool { return w.ifaces[node][iface] }
+func (w *world) has(node string) bool { return w.ifaces[w.canon(node)] != nil }
+
+func (w *world) hasIface(node, iface string) bool { return w.ifaces[w.canon(node)][iface] }
 
 func (w *world) addNode(node string) {
 	if w.has(node) {
@@ -145,7 +159,7 @@ func (w *world) list() string { return strings.Join(w.order, ", ") }
 // ifaceList names a node's interfaces, for errors.
 func (w *world) ifaceList(node string) string {
 	var names []string
-	for i := range w.ifaces[node] {
+	for i := range w.ifaces[w.canon(node)] {
 		names = append(names, i)
 	}
 	if len(names) == 0 {

@@ -16,7 +16,7 @@ import (
 // The keys each YAML mapping accepts. They are listed in errors about
 // unknown keys and kept in step with docs/lab.schema.json by a test.
 var (
-	labKeys      = []string{"id", "title", "summary", "description", "nodes", "setup", "steps", "step_timeout", "translations"}
+	labKeys      = []string{"id", "title", "summary", "description", "nodes", "aliases", "setup", "steps", "step_timeout", "translations"}
 	setupKeys    = []string{"node", "commands"}
 	stepKeys     = []string{"title", "text", "node", "commands", "capture", "expect", "question", "explain", "hint", "timeout"}
 	questionKeys = []string{"ask", "choices", "answer", "explain"}
@@ -136,6 +136,9 @@ func (y *yamlLoader) lab(n *yaml.Node) *Lab {
 		if len(lab.Nodes) == 0 && !y.el.failed() {
 			y.el.add(v.Line, v.Column, "nodes must name at least one host (or leave nodes out for a single %q)", DefaultHost)
 		}
+	}
+	if v := m["aliases"]; v != nil {
+		lab.Aliases = y.aliases(v, lab.Nodes)
 	}
 	if v := m["setup"]; v != nil {
 		for _, item := range y.list(v, "setup") {
@@ -712,4 +715,48 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// aliases reads "aliases: {test2: test1, web: host}": names sharing
+// another node's namespace. An alias is a node name of its own (not a
+// host, not given twice) and names a node, not another alias.
+func (y *yamlLoader) aliases(n *yaml.Node, hosts []string) map[string]string {
+	if n.Kind != yaml.MappingNode {
+		y.el.add(n.Line, n.Column, "aliases must be a mapping of NAME: NODE (the node whose network namespace NAME shares), not %s", kindName(n))
+		return nil
+	}
+	out := map[string]string{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
+		name, ok1 := y.str(k, "an alias")
+		of, ok2 := y.str(v, "the node an alias shares")
+		if !ok1 || !ok2 {
+			continue
+		}
+		switch {
+		case !nodePattern.MatchString(name) || len(name) > 64:
+			y.el.add(k.Line, k.Column, "alias %q may use only letters, digits, '.', '-' and '_'", name)
+		case !nodePattern.MatchString(of) || len(of) > 64:
+			y.el.add(v.Line, v.Column, "node name %q may use only letters, digits, '.', '-' and '_'", of)
+		case contains(hosts, name):
+			y.el.add(k.Line, k.Column, "alias %q is already a lab host", name)
+		case out[name] != "":
+			y.el.add(k.Line, k.Column, "alias %q is given twice", name)
+		case name == of:
+			y.el.add(v.Line, v.Column, "alias %q cannot share its own namespace", name)
+		default:
+			out[name] = of
+		}
+	}
+	for name, of := range out {
+		if _, chained := out[of]; chained {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if k := resolve(n.Content[i]); k.Value == name {
+					v := resolve(n.Content[i+1])
+					y.el.add(v.Line, v.Column, "alias %q shares %q, which is itself an alias: name the node (%q)", name, of, out[of])
+				}
+			}
+		}
+	}
+	return out
 }

@@ -2,6 +2,8 @@ package tui
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -32,6 +34,7 @@ func (f *tIf) key() string { return f.node + "/" + f.l.Name }
 // tNode is one box: a lab host or a namespace.
 type tNode struct {
 	name   string
+	label  string // the name, with the aliases that share the namespace: "test1 = test2"
 	n      *engine.NodeSnap
 	ifs    []*tIf
 	byName map[string]*tIf
@@ -71,7 +74,12 @@ func buildTopo(snap *engine.Snapshot) []*tNode {
 		if n == nil {
 			continue
 		}
-		tn := &tNode{name: name, n: n, byName: map[string]*tIf{}}
+		tn := &tNode{name: name, label: name, n: n, byName: map[string]*tIf{}}
+		for _, a := range slices.Sorted(maps.Keys(snap.Aliases)) {
+			if snap.Aliases[a] == name && snap.Nodes[a] == nil {
+				tn.label += " = " + a
+			}
+		}
 		for _, l := range n.Links {
 			f := &tIf{node: name, l: l}
 			for _, a := range l.Addrs {
@@ -284,7 +292,7 @@ func rowWidth(r boxRow) int {
 // drawBox lays out rows in a frame titled with the node's name; maxW caps
 // its width. Rows of bridges (inner boxes) are drawn by inner.
 func drawBox(tn *tNode, title string, rows []boxRow, inner *innerRow, maxW int, mk topoMarks) *mapBox {
-	iw := cells(tn.name) + 3
+	iw := cells(tn.label) + 3
 	for _, r := range rows {
 		iw = max(iw, rowWidth(r))
 	}
@@ -305,7 +313,7 @@ func drawBox(tn *tNode, title string, rows []boxRow, inner *innerRow, maxW int, 
 	}
 	// the name starts at 4: a cable may come in at 2, above the first ●
 	b.c.put(3, 0, ' ', tsPlain)
-	n := b.c.text(4, 0, tn.name, nameSt, iw-2)
+	n := b.c.text(4, 0, tn.label, nameSt, iw-2)
 	if title != "" && n+cells(title)+5 <= iw {
 		b.c.text(4+n, 0, " · "+title, tsInfo, iw-2-n)
 		n += cells(title) + 3

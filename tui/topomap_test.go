@@ -329,3 +329,20 @@ func TestTopoMapTwoBridges(t *testing.T) {
 		})
 	}
 }
+
+// TestTopoMapAliases: names that share a namespace (Docker's --network
+// container:ns01 and --network host) are drawn on the box of the node
+// they share, not as boxes of their own.
+func TestTopoMapAliases(t *testing.T) {
+	snap := loadTopoSnap(t, 13)
+	snap.Aliases = map[string]string{"web2": "ns01", "hostc": "host", "gone": "ns09"}
+	out := plainMap(snap, 120, topoMarks{})
+	for _, want := range []string{"┼ ns01 = web2", "┌── host = hostc"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "gone") {
+		t.Errorf("an alias of a node that does not exist is drawn:\n%s", out)
+	}
+}

@@ -26,7 +26,7 @@ const (
 
 // Spec turns a lab's hosts and setup into the engine's session spec.
 func Spec(lab *labs.Lab) engine.Spec {
-	spec := engine.Spec{Hosts: lab.Nodes, Meta: map[string]string{metaLab: lab.ID, metaTitle: lab.Title}}
+	spec := engine.Spec{Hosts: lab.Nodes, Aliases: lab.Aliases, Meta: map[string]string{metaLab: lab.ID, metaTitle: lab.Title}}
 	if !lab.BuiltIn {
 		// Absolute, so the session reloads it from any directory.
 		file, err := filepath.Abs(lab.File)
