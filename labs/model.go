@@ -19,10 +19,10 @@ type Lab struct {
 	// (alias -> node): Docker's "--network container:test1" and
 	// "--network host". Steps, captures and netlab exec may use them.
 	Aliases map[string]string
-	Setup       []Setup  // run once when the session is created; not undoable
-	Steps       []Step
-	File        string // where the lab was read from (a path, or assets/labs/NAME for built-ins)
-	BuiltIn     bool   // embedded in netlab rather than read from disk
+	Setup   []Setup // run once when the session is created; not undoable
+	Steps   []Step
+	File    string // where the lab was read from (a path, or assets/labs/NAME for built-ins)
+	BuiltIn bool   // embedded in netlab rather than read from disk
 
 	// StepTimeout is how long a step may run (the file's step_timeout);
 	// 0 when the file gives none, meaning DefaultStepTimeout. A step's own
