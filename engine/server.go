@@ -229,8 +229,9 @@ func (s *Session) stopServer(r Server) {
 		pid = s.serverPID(r)
 	}
 	if pid > 0 {
+		start, _ := procStart(pid)
 		syscall.Kill(pid, syscall.SIGTERM)
-		for i := 0; i < 100 && s.serverPID(r) > 0; i++ {
+		for i := 0; i < 200 && !exited(pid, start); i++ {
 			if i == 50 {
 				syscall.Kill(pid, syscall.SIGKILL)
 			}
@@ -238,6 +239,25 @@ func (s *Session) stopServer(r Server) {
 		}
 	}
 	s.dropServer(r.ID)
+}
+
+// exited reports whether the process that started at start is gone or a
+// zombie. Its command line empties while it exits, before it is a zombie,
+// so serverPID cannot tell.
+func exited(pid int, start uint64) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true
+	}
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return true
+	}
+	fs := strings.Fields(string(b[i+1:]))
+	if len(fs) < 20 || fs[19] != strconv.FormatUint(start, 10) {
+		return true
+	}
+	return fs[0] == "Z" || fs[0] == "X"
 }
 
 // dropServer forgets a record and removes its files.
