@@ -109,6 +109,9 @@ func (s *Session) ApplyStep(st Transaction) ([]Result, error) {
 		if s.cancelled() {
 			return &CancelledError{Index: st.Index}
 		}
+		if err := s.preflight(st); err != nil {
+			return err
+		}
 		s.track(st)
 		before, err := s.snapshot(false)
 		if err != nil {
