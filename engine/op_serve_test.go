@@ -60,6 +60,10 @@ func TestServeUndoRedoReset(t *testing.T) {
 	if err != nil || !strings.Contains(out, "Hello from host: httpd on 192.0.2.1:80") || !strings.Contains(out, "came from 192.0.2.2 port") || !strings.Contains(out, "GET /hello") {
 		t.Errorf("curl: %v\n%s", err, out)
 	}
+	// ss, in the node, sees the socket the snapshot lists.
+	if ss := nsTool(t, s, "host", "ss", "-Hltn"); !strings.Contains(ss, "0.0.0.0:80 ") {
+		t.Errorf("ss -ltn in host does not show 0.0.0.0:80:\n%s", ss)
+	}
 	after, err := s.SnapshotLean()
 	if err != nil {
 		t.Fatal(err)
