@@ -20,7 +20,7 @@ run: build
 # root and missing, so a fresh machine passes.
 deps:
 	@missing=""; \
-	for t in ip:iproute2 iptables:iptables iptables-save:iptables tcpdump:tcpdump tmux:tmux ping:iputils-ping brctl:bridge-utils ifconfig:net-tools nsenter:util-linux setpriv:util-linux curl:curl wget:wget; do \
+	for t in ip:iproute2 iptables:iptables iptables-save:iptables tcpdump:tcpdump tmux:tmux ping:iputils-ping brctl:bridge-utils ifconfig:net-tools nsenter:util-linux setpriv:util-linux curl:curl wget:wget conntrack:conntrack; do \
 		cmd=$${t%%:*}; pkg=$${t##*:}; \
 		command -v $$cmd >/dev/null 2>&1 || missing="$$missing $$pkg"; \
 	done; \

@@ -67,6 +67,7 @@ func init() {
 		{"nc", parseNc, []string{"nc [-u] [-v] [-z] [-w S] HOST PORT", "nc -l [-k] [-u] [-p] PORT"}},
 		{"busybox", parseBusybox, []string{"busybox httpd -f -p PORT"}},
 		{"python3", parsePython, []string{"python3 -m http.server PORT"}},
+		{"conntrack", parseConntrack, []string{"conntrack -L [-p PROTO] [-s|-d ADDR] [--sport|--dport P]"}},
 	}
 }
 

@@ -162,6 +162,9 @@ func TestParseAccepts(t *testing.T) {
 		{"nc", "nc 10.0.0.2 80", "nc", "", false, 1},
 		{"nc scan", "nc -zv -w 2 10.0.0.2 22", "nc", "", false, 1},
 		{"nc udp in netns", "ip netns exec ns01 nc -u -n -w1 192.168.88.1 53", "nc", "ns01", false, 1},
+		{"conntrack list", "conntrack -L", "conntrack", "", false, 1},
+		{"conntrack filters", "conntrack -L -p tcp -s 10.0.0.1 -d 192.168.88.0/24 --dport 8080", "conntrack", "", false, 1},
+		{"conntrack reply dnat", "ip netns exec ns01 conntrack --dump conntrack -r 172.17.0.2 --dst-nat", "conntrack", "ns01", false, 1},
 	}
 	var golden strings.Builder
 	for _, tt := range tests {
