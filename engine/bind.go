@@ -68,6 +68,8 @@ func bind(o cmdline.Op) Action {
 		return &ncConnectAction{NcConnect: *v}
 	case *cmdline.Serve:
 		return &serveOp{*v}
+	case *cmdline.HostsAdd:
+		return &hostsAdd{*v}
 	}
 	// Every operation cmdline makes is listed above; a new one without an
 	// action is a programming error, caught by TestEveryGoldenLineBinds.
