@@ -365,6 +365,7 @@ func (s *Session) removeAll() error {
 		return errors.Join(errs...)
 	}
 	os.Remove(filepath.Join(s.dir, "netns"))
+	removeHostsFiles(s.dir)
 	os.Remove(journalPath(s.dir))
 	removeOwnTemps(s.dir)
 	if err := os.Remove(statePath(s.dir)); err != nil && !os.IsNotExist(err) {
@@ -414,6 +415,7 @@ func (s *Session) sweep() (int, error) {
 		return removed, errors.Join(errs...)
 	}
 	os.Remove(filepath.Join(s.dir, "netns"))
+	removeHostsFiles(s.dir)
 	os.Remove(journalPath(s.dir))
 	removeOwnTemps(s.dir)
 	if err := os.Remove(statePath(s.dir)); err != nil && !os.IsNotExist(err) {
