@@ -70,6 +70,8 @@ func bind(o cmdline.Op) Action {
 		return &serveOp{*v}
 	case *cmdline.ConntrackList:
 		return &conntrackAction{ConntrackList: *v}
+	case *cmdline.HostsAdd:
+		return &hostsAdd{*v}
 	}
 	// Every operation cmdline makes is listed above; a new one without an
 	// action is a programming error, caught by TestEveryGoldenLineBinds.

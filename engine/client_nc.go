@@ -35,6 +35,9 @@ func (a *ncConnectAction) run(x *execCtx) (string, error) {
 		proto = "udp"
 	}
 	ip, err := resolve(x, a.Host)
+	if a.Numeric && net.ParseIP(a.Host) == nil {
+		err = errNoSuchHost // -n: getaddrinfo with AI_NUMERICHOST takes no name
+	}
 	if err != nil {
 		fmt.Fprintf(&b, "nc: getaddrinfo for host \"%s\" port %d: Name or service not known\n", a.Host, a.Port)
 		return b.String(), &ExitError{Code: 1}
@@ -77,7 +80,12 @@ func (a *ncConnectAction) run(x *execCtx) (string, error) {
 	// which it does with -z (its input, a terminal, would be the other
 	// case; netlab's nc has none).
 	if a.Verbose && (!a.UDP || a.Zero) {
-		fmt.Fprintf(&b, "Connection to %s %d port [%s/%s] succeeded!\n", a.Host, a.Port, proto, a.service(proto))
+		// Debian's nc adds the address when the host was a name.
+		host := a.Host
+		if !a.Numeric && host != ip.String() {
+			host += " (" + ip.String() + ")"
+		}
+		fmt.Fprintf(&b, "Connection to %s %d port [%s/%s] succeeded!\n", host, a.Port, proto, a.service(proto))
 	}
 	if a.Zero {
 		return b.String(), nil

@@ -183,8 +183,8 @@ func TestHTTPClientsMatchRealTools(t *testing.T) {
 	}
 }
 
-// A name does not resolve yet (there is no name table): each tool says
-// so in its words and exits with its status.
+// A name the node's names table lacks does not resolve: each tool says
+// so in its words and exits with its status (names_test.go has names that do).
 func TestClientsNameDoesNotResolve(t *testing.T) {
 	s := clientLab(t)
 	for _, tt := range []struct {

@@ -20,7 +20,8 @@ import (
 // network namespace, inside a private mount namespace whose /run/netns
 // lists the lab's other namespaces, so that "ip netns exec ns01 ..." works
 // there as in the tutorial while the machine's own /run/netns is never
-// changed. It returns only on error.
+// changed, and whose /etc/hosts holds the node's names (enter_hosts.go).
+// It returns only on error.
 func (s *Session) Enter(node string, argv []string, env []string) error {
 	n, err := s.lookup(node)
 	if err != nil {
@@ -67,8 +68,19 @@ func (s *Session) Enter(node string, argv []string, env []string) error {
 		}
 		fds = append(fds, fd)
 	}
+	hosts, err := s.writeHostsFile(n.Name)
+	if err != nil {
+		return fmt.Errorf("write the names of %s: %w", node, err)
+	}
 	runtime.LockOSThread() // never unlocked: the process becomes argv
+	machineMounts, err := threadMountNS()
+	if err != nil {
+		return err
+	}
 	if err := privateNetnsDir(others, fds); err != nil {
+		return err
+	}
+	if err := bindHosts(hosts, machineMounts); err != nil {
 		return err
 	}
 	if err := netns.Set(netns.NsHandle(target.Fd())); err != nil {

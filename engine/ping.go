@@ -2,7 +2,14 @@ package engine
 
 // This file holds ping, a read-only tool: ICMP echo sent natively from the
 // node's namespace, printed as iputils ping prints it. It changes no kernel
-// object, so it has no op file.
+// object, so it has no op file. A host name is looked up in the node's
+// names table (resolve.go) and printed as iputils 20221126 prints a name
+// from /etc/hosts: "PING web (172.18.0.2)", replies "from web
+// (172.18.0.2)" (its reverse lookup answered from the same table: the
+// first name of the first line holding the address), the plain address
+// with -n; a name the table lacks is iputils' "ping: web: Name or service
+// not known", exit 2 (busybox, in the seeds' containers, says "ping: bad
+// address 'web'").
 
 import (
 	"context"
@@ -29,6 +36,32 @@ type pingAction struct {
 }
 
 func (a *pingAction) run(x *execCtx) (string, error) {
+	// A name is looked up in the node's table first, as iputils does
+	// before it opens its socket; the header names the line's canonical
+	// name, and replies the name the table gives their source.
+	target, label := a.Addr, ""
+	if a.Host != "" {
+		ip, canon, err := resolveCanon(x, a.Host)
+		if err != nil {
+			return fmt.Sprintf("ping: %s: Name or service not known\n", a.Host), &ExitError{Code: 2}
+		}
+		target, label = ip, canon
+	}
+	if label == "" {
+		label = target.String()
+	}
+	// from is how a reply's source is printed: iputils asks getnameinfo
+	// unless the target was an address or -n was given.
+	from := func(peer net.Addr) string {
+		ip := ipOf(peer)
+		if a.Host == "" || a.Numeric {
+			return ip
+		}
+		if name := x.s.reverseName(x.node.Name, net.ParseIP(ip)); name != "" && name != ip {
+			return name + " (" + ip + ")"
+		}
+		return ip
+	}
 	var conn *icmp.PacketConn
 	if err := x.do(func() error {
 		var err error
@@ -48,7 +81,7 @@ func (a *pingAction) run(x *execCtx) (string, error) {
 	defer stop()
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "PING %s (%s) 56(84) bytes of data.\n", a.Addr, a.Addr)
+	fmt.Fprintf(&b, "PING %s (%s) 56(84) bytes of data.\n", label, target)
 	id := rand.IntN(0xffff) + 1
 	payload := make([]byte, 56)
 	for i := range payload {
@@ -58,7 +91,7 @@ func (a *pingAction) run(x *execCtx) (string, error) {
 	var rtts []float64
 	start := time.Now()
 	var lastSend time.Time
-	dst := &net.IPAddr{IP: a.Addr}
+	dst := &net.IPAddr{IP: target}
 	buf := make([]byte, 1500)
 	for seq := 1; seq <= a.Count && ctx.Err() == nil; seq++ {
 		if a.Deadline > 0 && time.Since(start) >= a.Deadline {
@@ -102,7 +135,7 @@ func (a *pingAction) run(x *execCtx) (string, error) {
 					ttl = cm.TTL
 				}
 				if !a.Quiet {
-					fmt.Fprintf(&b, "64 bytes from %s: icmp_seq=%d ttl=%d time=%s ms\n", ipOf(peer), seq, ttl, fmtRTT(rtt))
+					fmt.Fprintf(&b, "64 bytes from %s: icmp_seq=%d ttl=%d time=%s ms\n", from(peer), seq, ttl, fmtRTT(rtt))
 				}
 			case *icmp.DstUnreach, *icmp.TimeExceeded:
 				if !echoInside(m, id, seq) {
@@ -110,7 +143,7 @@ func (a *pingAction) run(x *execCtx) (string, error) {
 				}
 				errs++
 				if !a.Quiet {
-					fmt.Fprintf(&b, "From %s icmp_seq=%d %s\n", ipOf(peer), seq, icmpErrorText(m))
+					fmt.Fprintf(&b, "From %s icmp_seq=%d %s\n", from(peer), seq, icmpErrorText(m))
 				}
 			default:
 				continue
@@ -133,7 +166,7 @@ func (a *pingAction) run(x *execCtx) (string, error) {
 	if sent > 0 {
 		loss = (sent - received) * 100 / sent
 	}
-	fmt.Fprintf(&b, "\n--- %s ping statistics ---\n", a.Addr)
+	fmt.Fprintf(&b, "\n--- %s ping statistics ---\n", label)
 	errText := ""
 	if errs > 0 {
 		errText = fmt.Sprintf(", +%d errors", errs)

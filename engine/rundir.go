@@ -16,7 +16,7 @@ const markerName = ".netlab-run"
 // ownNames are the entries netlab itself keeps in a run directory.
 var ownNames = map[string]bool{
 	"lock": true, "session.json": true, "journal.json": true, "journal.json.tmp": true,
-	"netns": true, "scratch": true, markerName: true,
+	"netns": true, "scratch": true, "hosts": true, markerName: true,
 }
 
 // isOwnTemp reports whether name is one of the state file's temporary

@@ -20,8 +20,12 @@ import (
 // joins the lab host's eth0 to the outside network). Setup is the lab's
 // starting point, so it is not undoable.
 type Spec struct {
-	Hosts []string          // lab host names; the first is the default node
-	Setup []NodeCommand     // run once, in order, when the session is created
+	Hosts []string      // lab host names; the first is the default node
+	Setup []NodeCommand // run once, in order, when the session is created
+	// Names are the nodes' names tables as setup leaves them (a lab's
+	// names:, the DNS of a user-defined network), by node; set once the
+	// setup commands ran, so a namespace they create may have names.
+	Names map[string][]HostLine
 	Meta  map[string]string // stored with the session (lab id, file, ...)
 	// Aliases are names that share another node's namespace, as Docker's
 	// "--network container:NAME" and "--network host" do: alias -> node.
@@ -110,6 +114,9 @@ func Create(dir string, spec Spec) (_ *Session, err error) {
 		if res.Err != nil {
 			return nil, fmt.Errorf("lab setup: %q on %s: %w", nc.Command.Text, nc.Node, res.Err)
 		}
+	}
+	if err := s.setupNames(spec.Names); err != nil {
+		return nil, err
 	}
 	s.st.Setup = nil
 	return s, writeState(dir, s.st)
@@ -350,6 +357,7 @@ func (s *Session) dropNode(name string) error {
 		}
 	}
 	delete(s.st.IptDirty, name)
+	delete(s.st.Names, name) // a namespace made again under the name starts with none
 	return writeState(s.dir, s.st)
 }
 
@@ -372,6 +380,7 @@ func (s *Session) pruneMissing() error {
 			continue
 		}
 		os.Remove(n.Path)
+		delete(s.st.Names, n.Name)
 		if h, ok := s.handles[n.Name]; ok {
 			h.Close()
 			delete(s.handles, n.Name)
@@ -401,6 +410,7 @@ func (s *Session) removeAll() error {
 		return errors.Join(errs...)
 	}
 	os.Remove(filepath.Join(s.dir, "netns"))
+	removeHostsFiles(s.dir)
 	os.Remove(journalPath(s.dir))
 	removeOwnTemps(s.dir)
 	if err := os.Remove(statePath(s.dir)); err != nil && !os.IsNotExist(err) {
@@ -450,6 +460,7 @@ func (s *Session) sweep() (int, error) {
 		return removed, errors.Join(errs...)
 	}
 	os.Remove(filepath.Join(s.dir, "netns"))
+	removeHostsFiles(s.dir)
 	os.Remove(journalPath(s.dir))
 	removeOwnTemps(s.dir)
 	if err := os.Remove(statePath(s.dir)); err != nil && !os.IsNotExist(err) {

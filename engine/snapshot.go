@@ -37,6 +37,7 @@ type NodeSnap struct {
 	Sysctls  map[string]string   `json:"sysctls"`
 	Neighs   []NeighSnap         `json:"neighs,omitempty"`
 	Servers  []ServerSnap        `json:"servers,omitempty"` // live servers lab commands started
+	Names    []HostLine          `json:"names,omitempty"`   // the node's names table (op_names.go)
 }
 
 // LinkSnap is one interface.
@@ -270,7 +271,7 @@ func (sn *Snapshot) facts(learned bool) []fact {
 // Change is one difference between two snapshots.
 type Change struct {
 	Node string `json:"node"`
-	Kind string `json:"kind"` // node, link, addr, route, neigh, iptables, sysctl, listen (changeKinds)
+	Kind string `json:"kind"` // node, link, addr, route, neigh, iptables, sysctl, listen, name (changeKinds)
 	Op   string `json:"op"`   // "+" added, "-" removed, "~" changed
 	Old  string `json:"old,omitempty"`
 	New  string `json:"new,omitempty"`

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -75,18 +76,19 @@ type RunningStep struct {
 // State is everything a session persists, rewritten atomically after every
 // operation so that another process can continue, undo or reset it.
 type State struct {
-	Version  int               `json:"version"`
-	Meta     map[string]string `json:"meta,omitempty"` // the caller's: lab id, file, ...
-	Nodes    []Node            `json:"nodes"`
-	Applied  []AppliedStep     `json:"applied"`
-	Running  *RunningStep      `json:"running,omitempty"`
-	IptDirty map[string]bool   `json:"iptables_touched,omitempty"` // nodes whose iptables may be non-empty
-	Sysctls  []string          `json:"sysctls,omitempty"`          // keys commands wrote
-	Dying    []DyingLink       `json:"dying,omitempty"`            // veth peers of deleted namespaces, until the kernel reaps them
-	Setup    *SetupProgress    `json:"setup,omitempty"`            // set while the lab's setup runs
-	Servers  []Server          `json:"servers,omitempty"`          // servers lab commands started (server.go)
-	Aliases  map[string]string `json:"aliases,omitempty"`          // names sharing a node's namespace (Spec.Aliases)
-	Created  time.Time         `json:"created"`
+	Version  int                   `json:"version"`
+	Meta     map[string]string     `json:"meta,omitempty"` // the caller's: lab id, file, ...
+	Nodes    []Node                `json:"nodes"`
+	Applied  []AppliedStep         `json:"applied"`
+	Running  *RunningStep          `json:"running,omitempty"`
+	IptDirty map[string]bool       `json:"iptables_touched,omitempty"` // nodes whose iptables may be non-empty
+	Sysctls  []string              `json:"sysctls,omitempty"`          // keys commands wrote
+	Dying    []DyingLink           `json:"dying,omitempty"`            // veth peers of deleted namespaces, until the kernel reaps them
+	Setup    *SetupProgress        `json:"setup,omitempty"`            // set while the lab's setup runs
+	Servers  []Server              `json:"servers,omitempty"`          // servers lab commands started (server.go)
+	Names    map[string][]HostLine `json:"names,omitempty"`            // node -> its names table, as /etc/hosts lines (op_names.go)
+	Aliases  map[string]string     `json:"aliases,omitempty"`          // names sharing a node's namespace (Spec.Aliases)
+	Created  time.Time             `json:"created"`
 }
 
 // SetupProgress is the journal of a lab's setup ("netlab start"): set
@@ -266,6 +268,16 @@ func (st *State) validate(dir string) error {
 	for name := range st.IptDirty {
 		if !validName(name) {
 			return fmt.Errorf("iptables record for %q, not a plain name", name)
+		}
+	}
+	for node, lines := range st.Names {
+		if !validName(node) {
+			return fmt.Errorf("names of %q, not a plain name", node)
+		}
+		for _, l := range lines {
+			if !l.valid() {
+				return fmt.Errorf("names of %s: %q is not an address and host names", node, l.Addr+" "+strings.Join(l.Names, " "))
+			}
 		}
 	}
 	for _, d := range st.Dying {

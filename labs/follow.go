@@ -77,6 +77,16 @@ func (f *follower) op(o cmdline.Op) {
 		f.needIf(o.Bridge, o.BridgeCol)
 	case *cmdline.IfconfigShow:
 		f.needIf(o.Dev, o.DevCol)
+	case *cmdline.HostsAdd:
+		for _, n := range o.Names {
+			f.v.w.addName(f.node, n)
+		}
+	case *cmdline.Ping:
+		f.resolves(o.Host, o.HostCol)
+	case *cmdline.HTTPGet:
+		f.resolves(o.Host, o.HostCol)
+	case *cmdline.NcConnect:
+		f.resolves(o.Host, o.HostCol)
 	}
 }
 

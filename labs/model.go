@@ -20,6 +20,7 @@ type Lab struct {
 	// "--network host". Steps, captures and netlab exec may use them.
 	Aliases map[string]string
 	Setup   []Setup // run once when the session is created; not undoable
+	Names   []Name  // the names each node resolves from the start (names:), in file order
 	Steps   []Step
 	File    string // where the lab was read from (a path, or assets/labs/NAME for built-ins)
 	BuiltIn bool   // embedded in netlab rather than read from disk
@@ -93,6 +94,20 @@ type Setup struct {
 	Line     int // line of the setup entry in the file
 
 	nodePos pos
+}
+
+// Name is one entry of a lab's names: map: a host name a node resolves
+// to an IPv4 address from the start, as the DNS of a Docker user-defined
+// network resolves every container of the network by name. It is set up
+// after the setup commands ran, so its node may be a namespace they made.
+type Name struct {
+	Node string
+	Name string
+	Addr string // an IPv4 address, as written
+	Line int    // where the name is given in the file
+	Col  int
+
+	nodePos, addrPos pos
 }
 
 // Step is one idea of the lab: text explaining it, the commands that

@@ -19,7 +19,8 @@ type schema struct {
 	Type                 any                `json:"type"`
 	Properties           map[string]*schema `json:"properties"`
 	Required             []string           `json:"required"`
-	AdditionalProperties *bool              `json:"additionalProperties"`
+	AdditionalProperties *additional        `json:"additionalProperties"`
+	PropertyNames        *schema            `json:"propertyNames"`
 	Items                *schema            `json:"items"`
 	OneOf                []*schema          `json:"oneOf"`
 	Enum                 []any              `json:"enum"`
@@ -41,6 +42,21 @@ func loadSchema(t *testing.T) *schema {
 		t.Fatalf("lab.schema.json: %v", err)
 	}
 	return &s
+}
+
+// additional is additionalProperties: false (no other key), or the
+// schema every other key's value matches.
+type additional struct {
+	allowed bool
+	schema  *schema
+}
+
+func (a *additional) UnmarshalJSON(b []byte) error {
+	if err := json.Unmarshal(b, &a.allowed); err == nil {
+		return nil
+	}
+	a.allowed = true
+	return json.Unmarshal(b, &a.schema)
 }
 
 // check validates v against s, returning the first problem found.
@@ -99,12 +115,20 @@ func (root *schema) check(s *schema, v any, at string) error {
 			}
 		}
 		for k, val := range x {
+			if s.PropertyNames != nil {
+				if err := root.check(s.PropertyNames, k, at+" key "+k); err != nil {
+					return err
+				}
+			}
 			p := s.Properties[k]
 			if p == nil {
-				if s.AdditionalProperties != nil && !*s.AdditionalProperties {
+				if a := s.AdditionalProperties; a != nil && !a.allowed {
 					return fmt.Errorf("%s: unknown key %s", at, k)
+				} else if a != nil && a.schema != nil {
+					p = a.schema
+				} else {
+					continue
 				}
-				continue
 			}
 			if err := root.check(p, val, at+"."+k); err != nil {
 				return err
@@ -173,6 +197,8 @@ func TestBuiltInLabsMatchSchema(t *testing.T) {
 		{name: "a translation with commands and an unknown language", file: "testdata/broken/translation_shape.yaml"},
 		{name: "a translation of the wrong type", file: "testdata/broken/translation_type.yaml"},
 		{name: "a translated lab", file: "testdata/good/translated.yaml", valid: true},
+		{name: "names", file: "testdata/good/names.yaml", valid: true},
+		{name: "a bad address in names", file: "testdata/broken/names_address.yaml"},
 	}
 	for _, f := range files {
 		tests = append(tests, struct {

@@ -33,6 +33,7 @@ func validate(lab *Lab, el *errList) {
 			v.run(&s.Commands[j], s.Node)
 		}
 	}
+	v.validateNames(lab)
 	for i := range lab.Steps {
 		v.step(lab, &lab.Steps[i])
 	}
@@ -53,11 +54,12 @@ func (v *validator) step(lab *Lab, s *Step) {
 	before := v.w.clone()
 	v.w.mark()
 	failing := s.expectedFailures()
+	pingFails := s.pingsExpectedToFail()
 	for i := range s.Commands {
 		c := &s.Commands[i]
 		// A command the step expects to fail may well name what is not
 		// there: that is the lesson, not a mistake in the file.
-		if failing[i+1] {
+		if failing[i+1] || pingFails[i+1] {
 			v.runExpectedToFail(c, s.Node)
 		} else {
 			v.run(c, s.Node)
@@ -239,7 +241,24 @@ func (v *validator) runExpectedToFail(c *Command, node string) {
 	v.el.quiet = true
 	v.run(c, node)
 	v.el.quiet = false
-	v.w.ifaces, v.w.order, v.w.peer, v.w.gone = kept.ifaces, kept.order, kept.peer, kept.gone
+	v.w.ifaces, v.w.order, v.w.peer, v.w.gone, v.w.names = kept.ifaces, kept.order, kept.peer, kept.gone, kept.names
+}
+
+// pingsExpectedToFail lists, by 1-based number, the pings a "ping: fail"
+// expectation of the step covers (every ping when it names none).
+func (s *Step) pingsExpectedToFail() map[int]bool {
+	m := map[int]bool{}
+	for _, e := range s.Expect {
+		if e.Kind != ExpectPing || e.PingOK {
+			continue
+		}
+		for i, c := range s.Commands {
+			if c.Parsed != nil && c.Parsed.Program == "ping" && (e.Command == 0 || e.Command == i+1) {
+				m[i+1] = true
+			}
+		}
+	}
+	return m
 }
 
 // expectedFailures lists, by 1-based number, the commands that a "fails"

@@ -26,10 +26,15 @@ type world struct {
 	// alias maps a name that shares a node's namespace to that node (the
 	// lab's aliases: Docker's --network container:NAME and host).
 	alias map[string]string
+
+	// names holds, by node, the host names (lower case) the node
+	// resolves: its names: entries and the lines "echo ... >> /etc/hosts"
+	// added.
+	names map[string]map[string]bool
 }
 
 func newWorld(hosts []string, aliases map[string]string) *world {
-	w := &world{ifaces: map[string]map[string]bool{}, peer: map[ifKey]ifKey{}, gone: map[ifKey]pos{}, alias: aliases}
+	w := &world{ifaces: map[string]map[string]bool{}, peer: map[ifKey]ifKey{}, gone: map[ifKey]pos{}, alias: aliases, names: map[string]map[string]bool{}}
 	w.mark()
 	for _, h := range hosts {
 		w.addNode(h)
@@ -79,6 +84,7 @@ func (w *world) delNode(node string, at pos) {
 		w.delIface(node, i, at)
 	}
 	delete(w.ifaces, node)
+	delete(w.names, node)
 	for i, n := range w.order {
 		if n == node {
 			w.order = append(w.order[:i:i], w.order[i+1:]...)
@@ -150,7 +156,33 @@ func (w *world) clone() *world {
 	for k, v := range w.gone {
 		c.gone[k] = v
 	}
+	c.names = map[string]map[string]bool{}
+	for n, set := range w.names {
+		c.names[n] = map[string]bool{}
+		for name := range set {
+			c.names[n][name] = true
+		}
+	}
 	return c
+}
+
+// addName records a host name the node resolves from now on.
+func (w *world) addName(node, name string) {
+	if !w.has(node) {
+		return
+	}
+	node = w.canon(node)
+	if w.names[node] == nil {
+		w.names[node] = map[string]bool{}
+	}
+	w.names[node][strings.ToLower(name)] = true
+}
+
+// hasName reports whether the node resolves a host name: "localhost"
+// always, others once given.
+func (w *world) hasName(node, name string) bool {
+	name = strings.ToLower(name)
+	return name == "localhost" || w.names[w.canon(node)][name]
 }
 
 // list names the nodes, for errors.

@@ -16,7 +16,7 @@ import (
 // The keys each YAML mapping accepts. They are listed in errors about
 // unknown keys and kept in step with docs/lab.schema.json by a test.
 var (
-	labKeys      = []string{"id", "title", "summary", "description", "nodes", "aliases", "setup", "steps", "step_timeout", "translations"}
+	labKeys      = []string{"id", "title", "summary", "description", "nodes", "aliases", "setup", "names", "steps", "step_timeout", "translations"}
 	setupKeys    = []string{"node", "commands"}
 	stepKeys     = []string{"title", "text", "node", "commands", "capture", "expect", "question", "explain", "hint", "timeout"}
 	questionKeys = []string{"ask", "choices", "answer", "explain"}
@@ -144,6 +144,9 @@ func (y *yamlLoader) lab(n *yaml.Node) *Lab {
 		for _, item := range y.list(v, "setup") {
 			lab.Setup = append(lab.Setup, y.setup(item))
 		}
+	}
+	if v := m["names"]; v != nil {
+		lab.Names = y.names(v)
 	}
 	if v := m["steps"]; v != nil {
 		items := y.list(v, "steps")

@@ -57,7 +57,7 @@ func init() {
 		{"brctl", parseBrctl, []string{"brctl addbr|delbr|addif|delif|show"}},
 		{"ifconfig", parseIfconfig, []string{"ifconfig"}},
 		{"sysctl", parseSysctl, []string{"sysctl [-w]"}},
-		{"echo", parseEcho, []string{"echo VALUE > /proc/sys/..."}},
+		{"echo", parseEcho, []string{"echo VALUE > /proc/sys/...", "echo \"IP NAME\" >> /etc/hosts"}},
 		{"iptables", parseIptables, []string{"iptables"}},
 		{"ping", parsePing, []string{"ping"}},
 		{"arp", parseArp, []string{"arp [-n]"}},
@@ -83,7 +83,8 @@ func Families() []string {
 
 // Parse turns one command line into a Command. A leading "sudo" is accepted
 // and ignored. Shell syntax (pipes, chaining, substitution, globbing,
-// redirections other than "echo VALUE > /proc/sys/...") is refused, as is
+// redirections other than "echo VALUE > /proc/sys/..." and
+// `echo "IP NAME" >> /etc/hosts`) is refused, as is
 // any program outside the supported families. Errors are *ParseError,
 // pointing at the offending word.
 func Parse(line string) (*Command, error) {
@@ -105,23 +106,32 @@ func Parse(line string) (*Command, error) {
 	return cmd, nil
 }
 
-// tokenizeEcho tokenizes a line, allowing the one redirection netlab
-// understands: "echo VALUE > /proc/sys/KEY".
+// tokenizeEcho tokenizes a line, allowing the two redirections netlab
+// understands on an echo line: "echo VALUE > /proc/sys/KEY" and `echo
+// "IP NAME" >> /etc/hosts`. The line must hold that one operator and no
+// other '>'; the grammar (echo.go) then checks where it points.
 func tokenizeEcho(line string) ([]token, error) {
 	trimmed := strings.TrimLeft(line, " \t")
 	rest := strings.TrimPrefix(trimmed, "sudo ")
 	if strings.HasPrefix(strings.TrimLeft(rest, " \t"), "echo ") {
-		if i := strings.IndexByte(line, '>'); i > 0 && strings.Count(line, ">") == 1 {
+		op := ""
+		switch n := strings.Count(line, ">"); {
+		case n == 1:
+			op = ">"
+		case n == 2 && strings.Contains(line, ">>"):
+			op = ">>"
+		}
+		if i := strings.Index(line, op); op != "" && i > 0 {
 			left, err := tokenize(line[:i])
 			if err != nil {
 				return nil, err
 			}
 			col := utf8.RuneCountInString(line[:i]) + 1
-			right, err := tokenizeAt(line[i+1:], col)
+			right, err := tokenizeAt(line[i+len(op):], col+len(op)-1)
 			if err != nil {
 				return nil, err
 			}
-			toks := append(left, token{s: ">", col: col})
+			toks := append(left, token{s: op, col: col})
 			return append(toks, right...), nil
 		}
 	}

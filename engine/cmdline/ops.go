@@ -131,9 +131,13 @@ type IptablesRule struct {
 	LineNumbers             bool
 }
 
-// Ping is "ping ADDRESS" with its count and timing.
+// Ping is "ping HOST" with its count and timing. HOST is an address
+// (Addr) or a name (Host), looked up when the ping runs.
 type Ping struct {
-	Addr     net.IP
+	Addr     net.IP // nil when the line names a host
+	Host     string `json:",omitempty"` // the host name as written; "" for an address
+	HostCol  int    `json:",omitempty"`
+	Numeric  bool   `json:",omitempty"` // -n: replies name no host
 	Count    int
 	Wait     time.Duration // -W: how long each packet waits for its reply
 	Interval time.Duration // -i

@@ -125,6 +125,8 @@ func TestParseAccepts(t *testing.T) {
 		{"sysctl get", "sysctl net.ipv4.ip_forward", "sysctl", "", false, 1},
 		{"echo sysctl", "echo 1 > /proc/sys/net/ipv4/ip_forward", "echo", "", true, 1},
 		{"sudo echo", "sudo echo 1 >/proc/sys/net/ipv4/ip_forward", "echo", "", true, 1},
+		{"echo hosts", `echo "172.17.0.2 bbox1" >> /etc/hosts`, "echo", "", true, 1},
+		{"echo hosts aliases", `sudo echo '172.18.0.3  db db.lab' >>/etc/hosts`, "echo", "", true, 1},
 		{"iptables append", "iptables -t nat -A POSTROUTING -s 192.168.88.0/24 -j MASQUERADE", "iptables", "", true, 1},
 		{"iptables insert", "iptables -I FORWARD 1 -i br01 -o br01 -j DROP", "iptables", "", true, 1},
 		{"iptables delete num", "iptables -D FORWARD 1", "iptables", "", true, 1},
@@ -138,6 +140,8 @@ func TestParseAccepts(t *testing.T) {
 		{"iptables list rules", "iptables -S", "iptables", "", false, 1},
 		{"ping options after", "ping 192.168.88.12 -c 1", "ping", "", false, 1},
 		{"ping attached", "ping -c1 -W 2 192.168.88.12", "ping", "", false, 1},
+		{"ping name", "ping -c 1 web", "ping", "", false, 1},
+		{"ping name numeric", "ping -n -c1 db.lab", "ping", "", false, 1},
 		{"arp", "arp -n", "arp", "", false, 1},
 		{"nc listen", "nc -l 80", "nc", "", true, 1},
 		{"nc listen keep port flag", "nc -lk -p 8080", "nc", "", true, 1},
@@ -222,7 +226,8 @@ func TestParseErrors(t *testing.T) {
 		{"bad table", "iptables -t nta -L", 13, "nta", "unknown iptables table"},
 		{"bad policy", "iptables -P FORWARD REJECT", 21, "REJECT", "ACCEPT or DROP"},
 		{"no iptables command", "iptables -t nat", 16, "", "missing an iptables command"},
-		{"ping name", "ping example.org", 6, "example.org", "does not resolve names"},
+		{"ping bad name", "ping web_1", 6, "web_1", "not an IPv4 address or a host name"},
+		{"ping bad address", "ping 192.168.88.300", 6, "192.168.88.300", "not an IPv4 address or a host name"},
 		{"nc listen no port", "nc -l", 6, "", "missing the port"},
 		{"nc listen bad option", "nc -l -e /bin/sh 80", 7, "-e", "unsupported nc option -e"},
 		{"nc listen two ports", "nc -l 80 81", 10, "81", "takes one port"},
@@ -294,7 +299,7 @@ func TestIptablesAbbreviations(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{"ip link add veth01 type veth peer name br-veth01", "iptables -t nat -nL --line-number",
-		"echo 1 > /proc/sys/net/ipv4/ip_forward", "ping 192.168.88.12 -c 1", `iptables -A X -m comment --comment "a b"`,
+		"echo 1 > /proc/sys/net/ipv4/ip_forward", "ping 192.168.88.12 -c 1", `echo "172.17.0.2 bbox1" >> /etc/hosts`, "ping -c 1 web", `iptables -A X -m comment --comment "a b"`,
 		"ifconfig br01 192.168.88.1 netmask 255.255.255.0 up", "ip netns exec ns01 ip -br a"} {
 		f.Add(s)
 	}

@@ -1,13 +1,16 @@
 package cmdline
 
 import (
+	"net"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// parsePing reads "ping [-c N] [-W S] [-i S] [-w S] [-q] ADDRESS", options
-// before or after the address, values attached or apart.
+// parsePing reads "ping [-c N] [-W S] [-i S] [-w S] [-q] [-n] HOST",
+// options before or after the host, values attached or apart. HOST is an
+// IPv4 address or a host name, which the engine looks up in the node's
+// names table (never in DNS).
 func parsePing(cmd *Command, w *words, _ bool) error {
 	a := &Ping{Count: DefaultPingCount, Wait: time.Second, Interval: time.Second}
 	var addrTok *token
@@ -24,9 +27,8 @@ func parsePing(cmd *Command, w *words, _ bool) error {
 		flag, val := t.s[:2], t.s[2:]
 		valTok := token{s: val, col: t.col + 2}
 		if flag == "-4" || flag == "-n" || flag == "-q" {
-			if flag == "-q" {
-				a.Quiet = true
-			}
+			a.Quiet = a.Quiet || flag == "-q"
+			a.Numeric = a.Numeric || flag == "-n"
 			continue
 		}
 		if flag != "-c" && flag != "-W" && flag != "-i" && flag != "-w" {
@@ -72,11 +74,13 @@ func parsePing(cmd *Command, w *words, _ bool) error {
 		_, err := w.need("an address to ping")
 		return err
 	}
-	ip, err := parseIP4(*addrTok)
-	if err != nil {
-		return errAt(*addrTok, "%q is not an IPv4 address: netlab pings addresses, it does not resolve names", addrTok.s)
+	if ip := net.ParseIP(addrTok.s); ip != nil && ip.To4() != nil {
+		a.Addr = ip.To4()
+	} else if IsHostName(addrTok.s) {
+		a.Host, a.HostCol = addrTok.s, addrTok.col
+	} else {
+		return errAt(*addrTok, "%q is not an IPv4 address or a host name", addrTok.s)
 	}
-	a.Addr = ip
 	cmd.add(a)
 	return nil
 }

@@ -35,6 +35,12 @@ func Spec(lab *labs.Lab) engine.Spec {
 		}
 		spec.Meta[metaFile] = file
 	}
+	for _, n := range lab.Names {
+		if spec.Names == nil {
+			spec.Names = map[string][]engine.HostLine{}
+		}
+		spec.Names[n.Node] = append(spec.Names[n.Node], engine.HostLine{Addr: n.Addr, Names: []string{n.Name}})
+	}
 	for _, su := range lab.Setup {
 		for _, c := range su.Commands {
 			spec.Setup = append(spec.Setup, engine.NodeCommand{Node: su.Node, Command: engine.Bind(c.Parsed)})
