@@ -11,6 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
 )
 
 // This file is the application traffic of the live comparison: an HTTP
@@ -25,8 +28,12 @@ const httpBody = "Hello from ns02\nYour request came from the lab\n"
 // ends; the listener is opened in the namespace and stays there.
 func httpServe(l *testLab, node, addr string) {
 	l.t.Helper()
+	network := "tcp4"
+	if strings.HasPrefix(addr, "[") {
+		network = "tcp6"
+	}
 	var ln net.Listener
-	if err := l.do(node, func() (err error) { ln, err = net.Listen("tcp4", addr); return }); err != nil {
+	if err := l.do(node, func() (err error) { ln, err = net.Listen(network, addr); return }); err != nil {
 		l.t.Fatalf("listen %s in %s: %v", addr, node, err)
 	}
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -118,6 +125,28 @@ func udpAnswer(l *testLab, client, server, addr, question, answer string) {
 	if err := <-served; err != nil {
 		l.t.Fatalf("udp server %s: %v", addr, err)
 	}
+}
+
+// addr6 gives iface in node an IPv6 address with no duplicate address
+// detection, so it can be used at once.
+func addr6(l *testLab, node, iface, cidr string) {
+	l.t.Helper()
+	a, err := netlink.ParseAddr(cidr)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	a.Flags = unix.IFA_F_NODAD
+	if err := l.node(node).nl.AddrAdd(l.link(node, iface), a); err != nil {
+		l.t.Fatalf("add address %s to %s:%s: %v", cidr, node, iface, err)
+	}
+}
+
+// upBridgeLab6 is upBridgeLab with documentation IPv6 addresses
+// 2001:db8:88::11 and ::12 on veth01 and veth02.
+func upBridgeLab6(l *testLab) {
+	addr6(l, "ns01", "veth01", "2001:db8:88::11/64")
+	addr6(l, "ns02", "veth02", "2001:db8:88::12/64")
+	upBridgeLab(l)
 }
 
 // loopbackTCP connects to a listener on 127.0.0.1 inside node, sends

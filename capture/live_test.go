@@ -104,6 +104,22 @@ var liveCases = []liveCase{
 		},
 	},
 	{
+		name: "http over ipv6", lab: bridgeLab, setup: upBridgeLab6,
+		targets: [][2]string{{"ns01", "veth01"}},
+		filter:  "tcp", verbose: true,
+		traffic: func(l *testLab) {
+			httpServe(l, "ns02", "[2001:db8:88::12]:80")
+			curlGet(l, "ns01", "http://[2001:db8:88::12]/", "-g")
+		},
+		expect: []string{
+			"IP6 2001:db8:88::11.",
+			"> 2001:db8:88::12.80: Flags [P.], seq 1:",
+			"HTTP: GET / HTTP/1.1",
+			"HTTP: HTTP/1.1 200 OK",
+		},
+		vexpect: []string{"next-header TCP (6) payload length: ", "HTTP, length: "},
+	},
+	{
 		name: "loopback once", lab: func(t testing.TB) *testLab { return newTestLab(t, "ns01") }, setup: func(*testLab) {},
 		targets: [][2]string{{"ns01", "lo"}}, verbose: true,
 		traffic: func(l *testLab) {
