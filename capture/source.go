@@ -33,7 +33,11 @@ type packetSocket struct {
 	next  uint32 // offset of the next packet in it
 
 	waitBlock func(fd uintptr) bool // built once: reports whether a block is ready
-	unmap     sync.Once
+	// loopback: the socket is bound to the loopback device, where every
+	// packet is seen twice, leaving and arriving; the leaving copy is
+	// dropped, as libpcap does for tcpdump (linux_check_direction).
+	loopback bool
+	unmap    sync.Once
 }
 
 const (
@@ -107,6 +111,10 @@ func openPacketSocket(iface string, prog []bpf.RawInstruction) (*packetSocket, e
 		return nil, fmt.Errorf("failed to bind packet socket to %q: %w", iface, err)
 	}
 	s := &packetSocket{f: os.NewFile(uintptr(fd), "packet:"+iface), ring: ring, anc: make([]any, 1)}
+	// libpcap finds the loopback device by its name, "lo", in the namespace.
+	if lo, err := net.InterfaceByName("lo"); err == nil && lo.Index == ifi.Index {
+		s.loopback = true
+	}
 	ok = true
 	if s.rc, err = s.f.SyscallConn(); err != nil {
 		s.Close()
@@ -137,17 +145,21 @@ func (s *packetSocket) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 		if s.pkt < *s.word(base + blockNumOff) {
 			h := (*unix.Tpacket3Hdr)(unsafe.Pointer(&s.ring[base+int(s.next)]))
 			frame := base + int(s.next)
-			data := make([]byte, h.Snaplen)
-			copy(data, s.ring[frame+int(h.Mac):])
 			// struct sockaddr_ll follows the aligned header; pkttype is at offset 10.
 			sll := frame + (int(unsafe.Sizeof(*h))+unix.TPACKET_ALIGNMENT-1)&^(unix.TPACKET_ALIGNMENT-1)
-			s.anc[0] = pktTypeDirection(s.ring[sll+10])
+			pktType := s.ring[sll+10]
+			s.pkt++
+			s.next += h.Next_offset
+			if s.loopback && pktType == unix.PACKET_OUTGOING {
+				continue // it comes round again as incoming
+			}
+			data := make([]byte, h.Snaplen)
+			copy(data, s.ring[frame+int(h.Mac):])
+			s.anc[0] = pktTypeDirection(pktType)
 			ci := gopacket.CaptureInfo{
 				Timestamp:     time.Unix(int64(h.Sec), int64(h.Nsec)),
 				CaptureLength: int(h.Snaplen), Length: int(h.Len), AncillaryData: s.anc,
 			}
-			s.pkt++
-			s.next += h.Next_offset
 			return data, ci, nil
 		}
 		// Hand the block back to the kernel and move on.

@@ -496,6 +496,13 @@ func (s *summarizer) tcpSeg(src, dst net.IP, data []byte, length int) {
 		s.b.WriteString("]")
 	}
 	s.printf(", length %d", plen)
+	if plen > 0 && len(data) > hl {
+		end := len(data)
+		if hl+plen < end {
+			end = hl + plen // Ethernet padding is no payload
+		}
+		s.tcpPayload(uint16(t.SrcPort), uint16(t.DstPort), flags, data[hl:end], plen)
+	}
 }
 
 func (s *summarizer) tcpOptions(opts []byte) {

@@ -57,8 +57,13 @@ func (e *pktEntry) text() string {
 	return e.summary
 }
 
-// oneLine joins a VXLAN packet's two lines.
-func oneLine(s string) string { return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", " | ") }
+// oneLine joins a summary's lines (VXLAN's inner frame, -v's IP fields,
+// -v's HTTP header lines after a tab) with " | ": a pane row has no tab.
+func oneLine(s string) string {
+	return lineJoiner.Replace(strings.TrimRight(s, "\n"))
+}
+
+var lineJoiner = strings.NewReplacer("\n\t", " | ", "\n", " | ", "\t", " ")
 
 const (
 	etherARP  = 0x0806
