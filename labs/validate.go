@@ -91,7 +91,8 @@ func (v *validator) step(lab *Lab, s *Step) {
 		// creates: it starts as soon as the interface exists. It must be
 		// there when the step starts or when it ends; one the step creates
 		// and then deletes or moves away can never be captured through.
-		if !after.seenNodes[t.Node] {
+		cn := after.canon(t.Node) // an alias captures in its node's namespace
+		if !after.seenNodes[cn] {
 			v.el.add(t.Line, t.Col, "unknown node %q in capture %q: no such node exists during this step (nodes here: %s)", t.Node, t.String(), after.list())
 			continue
 		}
@@ -103,12 +104,12 @@ func (v *validator) step(lab *Lab, s *Step) {
 			v.el.add(t.Line, t.Col, "capture %q: %q is not a valid interface name (1-15 characters, no '/', ':', spaces or control characters)", t.String(), t.Iface)
 			continue
 		}
-		if !before.hasIface(t.Node, t.Iface) && !after.hasIface(t.Node, t.Iface) && after.seen[ifKey{t.Node, t.Iface}] {
+		if !before.hasIface(t.Node, t.Iface) && !after.hasIface(t.Node, t.Iface) && after.seen[ifKey{cn, t.Iface}] {
 			v.el.add(t.Line, t.Col, "interface %q on node %q exists only for a moment of this step: the step creates it and then deletes it or moves it away, so a capture on it cannot run through the step", t.Iface, t.Node)
 			continue
 		}
-		if !after.seen[ifKey{t.Node, t.Iface}] {
-			if g, ok := before.gone[ifKey{t.Node, t.Iface}]; ok {
+		if !after.seen[ifKey{cn, t.Iface}] {
+			if g, ok := before.gone[ifKey{cn, t.Iface}]; ok {
 				v.el.add(t.Line, t.Col, "no interface %q on node %q during this step: it was deleted at line %d and nothing creates it again (it has: %s)", t.Iface, t.Node, g.line, after.ifaceList(t.Node))
 				continue
 			}

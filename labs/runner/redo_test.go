@@ -15,8 +15,13 @@ import (
 )
 
 // pingNumbers are the parts of a packet line that differ between two runs
-// of the same ping by design: its id and sequence number.
-var pingNumbers = regexp.MustCompile(`\b(id|seq) \d+`)
+// of the same traffic by design: a ping's id and sequence number, TCP's
+// initial sequence number, acknowledgements and timestamps.
+var pingNumbers = regexp.MustCompile(`\b(id|seq|ack|val|ecr) \d+`)
+
+// tcpPorts are a client's ephemeral ports in packet lines (".41860"), chosen
+// anew on every run.
+var tcpPorts = regexp.MustCompile(`\.\d{5}\b|\.(3[2-9]|[4-9]\d)\d{3}\b`)
 
 // packetLines is a step's packets as compared between two runs: without
 // timestamps, ping ids and sequence numbers normalised. (The capture
@@ -24,7 +29,7 @@ var pingNumbers = regexp.MustCompile(`\b(id|seq) \d+`)
 func packetLines(rep *StepReport) []string {
 	var out []string
 	for _, p := range rep.Packets {
-		out = append(out, fmt.Sprintf("%s %s %s", p.Label, p.Dir, pingNumbers.ReplaceAllString(p.Summary, "$1 N")))
+		out = append(out, fmt.Sprintf("%s %s %s", p.Label, p.Dir, tcpPorts.ReplaceAllString(pingNumbers.ReplaceAllString(p.Summary, "$1 N"), ".P")))
 	}
 	return out
 }
