@@ -61,7 +61,7 @@ func TestCaptureVerbose(t *testing.T) {
 		flags []string
 		want  string
 	}{
-		{"plain", nil, " host:lo Out IP 127.0.0.1 > 127.0.0.1: ICMP echo"},
+		{"plain", nil, " host:lo In IP 127.0.0.1 > 127.0.0.1: ICMP echo"}, // on lo each packet once, as it arrives (as libpcap keeps it)
 		{"-v", []string{"-v"}, "IP (tos 0x0, ttl 64, id "},
 		{"-vv", []string{"-vv"}, ", proto ICMP (1), length 84)\n    127.0.0.1 > 127.0.0.1: ICMP echo"},
 	}
