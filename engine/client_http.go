@@ -40,11 +40,15 @@ type fetch struct {
 	ctx   context.Context
 	out   strings.Builder
 	start time.Time
+
+	client Client // what it met, for the Result (see Client)
 }
 
 func (a *httpGetAction) run(x *execCtx) (string, error) {
 	f := &fetch{HTTPGet: a.HTTPGet, x: x, ctx: x.s.context(), start: time.Now()}
-	if code := f.get(); code != 0 {
+	code := f.get()
+	x.client = &f.client
+	if code != 0 {
 		return f.out.String(), &ExitError{Code: code}
 	}
 	return f.out.String(), nil
@@ -87,11 +91,13 @@ func (f *fetch) get() int {
 	total := cmp(f.MaxTime, cmdline.DefaultMaxTime)
 	ip, err := resolve(f.x, f.Host)
 	if err != nil {
+		f.client.Outcome = ClientUnresolved
 		return f.fail(6, 4, "Could not resolve host: %s", f.Host)
 	}
 	f.info("*   Trying %s:%d...", ip, f.Port)
 	conn, err := dialIn(f.ctx, f.x, "tcp4", ip, f.Port, min(connectTO, total))
 	if err != nil {
+		f.client.Outcome = dialOutcome(f.ctx, err)
 		switch {
 		case f.ctx.Err() != nil:
 			return cancelled
@@ -108,6 +114,7 @@ func (f *fetch) get() int {
 		return f.fail(7, 4, "Failed to connect to %s port %d after %d ms: Couldn't connect to server", f.Host, f.Port, f.ms())
 	}
 	defer conn.Close()
+	f.client.Connected = true
 	f.info("* Connected to %s (%s) port %d (#0)", f.Host, ip, f.Port)
 	// Cancelling the step ends the fetch at once, as Ctrl-C ends curl: a
 	// deadline in the past wakes any read.
@@ -115,6 +122,7 @@ func (f *fetch) get() int {
 	defer stop()
 	conn.SetDeadline(f.start.Add(total))
 	if f.ctx.Err() != nil { // after setting the deadline: see AfterFunc above
+		f.client.Outcome = ClientCancelled
 		return cancelled
 	}
 	if _, err := io.WriteString(conn, f.request()); err != nil {
@@ -160,10 +168,12 @@ func (f *fetch) response(br *bufio.Reader) int {
 	status, err := br.ReadString('\n')
 	switch {
 	case err != nil && status == "" && errors.Is(err, io.EOF):
+		f.client.Outcome = ClientBroken
 		return f.fail(52, 4, "Empty reply from server")
 	case err != nil && status == "":
 		return f.readFailed(err, 0, -1)
 	case !strings.HasPrefix(status, "HTTP/"):
+		f.client.Outcome = ClientBroken
 		return f.fail(1, 4, "Received HTTP/0.9 when not allowed")
 	}
 	status = strings.TrimRight(status, "\r\n")
@@ -201,7 +211,9 @@ func (f *fetch) response(br *bufio.Reader) int {
 			closeAfter = strings.EqualFold(value, "close") || closeAfter && !strings.EqualFold(value, "keep-alive")
 		}
 	}
+	f.client.Status = code
 	if !f.curl() && code >= 400 {
+		f.client.Outcome = ClientOK
 		return 8 // wget: the server answered with an error; -q prints nothing
 	}
 	if !f.Head && code >= 200 && code != 204 && code != 304 {
@@ -227,6 +239,7 @@ func (f *fetch) response(br *bufio.Reader) int {
 	} else {
 		f.info("* Connection #0 to host %s left intact", f.Host)
 	}
+	f.client.Outcome = ClientOK
 	return 0
 }
 
@@ -243,12 +256,19 @@ func (f *fetch) header(line string) {
 // got body bytes of length (-1 when unknown) received.
 func (f *fetch) readFailed(err error, got, length int64) int {
 	var ne net.Error
+	timedOut := errors.As(err, &ne) && ne.Timeout()
+	f.client.Outcome = ClientBroken
 	switch {
 	case f.ctx.Err() != nil:
+		f.client.Outcome = ClientCancelled
 		return cancelled
-	case errors.As(err, &ne) && ne.Timeout() && length >= 0:
+	case timedOut:
+		f.client.Outcome = ClientTimeout
+	}
+	switch {
+	case timedOut && length >= 0:
 		return f.fail(28, 4, "Operation timed out after %d milliseconds with %d out of %d bytes received", f.ms(), got, length)
-	case errors.As(err, &ne) && ne.Timeout():
+	case timedOut:
 		return f.fail(28, 4, "Operation timed out after %d milliseconds with %d bytes received", f.ms(), got)
 	case errors.Is(err, io.ErrUnexpectedEOF) && length >= 0:
 		return f.fail(18, 4, "transfer closed with %d bytes remaining to read", length-got)

@@ -30,6 +30,8 @@ const ncUDPProbes = 3
 
 func (a *ncConnectAction) run(x *execCtx) (string, error) {
 	var b strings.Builder
+	client := &Client{}
+	x.client = client
 	proto := "tcp"
 	if a.UDP {
 		proto = "udp"
@@ -39,6 +41,7 @@ func (a *ncConnectAction) run(x *execCtx) (string, error) {
 		err = errNoSuchHost // -n: getaddrinfo with AI_NUMERICHOST takes no name
 	}
 	if err != nil {
+		client.Outcome = ClientUnresolved
 		fmt.Fprintf(&b, "nc: getaddrinfo for host \"%s\" port %d: Name or service not known\n", a.Host, a.Port)
 		return b.String(), &ExitError{Code: 1}
 	}
@@ -49,6 +52,7 @@ func (a *ncConnectAction) run(x *execCtx) (string, error) {
 	ctx := x.s.context()
 	conn, err := dialIn(ctx, x, proto+"4", ip, a.Port, wait)
 	if err != nil {
+		client.Outcome = dialOutcome(ctx, err)
 		if ctx.Err() != nil {
 			return b.String(), &ExitError{Code: cancelled}
 		}
@@ -64,6 +68,7 @@ func (a *ncConnectAction) run(x *execCtx) (string, error) {
 		return b.String(), &ExitError{Code: 1}
 	}
 	defer conn.Close()
+	client.Outcome, client.Connected = ClientOK, true
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Now()) })
 	defer stop()
 	// Debian's nc probes a UDP port only to report it (-v), and only in
@@ -71,8 +76,10 @@ func (a *ncConnectAction) run(x *execCtx) (string, error) {
 	if a.UDP && a.Zero && a.Verbose {
 		if !udpProbe(ctx, conn, a.Wait) {
 			if ctx.Err() != nil {
+				client.Outcome = ClientCancelled
 				return b.String(), &ExitError{Code: cancelled}
 			}
+			client.Outcome = ClientRefused
 			return b.String(), &ExitError{Code: 1}
 		}
 	}
@@ -106,6 +113,7 @@ func (a *ncConnectAction) run(x *execCtx) (string, error) {
 		}
 	}
 	if ctx.Err() != nil {
+		client.Outcome = ClientCancelled
 		return b.String(), &ExitError{Code: cancelled}
 	}
 	return b.String(), nil

@@ -14,6 +14,10 @@ type Result struct {
 	Output   string // what the real tool would have printed
 	ExitCode int    // 0 on success; ping's 1 when no reply came back
 	Err      error  // the command failed (a mutating command's error fails its step)
+
+	// Client is how the connection of a client (curl, wget, nc HOST PORT)
+	// went, as facts rather than the tool's words; nil for other commands.
+	Client *Client
 }
 
 // ExitError is a non-zero exit of a command that is not a failure of the
@@ -28,6 +32,8 @@ type execCtx struct {
 	s    *Session
 	node *Node
 	h    *netlink.Handle
+
+	client *Client // set by a client action for the command's Result
 }
 
 func (x *execCtx) do(fn func() error) error {
@@ -63,6 +69,7 @@ func (s *Session) run(nodeName string, cmd *Command) Result {
 			return res
 		}
 	}
+	res.Client = x.client
 	return res
 }
 

@@ -174,6 +174,8 @@ const (
 	ExpectNotSeen ExpectKind = "not_seen" // no captured packet's summary contains Text
 	ExpectState   ExpectKind = "state"    // a read-only command's output contains (or lacks) Text
 	ExpectFails   ExpectKind = "fails"    // a command of the step fails (with Text in its error)
+	ExpectHTTP    ExpectKind = "http"     // curl and wget get an answer, are refused, time out or get an error status
+	ExpectTCP     ExpectKind = "tcp"      // nc HOST PORT connects, is refused or times out
 )
 
 // Expect is one thing a step says must be true after its commands ran.
@@ -181,7 +183,9 @@ type Expect struct {
 	Kind ExpectKind
 
 	// For ExpectPing: whether the pings must succeed, and which command
-	// (1-based index into the step's Commands) or 0 for every ping.
+	// (1-based index into the step's Commands) or 0 for every ping. For
+	// ExpectHTTP and ExpectTCP: the command (0 for every curl and wget,
+	// or every nc client).
 	// For ExpectFails: the command expected to fail (1-based), the step's
 	// last command other than a tcpdump line when the file names none.
 	PingOK  bool
@@ -195,6 +199,13 @@ type Expect struct {
 	Text string
 	Not  bool
 	On   CaptureTarget
+
+	// For ExpectHTTP and ExpectTCP: the outcome (HTTPOK, ..., TCPConnects,
+	// ...). For ExpectHTTP, Status is the HTTP status the answer must have
+	// (0 for any) and Text what the command's output must contain ("" for
+	// anything).
+	Outcome string
+	Status  int
 
 	// For ExpectState: the read-only command and the node it runs on
 	// (the step's node when the file names none).

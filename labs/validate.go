@@ -185,6 +185,10 @@ func (v *validator) expect(s *Step, e *Expect, before *world) {
 		case e.Command == 0 && pings == 0:
 			v.el.add(e.Line, e.Col, "the step runs no ping for this expectation to check")
 		}
+	case ExpectHTTP:
+		v.clientExpect(s, e, IsHTTPClient, "a curl or wget", "the step runs no curl or wget for this expectation to check")
+	case ExpectTCP:
+		v.clientExpect(s, e, IsTCPClient, "an nc client over TCP (nc HOST PORT, without -u)", "the step runs no nc HOST PORT for this expectation to check")
 	case ExpectSeen, ExpectNotSeen:
 		if !e.onGiven {
 			if len(s.Capture) != 1 {

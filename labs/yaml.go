@@ -26,8 +26,10 @@ var (
 		ExpectNotSeen: {"not_seen", "on"},
 		ExpectState:   {"state", "node", "contains", "not_contains"},
 		ExpectFails:   {"fails", "command"},
+		ExpectHTTP:    {"http", "command", "status", "contains"},
+		ExpectTCP:     {"tcp", "command"},
 	}
-	expectKinds = []ExpectKind{ExpectPing, ExpectSeen, ExpectNotSeen, ExpectState, ExpectFails}
+	expectKinds = []ExpectKind{ExpectPing, ExpectSeen, ExpectNotSeen, ExpectState, ExpectFails, ExpectHTTP, ExpectTCP}
 )
 
 var (
@@ -287,7 +289,7 @@ func (y *yamlLoader) expect(n *yaml.Node, cmds []Command) (Expect, bool) {
 	}
 	switch len(kinds) {
 	case 0:
-		y.el.add(n.Line, n.Column, "an expect entry needs one of: ping, seen, not_seen, state, fails")
+		y.el.add(n.Line, n.Column, "an expect entry needs one of: ping, seen, not_seen, state, fails, http, tcp")
 		return e, false
 	case 1:
 	default:
@@ -367,6 +369,10 @@ func (y *yamlLoader) expect(n *yaml.Node, cmds []Command) (Expect, bool) {
 		}
 	case ExpectFails:
 		ok = y.failsExpect(&e, m, cmds) && ok
+	case ExpectHTTP:
+		ok = y.httpExpect(&e, m)
+	case ExpectTCP:
+		ok = y.tcpExpect(&e, m)
 	}
 	return e, ok
 }

@@ -37,6 +37,7 @@ func TestDocExamplesPass(t *testing.T) {
 	for _, ex := range []struct{ name, heading, lang, file string }{
 		{"yaml example", "### A complete example", "yaml", "example.yaml"},
 		{"failure example", "### Expecting a failure", "yaml", "failure.yaml"},
+		{"client example", "### Expecting what a client meets", "yaml", "clients.yaml"},
 		{"script example", "## Plain script labs", "sh", "example.sh"},
 	} {
 		t.Run(ex.name, func(t *testing.T) {

@@ -8,12 +8,18 @@ import (
 	"github.com/netlab/netlab/labs"
 )
 
-// mutate turns expectation e into its opposite, or removes it when it is
-// an expected failure: the mutant lab says something false. It returns a
-// description of the mutation, or "" when it knows no mutation for the
-// kind (a new kind must get one).
-func mutate(st *labs.Step, i int) string {
+// mutate turns expectation i of the step into its opposite, or removes it
+// when it is an expected failure: the mutant lab says something false.
+// Variant 0 is that mutation; an http: expectation has more (variant 1
+// changes its contains text, 2 its status), made when it has them. It
+// returns a description of the mutation, "-" when the variant does not
+// apply to this expectation, or "" when there are no more variants (a
+// new kind must get a variant 0).
+func mutate(st *labs.Step, i, variant int) string {
 	e := &st.Expect[i]
+	if variant > 0 {
+		return mutateMore(e, variant)
+	}
 	switch e.Kind {
 	case labs.ExpectSeen:
 		e.Kind = labs.ExpectNotSeen
@@ -30,6 +36,42 @@ func mutate(st *labs.Step, i int) string {
 	case labs.ExpectFails:
 		st.Expect = append(st.Expect[:i:i], st.Expect[i+1:]...)
 		return fmt.Sprintf("expected failure of command %d removed", e.Command)
+	case labs.ExpectHTTP:
+		was := e.Outcome
+		e.Outcome, e.Status, e.Text = labs.HTTPOK, 0, ""
+		if was == labs.HTTPOK {
+			e.Outcome = labs.HTTPRefused
+		}
+		return fmt.Sprintf("http %s -> %s", was, e.Outcome)
+	case labs.ExpectTCP:
+		was := e.Outcome
+		e.Outcome = labs.TCPConnects
+		if was == labs.TCPConnects {
+			e.Outcome = labs.TCPRefused
+		}
+		return fmt.Sprintf("tcp %s -> %s", was, e.Outcome)
+	}
+	return ""
+}
+
+// mutateMore makes the further variants of an http: expectation: its
+// contains text changed to one the output lacks (1), its status changed
+// to another of the same class (2).
+func mutateMore(e *labs.Expect, variant int) string {
+	if e.Kind != labs.ExpectHTTP {
+		return ""
+	}
+	switch {
+	case variant == 1 && e.Text != "":
+		was := e.Text
+		e.Text = "mutant " + was
+		return fmt.Sprintf("http contains %q -> %q", was, e.Text)
+	case variant == 2 && e.Status != 0:
+		was := e.Status
+		e.Status = was + 1
+		return fmt.Sprintf("http status %d -> %d", was, e.Status)
+	case variant <= 2:
+		return "-"
 	}
 	return ""
 }
@@ -37,7 +79,9 @@ func mutate(st *labs.Step, i int) string {
 // TestEveryExpectationCanFail is issue 17's proof that netlab test never
 // passes what it did not see: every built-in lab and every example of the
 // docs, with one expectation turned into its opposite (seen <-> not_seen,
-// ping ok <-> fail, state contains <-> not_contains) or an expected
+// ping ok <-> fail, state contains <-> not_contains, http ok <-> refused
+// and its other outcomes -> ok, tcp connects <-> refused and timeout ->
+// connects; an http contains text or status changed) or an expected
 // failure removed, must fail netlab test. A mutant that passes is an
 // expectation that could never have failed.
 //
@@ -56,7 +100,7 @@ func TestEveryExpectationCanFail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, heading := range []string{"### A complete example", "### Expecting a failure"} {
+	for _, heading := range []string{"### A complete example", "### Expecting a failure", "### Expecting what a client meets"} {
 		example := codeBlock(t, string(doc), heading, "yaml")
 		sources = append(sources, source{"docs " + heading[4:], func() (*labs.Lab, error) { return labs.Load("example.yaml", []byte(example)) }})
 	}
@@ -98,28 +142,35 @@ func TestEveryExpectationCanFail(t *testing.T) {
 		lab, _ = src.load()
 		for si, st := range lab.Steps {
 			for ei := range st.Expect {
-				m, err := src.load()
-				if err != nil {
-					t.Fatal(err)
+				for variant := 0; ; variant++ {
+					m, err := src.load()
+					if err != nil {
+						t.Fatal(err)
+					}
+					what := mutate(&m.Steps[si], ei, variant)
+					if what == "" && variant == 0 {
+						t.Errorf("%s step %d: no mutation known for a %q expectation", src.name, si+1, st.Expect[ei].Kind)
+					}
+					if what == "" {
+						break
+					}
+					if what == "-" {
+						continue
+					}
+					m.Steps = m.Steps[:si+1]
+					mutants++
+					res := Test(m, nil)
+					if res.OK {
+						t.Errorf("%s step %d %q: mutant passed: %s", src.name, si+1, st.Title, what)
+						continue
+					}
+					if res.Error != "" {
+						t.Errorf("%s step %d: mutant %s could not run: %s", src.name, si+1, what, res.Error)
+						continue
+					}
+					killed++
+					t.Logf("killed: %s step %d: %s", src.name, si+1, what)
 				}
-				what := mutate(&m.Steps[si], ei)
-				if what == "" {
-					t.Errorf("%s step %d: no mutation known for a %q expectation", src.name, si+1, st.Expect[ei].Kind)
-					continue
-				}
-				m.Steps = m.Steps[:si+1]
-				mutants++
-				res := Test(m, nil)
-				if res.OK {
-					t.Errorf("%s step %d %q: mutant passed: %s", src.name, si+1, st.Title, what)
-					continue
-				}
-				if res.Error != "" {
-					t.Errorf("%s step %d: mutant %s could not run: %s", src.name, si+1, what, res.Error)
-					continue
-				}
-				killed++
-				t.Logf("killed: %s step %d: %s", src.name, si+1, what)
 			}
 		}
 	}

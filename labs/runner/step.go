@@ -133,6 +133,8 @@ func (s *Lesson) judge(st labs.Step, results []engine.Result, packets []capture.
 			out = append(out, s.judgeState(e))
 		case labs.ExpectFails:
 			out = append(out, judgeFails(st, e, results))
+		case labs.ExpectHTTP, labs.ExpectTCP:
+			out = append(out, judgeClients(e, results)...)
 		default:
 			out = append(out, ExpectReport{What: q(e.Kind), Seen: i18n.T("expect.unknown", "netlab does not know how to judge this expectation")})
 		}
@@ -240,19 +242,19 @@ func failureShown(r engine.Result) string {
 }
 
 // expectedFailures maps the 1-based numbers of the step's commands that it
-// expects to fail: those named by a fails expectation, and pings that a
-// ping: fail expectation covers.
+// expects to fail: those named by a fails expectation, pings that a ping:
+// fail expectation covers, and clients that an http: or tcp: expectation
+// expects to be refused, time out or get an error status.
 func expectedFailures(st labs.Step) map[int]bool {
 	m := map[int]bool{}
 	for _, e := range st.Expect {
-		switch {
-		case e.Kind == labs.ExpectFails:
+		if e.Kind == labs.ExpectFails {
 			m[e.Command] = true
-		case e.Kind == labs.ExpectPing && !e.PingOK:
-			for i, c := range st.Commands {
-				if c.Parsed != nil && c.Parsed.Program == "ping" && (e.Command == 0 || e.Command == i+1) {
-					m[i+1] = true
-				}
+			continue
+		}
+		for i, c := range st.Commands {
+			if e.ExpectsFailure(i+1, c.Parsed) {
+				m[i+1] = true
 			}
 		}
 	}

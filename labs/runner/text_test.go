@@ -59,7 +59,52 @@ func everyReport() []string {
 	test := &TestResult{Lab: "bridge", Steps: []*StepReport{rep}, Undone: true, Error: "boom"}
 	test2 := &TestResult{Lab: "bridge", Undone: true, Restored: true, OK: true}
 	return []string{rep.Text(true), rep.TestLine("bridge"), strings.Join(rep.Failures(), "\n"), status.Text(), test.Text(), test2.Text(),
-		(&UndoReport{Index: 3, Title: "Create a bridge"}).Text(), ErrAllDone.Error()}
+		(&UndoReport{Index: 3, Title: "Create a bridge"}).Text(), ErrAllDone.Error(), clientReport().Text(false)}
+}
+
+// clientReport judges http: and tcp: expectations on clients that met
+// every outcome the engine records.
+func clientReport() *StepReport {
+	client := func(line string, c *engine.Client, output string, code int) engine.Result {
+		cmd, err := engine.Parse(line)
+		if err != nil {
+			panic(err)
+		}
+		return engine.Result{Command: cmd, Node: "ns01", Client: c, Output: output, ExitCode: code}
+	}
+	results := []engine.Result{
+		client("curl -s http://192.0.2.2/", &engine.Client{Outcome: engine.ClientOK, Connected: true, Status: 200}, "hello\n", 0),
+		client("wget -qO- http://192.0.2.2/missing", &engine.Client{Outcome: engine.ClientOK, Connected: true, Status: 404}, "", 8),
+		client("curl -s http://192.0.2.2:81/", &engine.Client{Outcome: engine.ClientRefused}, "", 7),
+		client("curl -s --connect-timeout 1 http://203.0.113.5/", &engine.Client{Outcome: engine.ClientTimeout}, "", 28),
+		client("curl -s -m 1 http://192.0.2.2:7/", &engine.Client{Outcome: engine.ClientTimeout, Connected: true}, "", 28),
+		client("curl -s http://198.51.100.1/", &engine.Client{Outcome: engine.ClientUnreachable}, "", 7),
+		client("curl -s http://web/", &engine.Client{Outcome: engine.ClientUnresolved}, "", 6),
+		client("curl -s http://192.0.2.2:7/", &engine.Client{Outcome: engine.ClientBroken, Connected: true}, "", 1),
+		client("curl -s http://192.0.2.3/", &engine.Client{Outcome: engine.ClientFailed}, "", 7),
+		client("curl -s http://192.0.2.4/", &engine.Client{Outcome: engine.ClientCancelled}, "", 130),
+		client("curl -s http://192.0.2.5/", nil, "", 1),
+		client("nc -z 192.0.2.2 80", &engine.Client{Outcome: engine.ClientOK, Connected: true}, "", 0),
+		client("nc -z 192.0.2.2 81", &engine.Client{Outcome: engine.ClientRefused}, "", 1),
+		client("nc -z -w 1 203.0.113.5 80", &engine.Client{Outcome: engine.ClientTimeout}, "", 1),
+	}
+	results[10].Err = errors.New("Cannot open network namespace \"ns09\": No such file or directory")
+	var expects []ExpectReport
+	for _, e := range []labs.Expect{
+		{Kind: labs.ExpectHTTP, Outcome: labs.HTTPOK, Status: 200, Text: "hello"},
+		{Kind: labs.ExpectHTTP, Outcome: labs.HTTPError, Command: 2, Status: 404},
+		{Kind: labs.ExpectHTTP, Outcome: labs.HTTPRefused, Command: 1},
+		{Kind: labs.ExpectHTTP, Outcome: labs.HTTPTimeout, Command: 3},
+		{Kind: labs.ExpectHTTP, Outcome: labs.HTTPOK, Command: 1, Text: "bye"},
+		{Kind: labs.ExpectTCP, Outcome: labs.TCPConnects},
+		{Kind: labs.ExpectTCP, Outcome: labs.TCPRefused, Command: 13},
+		{Kind: labs.ExpectTCP, Outcome: labs.TCPTimeout, Command: 12},
+	} {
+		expects = append(expects, judgeClients(e, results)...)
+	}
+	expects = append(expects, judgeClients(labs.Expect{Kind: labs.ExpectHTTP, Outcome: labs.HTTPOK}, results[11:])...)
+	expects = append(expects, judgeClients(labs.Expect{Kind: labs.ExpectTCP, Outcome: labs.TCPConnects}, results[:11])...)
+	return &StepReport{Index: 4, Title: "Clients", Expects: expects}
 }
 
 // TestReportsInChinese renders every report in Chinese: no message is
@@ -79,10 +124,10 @@ func TestReportsInChinese(t *testing.T) {
 		}
 	}
 	// English words left once names, commands and tool output are out.
-	names := regexp.MustCompile(`"[^"]*"|'[^']*'|\b(ns0\d|veth0\d|br01|eth0|host|bridge|RTNETLINK answers: File exists|link br01 is down|ARP|netlab|ip link set br01 up|ip link add br01 type bridge|1 packets transmitted, 0 received|boom|UP|DOWN)\b`)
+	names := regexp.MustCompile(`"[^"]*"|'[^']*'|\b(ns0\d|veth0\d|br01|eth0|host|bridge|RTNETLINK answers: File exists|link br01 is down|ARP|netlab|ip link set br01 up|ip link add br01 type bridge|1 packets transmitted, 0 received|boom|UP|DOWN|HTTP|curl|wget|nc|hello|Cannot open network namespace|No such file or directory)\b`)
 	// The titles are the test's own (a lab's translation is the lab's).
 	left := out
-	for _, title := range []string{"Create a bridge", "A bridge", "One", "Two", "Three", "Ping", "command 2 failed"} {
+	for _, title := range []string{"Create a bridge", "A bridge", "One", "Two", "Three", "Ping", "command 2 failed", "Clients"} {
 		left = strings.ReplaceAll(left, title, "")
 	}
 	left = names.ReplaceAllString(left, "")
@@ -159,5 +204,31 @@ node ns01 (netns on host)
 	}
 	if got, want := out[6], "undone step 3: Create a bridge\n"; got != want {
 		t.Errorf("undo: got %q, want %q", got, want)
+	}
+	if got, want := out[8], `step 4: Clients  [FAIL]
+  expect ok: "curl -s http://192.0.2.2/" to get an HTTP answer with status 200 containing "hello"
+  expect FAILED: "wget -qO- http://192.0.2.2/missing" to get an HTTP answer with status 200 containing "hello"; it got an HTTP answer with status 404, and it printed nothing
+  expect FAILED: "curl -s http://192.0.2.2:81/" to get an HTTP answer with status 200 containing "hello"; its connection was refused, and it printed nothing
+  expect FAILED: "curl -s --connect-timeout 1 http://203.0.113.5/" to get an HTTP answer with status 200 containing "hello"; its connection timed out, and it printed nothing
+  expect FAILED: "curl -s -m 1 http://192.0.2.2:7/" to get an HTTP answer with status 200 containing "hello"; it connected, but no whole answer came in time, and it printed nothing
+  expect FAILED: "curl -s http://198.51.100.1/" to get an HTTP answer with status 200 containing "hello"; it could not reach the host: no route, or the host is unreachable, and it printed nothing
+  expect FAILED: "curl -s http://web/" to get an HTTP answer with status 200 containing "hello"; the host's name did not resolve, and it printed nothing
+  expect FAILED: "curl -s http://192.0.2.2:7/" to get an HTTP answer with status 200 containing "hello"; it connected, but the answer was empty, cut short or not HTTP, and it printed nothing
+  expect FAILED: "curl -s http://192.0.2.3/" to get an HTTP answer with status 200 containing "hello"; its connection failed, and it printed nothing
+  expect FAILED: "curl -s http://192.0.2.4/" to get an HTTP answer with status 200 containing "hello"; it was cancelled, and it printed nothing
+  expect FAILED: "curl -s http://192.0.2.5/" to get an HTTP answer with status 200 containing "hello"; it could not run: Cannot open network namespace "ns09": No such file or directory
+  expect ok: "wget -qO- http://192.0.2.2/missing" to get an HTTP answer with status 404
+  expect FAILED: "curl -s http://192.0.2.2/" to be refused; it got an HTTP answer with status 200; it printed: hello
+  expect FAILED: "curl -s http://192.0.2.2:81/" to time out; its connection was refused, and it printed nothing
+  expect FAILED: "curl -s http://192.0.2.2/" to get an HTTP answer containing "bye"; it got an HTTP answer with status 200; it printed: hello
+  expect ok: "nc -z 192.0.2.2 80" to connect
+  expect FAILED: "nc -z 192.0.2.2 81" to connect; its connection was refused, and it printed nothing
+  expect FAILED: "nc -z -w 1 203.0.113.5 80" to connect; its connection timed out, and it printed nothing
+  expect ok: "nc -z 192.0.2.2 81" to be refused
+  expect FAILED: "nc -z 192.0.2.2 80" to time out; it connected, and it printed nothing
+  expect FAILED: a curl or wget to get an HTTP answer; no such command ran
+  expect FAILED: an nc client to connect; no such command ran
+`; got != want {
+		t.Errorf("clients:\n got %q\nwant %q", got, want)
 	}
 }
