@@ -1,6 +1,9 @@
 package engine
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // A sysctl outside the base set is restored by undo too.
 func TestUndoRestoresAnySysctl(t *testing.T) {
@@ -14,5 +17,27 @@ func TestUndoRestoresAnySysctl(t *testing.T) {
 	}
 	if got := realTool(t, s, "host", "sysctl", "-n", "net.ipv4.conf.default.rp_filter", "net.ipv4.conf.all.arp_ignore"); got != want {
 		t.Fatalf("after undo: %q, before the step: %q", got, want)
+	}
+}
+
+// TestSysctlFirstWrittenLaterUndoesAll: a key outside the base set that a
+// later step writes first is filled into the earlier steps' snapshots, so
+// undoing every step restores the lab exactly (it once came back "added").
+func TestSysctlFirstWrittenLaterUndoesAll(t *testing.T) {
+	s := newLab(t, Spec{})
+	if _, err := applyNext(s, step(t, "one", "ip link add br0 type bridge")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := applyNext(s, step(t, "two", "sysctl -w net.ipv4.ip_default_ttl=33", "sysctl -w net.bridge.bridge-nf-call-iptables=1")); err != nil {
+		t.Fatal(err)
+	}
+	// Each undo verifies that the lab equals the step's snapshot.
+	for i := 0; i < 2; i++ {
+		if _, err := s.Undo(); err != nil {
+			t.Fatalf("undo %d: %v", i+1, err)
+		}
+	}
+	if got := strings.TrimSpace(realTool(t, s, "host", "sysctl", "-n", "net.ipv4.ip_default_ttl")); got != "64" {
+		t.Errorf("ip_default_ttl is %s after undo", got)
 	}
 }

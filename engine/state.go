@@ -211,13 +211,16 @@ func (st *State) NodeNames() []string {
 	return names
 }
 
-func (st *State) touchSysctl(key string) {
+// touchSysctl records a key commands write; it reports whether the key is
+// new.
+func (st *State) touchSysctl(key string) bool {
 	for _, k := range st.Sysctls {
 		if k == key {
-			return
+			return false
 		}
 	}
 	st.Sysctls = append(st.Sysctls, key)
+	return true
 }
 
 // DamagedError is returned when the session state cannot be trusted: it

@@ -56,12 +56,47 @@ func (s *Session) expectNext(index int) error {
 
 // track records the sysctl keys a step's commands write before the step's
 // snapshot is taken, so that undo restores keys outside the base set too.
+//
+// A key tracked for the first time is missing from the snapshots of the
+// steps already applied; undoing one of them would then find it "added".
+// No step wrote it before, so it had its present value then: that value
+// is filled into those snapshots, node by node.
 func (s *Session) track(st Transaction) {
 	for _, c := range st.Commands {
 		for _, a := range c.Actions {
-			if set, ok := a.(*sysctlSet); ok {
-				s.st.touchSysctl(set.Key)
+			if set, ok := a.(*sysctlSet); ok && s.st.touchSysctl(set.Key) {
+				s.backfillSysctl(set.Key)
 			}
+		}
+	}
+}
+
+// backfillSysctl sets key, as each node holds it now, in the applied
+// steps' snapshots that lack it.
+func (s *Session) backfillSysctl(key string) {
+	now := map[string]string{}
+	for _, n := range s.st.Nodes {
+		if x, err := s.ctx(n.Name); err == nil {
+			if vals, err := x.readSysctls([]string{key}); err == nil {
+				if v, ok := vals[key]; ok {
+					now[n.Name] = v
+				}
+			}
+		}
+	}
+	for _, ap := range s.st.Applied {
+		if ap.Before == nil {
+			continue
+		}
+		for name, ns := range ap.Before.Nodes {
+			v, ok := now[name]
+			if _, has := ns.Sysctls[key]; !ok || has {
+				continue
+			}
+			if ns.Sysctls == nil {
+				ns.Sysctls = map[string]string{}
+			}
+			ns.Sysctls[key] = v
 		}
 	}
 }
