@@ -84,3 +84,45 @@ func readFile(t *testing.T, path string) string {
 	}
 	return strings.TrimSpace(string(b))
 }
+
+// TestHairpin: "brctl hairpin BR PORT on" sets the port's hairpin mode as
+// ip -d link shows it, the step checks it, the snapshot lists it, and undo
+// turns it off again; a port of another bridge is refused as brctl does.
+func TestHairpin(t *testing.T) {
+	s := bridgeLab(t)
+	mode := func() bool {
+		return strings.Contains(realTool(t, s, "host", "ip", "-d", "link", "show", "v1"), "hairpin on")
+	}
+	st := step(t, "hairpin", "brctl hairpin br0 v1 on")
+	if _, err := applyNext(s, st); err != nil {
+		t.Fatal(err)
+	}
+	if !mode() {
+		t.Fatalf("v1 is not in hairpin mode:\n%s", realTool(t, s, "host", "ip", "-d", "link", "show", "v1"))
+	}
+	for _, c := range s.Check(st) {
+		if c.Err != nil {
+			t.Errorf("check: %v", c.Err)
+		}
+	}
+	snap, err := s.SnapshotLean()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, l := range snap.Nodes["host"].Links {
+		found = found || (l.Name == "v1" && l.Hairpin)
+	}
+	if !found {
+		t.Errorf("the snapshot does not record v1's hairpin mode")
+	}
+	if _, err := s.Undo(); err != nil {
+		t.Fatal(err)
+	}
+	if mode() {
+		t.Errorf("undo left v1 in hairpin mode")
+	}
+	if _, err := applyNext(s, step(t, "wrong bridge", "brctl addbr br1", "brctl hairpin br1 v1 on")); err == nil || !strings.Contains(err.Error(), "device v1 is not a slave of br1") {
+		t.Errorf("hairpin on a port of another bridge: %v", err)
+	}
+}

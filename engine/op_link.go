@@ -124,6 +124,17 @@ func (a *linkSet) run(x *execCtx) (string, error) {
 			return "", err
 		}
 	}
+	if a.Hairpin != nil {
+		if err := x.requireBridge(a.FromBridge); err != nil {
+			return "", err
+		}
+		if l.Attrs().MasterIndex == 0 || masterName(h, l) != a.FromBridge {
+			return "", fmt.Errorf("device %s is not a slave of %s", a.Dev, a.FromBridge)
+		}
+		if err := wrap(h.LinkSetHairpin(l, *a.Hairpin)); err != nil {
+			return "", err
+		}
+	}
 	if a.Master != nil {
 		if *a.Master == "" {
 			if a.FromBridge != "" {
@@ -174,6 +185,9 @@ func (a *linkSet) fields() []string {
 	if a.Promisc != nil {
 		fs = append(fs, "promisc")
 	}
+	if a.Hairpin != nil {
+		fs = append(fs, "hairpin")
+	}
 	if a.MTU != 0 {
 		fs = append(fs, "mtu")
 	}
@@ -192,6 +206,8 @@ func (a *linkSet) clear(field string) {
 		a.Master = nil
 	case "promisc":
 		a.Promisc = nil
+	case "hairpin":
+		a.Hairpin = nil
 	case "mtu":
 		a.MTU = 0
 	case "mac":
@@ -251,6 +267,9 @@ func (a *linkSet) check(x *execCtx) error {
 	}
 	if a.Promisc != nil && userPromisc(at) != *a.Promisc {
 		return promiscProblem(name, where, *a.Promisc)
+	}
+	if a.Hairpin != nil && hairpin(h, l) != *a.Hairpin {
+		return problem("check.hairpin", "hairpin mode of {{.Dev}} on {{.Node}} is not {{.Want}}", "Dev", name, "Node", where, "Want", map[bool]string{true: "on", false: "off"}[*a.Hairpin])
 	}
 	if a.MTU != 0 && at.MTU != a.MTU {
 		return problem("check.mtu", "MTU of {{.Dev}} on {{.Node}} is {{.Got}}, not {{.Want}}", "Dev", name, "Node", where, "Got", at.MTU, "Want", a.MTU)
@@ -316,7 +335,11 @@ func (linkObject) kind() string { return "link" }
 
 func (linkObject) read(r *nodeReader, ns *NodeSnap) error {
 	for _, l := range r.links.links {
-		ns.Links = append(ns.Links, linkSnap(l, r.node.Name, r.nsids, r.names))
+		ls := linkSnap(l, r.node.Name, r.nsids, r.names)
+		if ls.Master != "" {
+			ls.Hairpin = hairpin(r.x.h, l)
+		}
+		ns.Links = append(ns.Links, ls)
 	}
 	sort.Slice(ns.Links, func(i, j int) bool { return ns.Links[i].Name < ns.Links[j].Name })
 	return nil
@@ -392,6 +415,9 @@ func (l LinkSnap) describe(learned bool) string {
 	}
 	if l.Promisc {
 		parts = append(parts, "promisc")
+	}
+	if l.Hairpin {
+		parts = append(parts, "hairpin")
 	}
 	parts = append(parts, l.kindWords()...)
 	return strings.Join(parts, " ")
@@ -564,6 +590,11 @@ func setLinkAttrs(x *execCtx, w *NodeSnap) error {
 				return err
 			}
 		}
+		if l.Master != "" && hairpin(x.h, link) != l.Hairpin {
+			if err := x.h.LinkSetHairpin(link, l.Hairpin); err != nil {
+				return fmt.Errorf("hairpin of %s: %w", l.Name, err)
+			}
+		}
 	}
 	// Admin state last, after every port has its master and MAC.
 	for _, l := range w.Links {
@@ -601,4 +632,11 @@ func operWord(s netlink.LinkOperState) string {
 		return "TESTING"
 	}
 	return "UNKNOWN"
+}
+
+// hairpin reports whether a bridge port sends frames back out of the port
+// they came in by (brctl hairpin), as the kernel's bridge port flags say.
+func hairpin(h *netlink.Handle, l netlink.Link) bool {
+	pi, err := h.LinkGetProtinfo(l)
+	return err == nil && pi.Hairpin
 }

@@ -51,7 +51,8 @@ type LinkSnap struct {
 	MAC     string     `json:"mac"`
 	Master  string     `json:"master,omitempty"`
 	Promisc bool       `json:"promisc,omitempty"`
-	Peer    string     `json:"peer,omitempty"` // veth: "node/name"
+	Hairpin bool       `json:"hairpin,omitempty"` // a bridge port's hairpin mode
+	Peer    string     `json:"peer,omitempty"`    // veth: "node/name"
 	VXLAN   *VxlanSnap `json:"vxlan,omitempty"`
 	Parent  string     `json:"parent,omitempty"` // macvlan
 	Mode    string     `json:"mode,omitempty"`   // macvlan

@@ -1,9 +1,9 @@
 package cmdline
 
-// parseBrctl reads "brctl addbr|delbr|addif|delif|show ...": the same link
+// parseBrctl reads "brctl addbr|delbr|addif|delif|hairpin|show ...": the same link
 // operations as ip link, in brctl's grammar.
 func parseBrctl(cmd *Command, w *words, _ bool) error {
-	verb, err := w.need("a brctl command (addbr, delbr, addif, delif, show)")
+	verb, err := w.need("a brctl command (addbr, delbr, addif, delif, hairpin, show)")
 	if err != nil {
 		return err
 	}
@@ -42,6 +42,25 @@ func parseBrctl(cmd *Command, w *words, _ bool) error {
 			}
 		}
 		return nil
+	case "hairpin":
+		br, brCol, err := w.ifName("a bridge name")
+		if err != nil {
+			return err
+		}
+		port, col, err := w.ifName("a port of " + br)
+		if err != nil {
+			return err
+		}
+		t, err := w.need("on or off")
+		if err != nil {
+			return err
+		}
+		if t.s != "on" && t.s != "off" {
+			return errAt(t, "expected on or off, not %q", t.s)
+		}
+		on := t.s == "on"
+		cmd.add(&LinkSet{Dev: port, Hairpin: &on, FromBridge: br, DevCol: col, MasterCol: brCol})
+		return w.trailing()
 	case "show":
 		a := &BridgeShow{}
 		if w.more() {
@@ -54,5 +73,5 @@ func parseBrctl(cmd *Command, w *words, _ bool) error {
 		cmd.add(a)
 		return w.trailing()
 	}
-	return errAt(verb, "unknown brctl command %q (addbr, delbr, addif, delif, show)", verb.s)
+	return errAt(verb, "unknown brctl command %q (addbr, delbr, addif, delif, hairpin, show)", verb.s)
 }

@@ -54,7 +54,7 @@ func init() {
 			"ip [-br] addr|link|route|neigh [show]",
 			"ip neigh add|replace|change|del",
 		}},
-		{"brctl", parseBrctl, []string{"brctl addbr|delbr|addif|delif|show"}},
+		{"brctl", parseBrctl, []string{"brctl addbr|delbr|addif|delif|hairpin|show"}},
 		{"ifconfig", parseIfconfig, []string{"ifconfig"}},
 		{"sysctl", parseSysctl, []string{"sysctl [-w]"}},
 		{"echo", parseEcho, []string{"echo VALUE > /proc/sys/...", "echo \"IP NAME\" >> /etc/hosts"}},

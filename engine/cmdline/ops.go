@@ -62,6 +62,7 @@ type LinkSet struct {
 	FromBridge string  // brctl delif: the bridge it must be leaving
 	Netns      string  // move to this namespace (done first)
 	Promisc    *bool
+	Hairpin    *bool // brctl hairpin: a bridge port sends frames back out where they came in
 	NewName    string
 	MTU        int
 	MAC        net.HardwareAddr
