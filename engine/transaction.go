@@ -101,6 +101,18 @@ func (s *Session) backfillSysctl(key string) {
 	}
 }
 
+// Track records, before any of them runs, the sysctl keys the given
+// steps write, so that a snapshot taken now (the lab as "netlab test"
+// starts it) already holds them.
+func (s *Session) Track(sts ...Transaction) error {
+	return s.locked(func() error {
+		for _, st := range sts {
+			s.track(st)
+		}
+		return writeState(s.dir, s.st)
+	})
+}
+
 // SnapshotFor snapshots the lab before a step is done by hand in a shell,
 // tracking what the step's commands will touch first (see track).
 func (s *Session) SnapshotFor(st Transaction) (*Snapshot, error) {

@@ -84,6 +84,16 @@ func Test(lab *labs.Lab, each func(*StepReport)) (res *TestResult) {
 		return res
 	}
 	defer s.Close()
+	// Keys a step writes first are tracked now, so the snapshot of the
+	// lab as it starts holds them too.
+	var all []engine.Transaction
+	for i := range lab.Steps {
+		all = append(all, s.Transaction(i))
+	}
+	if err := s.eng.Track(all...); err != nil {
+		res.Error = err.Error()
+		return res
+	}
 	first, err := s.eng.Snapshot()
 	if err != nil {
 		res.Error = err.Error()
