@@ -433,7 +433,7 @@ var hostileCases = []hostileCase{
 	{name: "shell-chain", file: "shell-chain.yaml", class: "shell syntax ;"},
 	{name: "shell-substitution", file: "shell-subst.yaml", class: "shell syntax `...`"},
 	{name: "shell-redirect", file: "shell-redirect.yaml", class: "shell syntax >"},
-	{name: "program-curl", file: "program-curl.yaml", class: "a program outside the set"},
+	{name: "curl-writes-file", file: "curl-writes-file.yaml", class: "an option of an allowed program that writes a file"},
 	{name: "program-path", file: "program-abspath.yaml", class: "a program by absolute path"},
 	{name: "program-netns-exec", file: "program-netns-exec.yaml", class: "a program outside the set via ip netns exec"},
 	{name: "yaml-billion-laughs", file: "yaml-bomb.yaml", class: "YAML alias bomb"},
