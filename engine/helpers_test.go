@@ -164,7 +164,13 @@ func linkOf(t *testing.T, s *Session, node, name string) (ipLink, bool) {
 // pairLab is two lab hosts joined by a veth pair, both ends up.
 func pairLab(t testing.TB) *Session {
 	t.Helper()
-	spec := Spec{Hosts: []string{"host", "peer"}}
+	return pairLabSpec(t, Spec{})
+}
+
+// pairLabSpec is pairLab with more of the session's spec (names, say).
+func pairLabSpec(t testing.TB, spec Spec) *Session {
+	t.Helper()
+	spec.Hosts = []string{"host", "peer"}
 	for _, nc := range [][2]string{
 		{"host", "ip link add eth0 type veth peer name eth0 netns peer"},
 		{"host", "ip addr add 192.0.2.1/24 dev eth0"},

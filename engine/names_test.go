@@ -14,19 +14,9 @@ import (
 // names: gives it: "web" is the peer.
 func namesLab(t *testing.T) *Session {
 	t.Helper()
-	spec := Spec{Hosts: []string{"host", "peer"}, Names: map[string][]HostLine{
+	return pairLabSpec(t, Spec{Names: map[string][]HostLine{
 		"host": {{Addr: "192.0.2.2", Names: []string{"web"}}},
-	}}
-	for _, nc := range [][2]string{
-		{"host", "ip link add eth0 type veth peer name eth0 netns peer"},
-		{"host", "ip addr add 192.0.2.1/24 dev eth0"},
-		{"host", "ip link set eth0 up"},
-		{"peer", "ip addr add 192.0.2.2/24 dev eth0"},
-		{"peer", "ip link set eth0 up"},
-	} {
-		spec.Setup = append(spec.Setup, NodeCommand{Node: nc[0], Command: mustParse(t, nc[1])})
-	}
-	return newLab(t, spec)
+	}})
 }
 
 // names lists a snapshot's name facts of a node.
