@@ -80,7 +80,7 @@ chaos: deps
 	@rc=0; \
 	NETLAB_CHAOS=1 CHAOS_KILLS=$(CHAOS_KILLS) CHAOS_WORKERS=$(CHAOS_WORKERS) CHAOS_ROUNDS=$(CHAOS_ROUNDS) CHAOS_SEED=$(CHAOS_SEED) \
 		$(GO) test -count=1 -p 1 -timeout 6m -v -run '^TestChaos' . || rc=1; \
-	NETLAB_CHAOS=1 $(GO) test -count=1 -p 1 -timeout 6m -v -run '$(CHAOS_ONLY)' ./labs/runner/ || rc=1; \
+	NETLAB_CHAOS=1 $(GO) test -count=1 -p 1 -timeout 12m -v -run '$(CHAOS_ONLY)' ./labs/runner/ || rc=1; \
 	exit $$rc
 
 # Each benchmark compares against its reference in the same run; the

@@ -51,6 +51,7 @@ func TestUndoThenRedoEveryStep(t *testing.T) {
 	}
 	for _, lab := range all {
 		t.Run(lab.ID, func(t *testing.T) {
+			t.Parallel() // each lab in a session and namespaces of its own
 			s := start(t, lab)
 			for i := range lab.Steps {
 				quiet(t, s)
