@@ -72,6 +72,14 @@ func bind(o cmdline.Op) Action {
 		return &conntrackAction{ConntrackList: *v}
 	case *cmdline.HostsAdd:
 		return &hostsAdd{*v}
+	case *cmdline.Fdb:
+		return &fdbOp{*v}
+	case *cmdline.FdbShow:
+		return &fdbShow{FdbShow: *v}
+	case *cmdline.BridgeLinkShow:
+		return &bridgeLinkShow{BridgeLinkShow: *v}
+	case *cmdline.BridgeMacs:
+		return &brMacsShow{BridgeMacs: *v}
 	}
 	// Every operation cmdline makes is listed above; a new one without an
 	// action is a programming error, caught by TestEveryGoldenLineBinds.

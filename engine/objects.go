@@ -39,13 +39,14 @@ type nodeRestorer interface {
 
 // objects lists every kind of state once, in the order undo restores
 // them (see reconcile): namespaces, links, then per node its addresses,
-// routes, sysctls, iptables, servers and names, and neighbours last. Snapshots read and
+// routes, forwarding entries, sysctls, iptables, servers and names, and neighbours last. Snapshots read and
 // list them in another order, changeKinds's.
 var objects = []object{
 	netnsObject{},
 	linkObject{},
 	addrObject{},
 	routeObject{},
+	fdbObject{},
 	sysctlObject{},
 	iptablesObject{},
 	serverObject{},
@@ -56,9 +57,9 @@ var objects = []object{
 // changeKinds are the kinds of Change in the order a node's state is read
 // into a snapshot and its changes are listed: the node, its links (each
 // followed by its addresses, as "ip addr" shows them), routes,
-// neighbours, iptables, sysctls, the servers listening and the names the
+// neighbours, forwarding entries, iptables, sysctls, the servers listening and the names the
 // node resolves.
-var changeKinds = []string{"node", "link", "addr", "route", "neigh", "iptables", "sysctl", "listen", "name"}
+var changeKinds = []string{"node", "link", "addr", "route", "neigh", "fdb", "iptables", "sysctl", "listen", "name"}
 
 // listed is objects in changeKinds's order.
 var listed = func() []object {

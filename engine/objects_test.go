@@ -23,7 +23,7 @@ func TestObjectsRestoreOrder(t *testing.T) {
 		}
 		got = append(got, o.kind()+"/"+scope)
 	}
-	want := "[node/lab link/lab addr/node route/node sysctl/node iptables/node listen/node name/node neigh/lab]"
+	want := "[node/lab link/lab addr/node route/node fdb/node sysctl/node iptables/node listen/node name/node neigh/lab]"
 	if s := fmt.Sprint(got); s != want {
 		t.Errorf("restore order %s, want %s", s, want)
 	}

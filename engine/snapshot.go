@@ -36,6 +36,7 @@ type NodeSnap struct {
 	Iptables map[string][]string `json:"iptables,omitempty"` // table -> normalised iptables-save lines
 	Sysctls  map[string]string   `json:"sysctls"`
 	Neighs   []NeighSnap         `json:"neighs,omitempty"`
+	Fdb      []FdbSnap           `json:"fdb,omitempty"`     // forwarding entries a lab can make (op_fdb.go)
 	Servers  []ServerSnap        `json:"servers,omitempty"` // live servers lab commands started
 	Names    []HostLine          `json:"names,omitempty"`   // the node's names table (op_names.go)
 }
@@ -104,6 +105,23 @@ type NeighSnap struct {
 	Dev    string `json:"dev"`
 	LLAddr string `json:"lladdr"`
 	State  string `json:"state"` // REACHABLE, STALE or PERMANENT (DELAY and PROBE are recorded as STALE)
+}
+
+// FdbSnap is one forwarding database entry a lab can make: a vxlan
+// device's remote (self), a static or permanent entry in a bridge's table
+// (master), a unicast address on a device's own list (self). What the
+// kernel learns or makes by itself (a port's own MAC, multicast joins) is
+// left out.
+type FdbSnap struct {
+	MAC    string `json:"mac"`
+	Dev    string `json:"dev"`
+	Master string `json:"master,omitempty"` // the bridge whose table holds it; "" for the device's own (self)
+	Dst    string `json:"dst,omitempty"`
+	Vlan   int    `json:"vlan,omitempty"`
+	Port   int    `json:"port,omitempty"`
+	VNI    int    `json:"vni,omitempty"`
+	Via    string `json:"via,omitempty"`
+	State  string `json:"state"` // permanent or static
 }
 
 // Snapshot dumps the whole lab, including every node's iptables tables. It
@@ -272,7 +290,7 @@ func (sn *Snapshot) facts(learned bool) []fact {
 // Change is one difference between two snapshots.
 type Change struct {
 	Node string `json:"node"`
-	Kind string `json:"kind"` // node, link, addr, route, neigh, iptables, sysctl, listen, name (changeKinds)
+	Kind string `json:"kind"` // node, link, addr, route, neigh, fdb, iptables, sysctl, listen, name (changeKinds)
 	Op   string `json:"op"`   // "+" added, "-" removed, "~" changed
 	Old  string `json:"old,omitempty"`
 	New  string `json:"new,omitempty"`

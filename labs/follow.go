@@ -77,6 +77,15 @@ func (f *follower) op(o cmdline.Op) {
 		f.needIf(o.Bridge, o.BridgeCol)
 	case *cmdline.IfconfigShow:
 		f.needIf(o.Dev, o.DevCol)
+	case *cmdline.Fdb:
+		f.need(f.node, o.Dev, o.DevCol)
+	case *cmdline.FdbShow:
+		f.needIf(o.Dev, o.DevCol)
+		f.needIf(o.Bridge, o.BridgeCol)
+	case *cmdline.BridgeLinkShow:
+		f.needIf(o.Dev, o.DevCol)
+	case *cmdline.BridgeMacs:
+		f.need(f.node, o.Bridge, o.BridgeCol)
 	case *cmdline.HostsAdd:
 		for _, n := range o.Names {
 			f.v.w.addName(f.node, n)

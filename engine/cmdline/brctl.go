@@ -1,9 +1,9 @@
 package cmdline
 
-// parseBrctl reads "brctl addbr|delbr|addif|delif|hairpin|show ...": the same link
-// operations as ip link, in brctl's grammar.
+// parseBrctl reads "brctl addbr|delbr|addif|delif|hairpin|show|showmacs ...": the same link
+// operations as ip link, in brctl's grammar, and two shows.
 func parseBrctl(cmd *Command, w *words, _ bool) error {
-	verb, err := w.need("a brctl command (addbr, delbr, addif, delif, hairpin, show)")
+	verb, err := w.need("a brctl command (addbr, delbr, addif, delif, hairpin, show, showmacs)")
 	if err != nil {
 		return err
 	}
@@ -61,6 +61,13 @@ func parseBrctl(cmd *Command, w *words, _ bool) error {
 		on := t.s == "on"
 		cmd.add(&LinkSet{Dev: port, Hairpin: &on, FromBridge: br, DevCol: col, MasterCol: brCol})
 		return w.trailing()
+	case "showmacs":
+		a := &BridgeMacs{}
+		if a.Bridge, a.BridgeCol, err = w.ifName("a bridge name"); err != nil {
+			return err
+		}
+		cmd.add(a)
+		return w.trailing()
 	case "show":
 		a := &BridgeShow{}
 		if w.more() {
@@ -73,5 +80,5 @@ func parseBrctl(cmd *Command, w *words, _ bool) error {
 		cmd.add(a)
 		return w.trailing()
 	}
-	return errAt(verb, "unknown brctl command %q (addbr, delbr, addif, delif, hairpin, show)", verb.s)
+	return errAt(verb, "unknown brctl command %q (addbr, delbr, addif, delif, hairpin, show, showmacs)", verb.s)
 }

@@ -175,6 +175,40 @@ type BridgeShow struct {
 	BridgeCol int
 }
 
+// Fdb is "bridge fdb add|append|del|replace": one entry of a forwarding
+// database, the bridge's (Master) or the device's own (Self: a vxlan
+// device's remote VTEPs, as Docker's overlay and flannel write them).
+type Fdb struct {
+	Verb   string           // add, append, del or replace
+	MAC    net.HardwareAddr // the entry's address
+	Dev    string
+	Dst    net.IP // vxlan: the remote VTEP; nil for none
+	Self   bool   // the device's own table (iproute2's default)
+	Master bool   // the table of the bridge the device is a port of
+	State  string // permanent (the default), static or dynamic
+	VNI    int    // vxlan: the remote's VNI; 0 for the device's own
+	Port   int    // vxlan: the remote's UDP port; 0 for the device's own
+	DevCol int
+}
+
+// FdbShow is "bridge fdb show [dev DEV] [br BRIDGE]".
+type FdbShow struct {
+	Dev, Bridge       string // "" for all
+	DevCol, BridgeCol int
+}
+
+// BridgeLinkShow is "bridge link show [dev DEV]": the bridge ports.
+type BridgeLinkShow struct {
+	Dev    string
+	DevCol int
+}
+
+// BridgeMacs is "brctl showmacs BRIDGE": the MACs a bridge forwards to.
+type BridgeMacs struct {
+	Bridge    string
+	BridgeCol int
+}
+
 // IfconfigShow is "ifconfig [-a]" or "ifconfig DEV".
 type IfconfigShow struct {
 	Dev    string
@@ -238,6 +272,18 @@ func (*BridgeShow) Mutating() bool { return false }
 // Mutating is false: a show only reads.
 func (*IfconfigShow) Mutating() bool { return false }
 
+// Mutating is true: a forwarding entry is kernel state.
+func (*Fdb) Mutating() bool { return true }
+
+// Mutating is false: a show only reads.
+func (*FdbShow) Mutating() bool { return false }
+
+// Mutating is false: a show only reads.
+func (*BridgeLinkShow) Mutating() bool { return false }
+
+// Mutating is false: a show only reads.
+func (*BridgeMacs) Mutating() bool { return false }
+
 // op seals Op: only this package makes operations.
 func (*NetnsAdd) op()     {}
 func (*NetnsDel) op()     {}
@@ -256,3 +302,9 @@ func (*Capture) op()      {}
 func (*Show) op()         {}
 func (*BridgeShow) op()   {}
 func (*IfconfigShow) op() {}
+
+// op seals the bridge program's operations.
+func (*Fdb) op()            {}
+func (*FdbShow) op()        {}
+func (*BridgeLinkShow) op() {}
+func (*BridgeMacs) op()     {}
