@@ -622,10 +622,16 @@ func cHex(v uint64) string {
 	return fmt.Sprintf("%#x", v)
 }
 
-// bridgeID is struct ifla_bridge_id as br_dump_bridge_id prints it.
+// bridgeID is struct ifla_bridge_id as br_dump_bridge_id prints it: the
+// priority in hex, then the MAC as ether_ntoa writes it, without leading
+// zeros (8000.a:49:ea:6b:61:c1).
 func bridgeID(v []byte) string {
 	if len(v) < 8 {
 		return ""
 	}
-	return fmt.Sprintf("%02x%02x.%s", v[0], v[1], net.HardwareAddr(v[2:8]))
+	parts := make([]string, 6)
+	for i, c := range v[2:8] {
+		parts[i] = fmt.Sprintf("%x", c)
+	}
+	return fmt.Sprintf("%02x%02x.%s", v[0], v[1], strings.Join(parts, ":"))
 }

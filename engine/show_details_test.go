@@ -235,3 +235,31 @@ func TestSysctlDottedInterface(t *testing.T) {
 		})
 	}
 }
+
+// bridgeID writes the MAC as ether_ntoa does, which the random MACs of
+// the test above only sometimes exercise.
+func TestBridgeIDLikeEtherNtoa(t *testing.T) {
+	got := bridgeID([]byte{0x80, 0x00, 0x0a, 0x49, 0x00, 0x6b, 0x61, 0xc1})
+	if want := "8000.a:49:0:6b:61:c1"; got != want {
+		t.Errorf("bridgeID = %q, want %q", got, want)
+	}
+}
+
+// A veth whose peer is in another namespace, up with carrier, and a vxlan
+// on it, are printed as ip prints them there (@ifN, link-netnsid).
+func TestLinkDetailsAcrossNamespaces(t *testing.T) {
+	s := pairLab(t)
+	if _, err := applyNext(s, step(t, "vxlan", "ip link add vxlan0 type vxlan id 42 dstport 4789 remote 192.0.2.2 local 192.0.2.1 dev eth0 nolearning",
+		"ip link set vxlan0 up", "ip link add link eth0 name mv0 type macvlan mode private", "ip link set mv0 up")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Settle(); err != nil {
+		t.Fatal(err)
+	}
+	for _, node := range []string{"host", "peer"} {
+		res := s.run(node, mustParse(t, "ip -d link show"))
+		if want := realTool(t, s, node, "ip", "-d", "link", "show"); res.Err != nil || res.Output != want {
+			t.Errorf("%s: %v\nnetlab:\n%s\nip:\n%s", node, res.Err, res.Output, want)
+		}
+	}
+}
