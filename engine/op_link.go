@@ -44,7 +44,7 @@ func (a *linkAdd) check(x *execCtx) error {
 	if l.Type() != a.Kind {
 		return problem("check.iface.kind", "interface {{.Dev}} on {{.Node}} is a {{.Kind}}, not a {{.Want}}", "Dev", a.Name, "Node", x.node.Name, "Kind", l.Type(), "Want", a.Kind)
 	}
-	return nil
+	return a.checkKind(x, l)
 }
 
 // linkSet runs "ip link set" (and brctl addif/delif, ifconfig flags).

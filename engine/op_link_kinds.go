@@ -199,6 +199,37 @@ func missingFeature(kind string) *MissingFeatureError {
 	return &MissingFeatureError{Kind: kind, Feature: f}
 }
 
+// checkKind checks what the line asked of the kind: a vxlan's id, ports
+// and options, a vlan's id.
+func (a *linkAdd) checkKind(x *execCtx, l netlink.Link) error {
+	var got, want string
+	switch a.Kind {
+	case "vxlan":
+		ls := LinkSnap{}
+		snapKind(&ls, l, x.node.Name, nil, nil)
+		snapKindRaw(x, &ls, l)
+		v := a.Vxlan
+		w := VxlanSnap{ID: v.ID, Port: v.Port, NoLearning: v.NoLearning, Proxy: v.Proxy, L2miss: v.L2miss,
+			L3miss: v.L3miss, TTL: v.TTL, TTLInherit: v.TTLInherit, PortLow: v.PortLow, PortHigh: v.PortHigh}
+		g := *ls.VXLAN
+		g.Local, g.Group, g.Dev = "", "", ""
+		got, want = vxlanText(g), vxlanText(w)
+	case "vlan":
+		if v, ok := l.(*netlink.Vlan); ok {
+			got, want = fmt.Sprintf("id %d", v.VlanId), fmt.Sprintf("id %d", a.VlanID)
+		}
+	}
+	if got != want {
+		return problem("check.link.options", "{{.Kind}} {{.Dev}} on {{.Node}} has {{.Got}}, should have {{.Want}}",
+			"Kind", a.Kind, "Dev", a.Name, "Node", x.node.Name, "Got", got, "Want", want)
+	}
+	return nil
+}
+
+func vxlanText(v VxlanSnap) string {
+	return strings.Join(append([]string{fmt.Sprintf("id %d dstport %d", v.ID, v.Port)}, v.words()...), " ")
+}
+
 // snapKind records the details of l's kind: a veth's peer and a vxlan's
 // or macvlan's parent, named from the links of the node they live in.
 func snapKind(ls *LinkSnap, l netlink.Link, node string, nsids map[int]string, names map[string]map[int]string) {
@@ -298,6 +329,9 @@ func snapKindRaw(x *execCtx, ls *LinkSnap, l netlink.Link) {
 // to change any of it.
 func (l LinkSnap) identity() string {
 	id := l.Kind + "|" + l.Peer + "|" + l.Parent + "|" + l.Mode
+	if l.VlanID != 0 {
+		id += fmt.Sprintf("|vlan %d", l.VlanID)
+	}
 	if l.VXLAN != nil {
 		id += fmt.Sprintf("|%+v", *l.VXLAN)
 	}
