@@ -400,7 +400,7 @@ func stepCmd() *cobra.Command {
 				if ctx.Err() != nil {
 					return fail(exitFailed, "%s", i18n.T("cli.step.interrupted", "interrupted after step {{.N}}, which stays applied ('netlab undo' undoes it)", "N", rep.Index))
 				}
-				if !rep.OK {
+				if !rep.OK && rep.Skipped == "" { // a skipped step is no failure: the lab goes on
 					failed = true
 					break
 				}

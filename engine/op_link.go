@@ -33,13 +33,7 @@ func (a *linkAdd) run(x *execCtx) (string, error) {
 		return "", err
 	}
 	defer release()
-	if err := x.h.LinkAdd(l); err != nil {
-		if errors.Is(err, unix.EEXIST) {
-			return "", errors.New("RTNETLINK answers: File exists")
-		}
-		return "", fmt.Errorf("RTNETLINK answers: %w", err)
-	}
-	return "", nil
+	return "", a.add(x, l)
 }
 
 func (a *linkAdd) check(x *execCtx) error {
@@ -50,7 +44,7 @@ func (a *linkAdd) check(x *execCtx) error {
 	if l.Type() != a.Kind {
 		return problem("check.iface.kind", "interface {{.Dev}} on {{.Node}} is a {{.Kind}}, not a {{.Want}}", "Dev", a.Name, "Node", x.node.Name, "Kind", l.Type(), "Want", a.Kind)
 	}
-	return nil
+	return a.checkKind(x, l)
 }
 
 // linkSet runs "ip link set" (and brctl addif/delif, ifconfig flags).
@@ -336,6 +330,7 @@ func (linkObject) kind() string { return "link" }
 func (linkObject) read(r *nodeReader, ns *NodeSnap) error {
 	for _, l := range r.links.links {
 		ls := linkSnap(l, r.node.Name, r.nsids, r.names)
+		snapKindRaw(r.x, &ls, l)
 		if ls.Master != "" {
 			ls.Hairpin = hairpin(r.x.h, l)
 		}

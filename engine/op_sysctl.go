@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -151,8 +152,17 @@ func setSysctls(x *execCtx, w *NodeSnap) error {
 	return nil
 }
 
-// sysctlFile is the /proc/sys file of a dotted key.
-func sysctlFile(key string) string { return "/proc/sys/" + strings.ReplaceAll(key, ".", "/") }
+// sysctlFile is the /proc/sys file of a dotted key (a slash in a key is
+// a dot of an interface's name, as sysctl writes it). A key that would
+// leave /proc/sys/net (read back from a file, so untrusted) names a file
+// that does not exist.
+func sysctlFile(key string) string {
+	path := "/proc/sys/" + cmdline.SwapSysctlSeparators(key)
+	if filepath.Clean(path) != path || !strings.HasPrefix(path, "/proc/sys/net/") {
+		return "/proc/sys/net/.not-a-key"
+	}
+	return path
+}
 
 // readSysctl reads a key inside the node's namespace (/proc/sys/net is
 // per namespace of the reading thread).

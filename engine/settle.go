@@ -2,6 +2,7 @@ package engine
 
 import (
 	"net"
+	"strings"
 	"time"
 
 	"github.com/vishvananda/netlink"
@@ -144,7 +145,7 @@ func hasLinkLocal(as []netlink.Addr) bool {
 
 // ipv6Off reports whether the kernel gives the link no link-local address.
 func (x *execCtx) ipv6Off(dev string) bool {
-	p := "net.ipv6.conf." + dev + "."
+	p := "net.ipv6.conf." + strings.ReplaceAll(dev, ".", "/") + "." // flannel.1 is flannel/1 in a key
 	v, err := x.readSysctls([]string{p + "disable_ipv6", p + "addr_gen_mode"})
 	if err != nil {
 		return true

@@ -45,6 +45,9 @@ func (a *showAction) run(x *execCtx) (string, error) {
 	case "arp":
 		return renderNeigh(x, "", true)
 	}
+	if a.Details {
+		return a.renderLinkDetails(x)
+	}
 	links, err := a.links(x)
 	if err != nil {
 		return "", err

@@ -55,8 +55,9 @@ type LinkSnap struct {
 	Hairpin bool       `json:"hairpin,omitempty"` // a bridge port's hairpin mode
 	Peer    string     `json:"peer,omitempty"`    // veth: "node/name"
 	VXLAN   *VxlanSnap `json:"vxlan,omitempty"`
-	Parent  string     `json:"parent,omitempty"` // macvlan
-	Mode    string     `json:"mode,omitempty"`   // macvlan
+	Parent  string     `json:"parent,omitempty"`  // macvlan
+	Mode    string     `json:"mode,omitempty"`    // macvlan
+	VlanID  int        `json:"vlan_id,omitempty"` // vlan
 	Addrs   []AddrSnap `json:"addrs,omitempty"`
 	// LinkLocal holds the IPv6 link-local addresses (fe80::/64), which the
 	// kernel makes itself when the link comes up with carrier. Their DAD
@@ -71,6 +72,15 @@ type VxlanSnap struct {
 	Local string `json:"local,omitempty"`
 	Group string `json:"group,omitempty"`
 	Dev   string `json:"dev,omitempty"`
+
+	NoLearning bool `json:"nolearning,omitempty"`
+	Proxy      bool `json:"proxy,omitempty"`
+	L2miss     bool `json:"l2miss,omitempty"`
+	L3miss     bool `json:"l3miss,omitempty"`
+	TTL        int  `json:"ttl,omitempty"` // 0 = auto
+	TTLInherit bool `json:"ttl_inherit,omitempty"`
+	PortLow    int  `json:"srcport_low,omitempty"`
+	PortHigh   int  `json:"srcport_high,omitempty"`
 }
 
 // AddrSnap is one address (IPv4, or IPv6 other than link-local).

@@ -44,6 +44,9 @@ type AppliedStep struct {
 	Before *Snapshot `json:"before"`  // the lab before the step
 	At     time.Time `json:"at"`      // when it was applied
 	Output []string  `json:"-"`       // not persisted
+
+	// Skipped is why the step was passed over with nothing applied ("" when it ran).
+	Skipped string `json:"skipped,omitempty"`
 }
 
 // DyingLink is a veth whose peer's namespace was deleted: the kernel

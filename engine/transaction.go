@@ -14,6 +14,10 @@ type Transaction struct {
 	Title    string     // for status and errors
 	Node     string     // where commands run; "" means the default node
 	Commands []*Command // in order
+	// Skipped, when set, records the step as applied with nothing done,
+	// for this reason: the running kernel cannot do it (see
+	// MissingFeatureError), and the lab goes on past it.
+	Skipped string
 
 	// After, when set, is called with each command's result as soon as it
 	// ran (the runner opens captures on interfaces the command created).
@@ -203,7 +207,7 @@ func (s *Session) ApplyStep(st Transaction) ([]Result, error) {
 				return s.rollBack(before, &CancelledError{Index: st.Index})
 			}
 		}
-		s.st.Applied = append(s.st.Applied, AppliedStep{Index: st.Index, Title: st.Title, Before: before, At: time.Now()})
+		s.st.Applied = append(s.st.Applied, AppliedStep{Index: st.Index, Title: st.Title, Before: before, At: time.Now(), Skipped: st.Skipped})
 		s.st.Running = nil
 		return nil
 	})

@@ -80,6 +80,8 @@ func (m *Model) onStepDone(msg stepDoneMsg) tea.Cmd {
 	m.capture.addReport(rep.Packets)
 	cmd := m.applyState(msg.state)
 	switch {
+	case rep.Skipped != "":
+		m.setStatus(i18n.T("tui.status.stepSkipped", "step {{.N}} skipped, nothing applied: {{.Reason}}", "N", rep.Index, "Reason", rep.Skipped), true)
 	case rep.Error != "":
 		m.setStatus(i18n.T("tui.status.stepFailed", "step {{.N}} failed and was rolled back: {{.Err}}", "N", rep.Index, "Err", rep.Error), true)
 	case !rep.OK:
@@ -94,7 +96,7 @@ func (m *Model) onStepDone(msg stepDoneMsg) tea.Cmd {
 	// shows the next step (enterAction).
 	m.step.show(msg.index)
 	m.step.toOutcome = true
-	if msg.all && rep.OK && !m.done() {
+	if msg.all && (rep.OK || rep.Skipped != "") && !m.done() {
 		return tea.Batch(cmd, m.runStep(true))
 	}
 	return cmd

@@ -285,6 +285,9 @@ func (v *stepView) reportLines(rep *runner.StepReport, w int) []string {
 	if rep.Error != "" {
 		add("", wrapIndent(st.Error.Render(i18n.T("tui.step.rolledBack", "The step failed and was rolled back: "))+rep.Error, w, "  "))
 	}
+	if rep.Skipped != "" {
+		add("", wrapIndent(st.Warn.Render(i18n.T("tui.step.skipped", "Skipped, nothing applied: "))+rep.Skipped, w, "  "))
+	}
 	if rep.ByHand {
 		if rep.OK {
 			add("", st.OK.Render(i18n.T("tui.step.byHandOK", "Done by hand: every effect of the step's commands is there.")))

@@ -15,15 +15,17 @@ var ipObjects = []struct {
 
 // parseIP handles "ip [-br] OBJECT ...".
 func parseIP(cmd *Command, w *words, top bool) error {
-	brief := false
+	brief, details := false, false
 	for w.more() && len(w.peek().s) > 1 && w.peek().s[0] == '-' {
 		t := w.next()
 		switch t.s {
 		case "-br", "-brief", "--brief":
 			brief = true
+		case "-d", "-details", "--details":
+			details = true
 		case "-4":
 		default:
-			return errAt(t, "unsupported ip option %q (netlab knows -br and -4)", t.s)
+			return errAt(t, "unsupported ip option %q (netlab knows -br, -d and -4)", t.s)
 		}
 	}
 	obj, err := w.need("an object: netns, link, addr, route or neigh")
@@ -32,10 +34,28 @@ func parseIP(cmd *Command, w *words, top bool) error {
 	}
 	for _, o := range ipObjects {
 		if o.matches(obj.s) {
-			return o.parse(cmd, w, brief, top)
+			if err := o.parse(cmd, w, brief, top); err != nil {
+				return err
+			}
+			return setDetails(cmd, obj, details)
 		}
 	}
 	return errAt(obj, "unknown ip object %q (netlab knows netns, link, addr, route, neigh)", obj.s)
+}
+
+// setDetails marks the link listing "ip -d link" asks for; -d means
+// nothing to netlab's other objects, so it is refused there.
+func setDetails(cmd *Command, obj token, details bool) error {
+	if !details {
+		return nil
+	}
+	for _, o := range cmd.Ops {
+		if s, ok := o.(*Show); ok && s.What == "link" && !s.Brief {
+			s.Details = true
+			return nil
+		}
+	}
+	return errAt(obj, "netlab shows details (-d) only for \"ip -d link show\"")
 }
 
 // isShow reports whether a verb is show, list or ls (show abbreviated).

@@ -1,6 +1,9 @@
 package cmdline
 
-import "net"
+import (
+	"net"
+	"strings"
+)
 
 // parseLink reads "ip link [add|set|del|show] ...".
 func parseLink(cmd *Command, w *words, brief bool) error {
@@ -60,10 +63,10 @@ func parseLinkAdd(cmd *Command, w *words) error {
 	if a.Name == "" {
 		return &ParseError{Col: w.peek().col, Word: clip(w.peek().s), Msg: "missing the new interface's name"}
 	}
-	if _, err := w.need("\"type bridge|veth|vxlan|macvlan\""); err != nil {
+	if _, err := w.need("\"type bridge|veth|vxlan|macvlan|vlan\""); err != nil {
 		return err
 	}
-	kt, err := w.need("a link type (bridge, veth, vxlan, macvlan)")
+	kt, err := w.need("a link type (bridge, veth, vxlan, macvlan, vlan)")
 	if err != nil {
 		return err
 	}
@@ -82,11 +85,15 @@ func parseLinkAdd(cmd *Command, w *words) error {
 		if err := parseMacvlan(a, w, kt); err != nil {
 			return err
 		}
+	case "vlan":
+		if err := parseVlan(a, w, kt); err != nil {
+			return err
+		}
 	default:
-		return errAt(kt, "unsupported link type %q (netlab knows bridge, veth, vxlan, macvlan)", kt.s)
+		return errAt(kt, "unsupported link type %q (netlab knows bridge, veth, vxlan, macvlan, vlan)", kt.s)
 	}
-	if a.Parent != "" && a.Kind != "macvlan" {
-		return errAt(kt, "\"link PARENT\" is only used with type macvlan")
+	if a.Parent != "" && a.Kind != "macvlan" && a.Kind != "vlan" {
+		return errAt(kt, "\"link PARENT\" is only used with type macvlan or vlan")
 	}
 	cmd.add(a)
 	return w.trailing()
@@ -152,6 +159,34 @@ func parseMacvlan(a *LinkAdd, w *words, kt token) error {
 	return nil
 }
 
+// parseVlan reads "id N" of an 802.1Q sub-interface; the parent came
+// before "type".
+func parseVlan(a *LinkAdd, w *words, kt token) error {
+	if a.Parent == "" {
+		return errAt(kt, "a vlan needs its parent: ip link add link PARENT name NAME type vlan id N")
+	}
+	t, err := w.need("\"id N\" (the VLAN id)")
+	if err != nil {
+		return err
+	}
+	if t.s != "id" {
+		return errAt(t, "unexpected %q (expected \"id N\")", t.s)
+	}
+	if a.VlanID, _, err = w.uint("a VLAN id", "VLAN id", 4094); err != nil {
+		return err
+	}
+	return nil
+}
+
+// vxlanFlags are the on/off options of "type vxlan", each with its "no"
+// form, as iproute2 reads them.
+var vxlanFlags = map[string]func(v *Vxlan, on bool){
+	"learning": func(v *Vxlan, on bool) { v.NoLearning = !on },
+	"proxy":    func(v *Vxlan, on bool) { v.Proxy = on },
+	"l2miss":   func(v *Vxlan, on bool) { v.L2miss = on },
+	"l3miss":   func(v *Vxlan, on bool) { v.L3miss = on },
+}
+
 // parseVxlan reads the options of "type vxlan".
 func parseVxlan(a *LinkAdd, w *words, kt token) error {
 	v := &Vxlan{Port: 8472}
@@ -185,8 +220,16 @@ func parseVxlan(a *LinkAdd, w *words, kt token) error {
 			}
 		case "dev":
 			v.Dev, v.DevCol, err = w.ifName("an interface after dev")
+		case "ttl", "hoplimit":
+			err = parseVxlanTTL(v, w)
+		case "port", "srcport":
+			err = parseVxlanPorts(v, w)
 		default:
-			return errAt(t, "unknown vxlan option %q (id, dstport, local, remote, group, dev)", t.s)
+			if set, ok := vxlanFlags[strings.TrimPrefix(t.s, "no")]; ok {
+				set(v, !strings.HasPrefix(t.s, "no"))
+				break
+			}
+			return errAt(t, "unknown vxlan option %q (id, dstport, srcport, local, remote, group, dev, ttl, [no]learning, [no]proxy, [no]l2miss, [no]l3miss)", t.s)
 		}
 		if err != nil {
 			return err
@@ -197,6 +240,39 @@ func parseVxlan(a *LinkAdd, w *words, kt token) error {
 	}
 	if v.Remote != nil && v.Group != nil {
 		return errAt(kt, "a vxlan link takes remote or group, not both")
+	}
+	return nil
+}
+
+// parseVxlanTTL reads "ttl N|auto|inherit".
+func parseVxlanTTL(v *Vxlan, w *words) error {
+	t, err := w.need("a TTL (1-255, auto or inherit)")
+	if err != nil {
+		return err
+	}
+	v.TTL, v.TTLInherit = 0, false
+	switch t.s {
+	case "inherit":
+		v.TTLInherit = true
+	case "auto":
+	default:
+		v.TTL, err = parseUint(t, "TTL", 255)
+	}
+	return err
+}
+
+// parseVxlanPorts reads "srcport MIN MAX" (or its old spelling, "port").
+func parseVxlanPorts(v *Vxlan, w *words) error {
+	var err error
+	if v.PortLow, _, err = w.uint("the lowest UDP source port", "UDP port", 65535); err != nil {
+		return err
+	}
+	var hi token
+	if v.PortHigh, hi, err = w.uint("the highest UDP source port", "UDP port", 65535); err != nil {
+		return err
+	}
+	if v.PortHigh < v.PortLow {
+		return errAt(hi, "invalid source port range %d-%d (the highest is below the lowest)", v.PortLow, v.PortHigh)
 	}
 	return nil
 }

@@ -38,8 +38,9 @@ type LinkAdd struct {
 	Peer      string // veth: the other end's name
 	PeerNetns string // veth: "peer name P netns NS", "" for this namespace
 	Vxlan     *Vxlan // vxlan options
-	Parent    string // macvlan: the parent interface ("link PARENT")
+	Parent    string // macvlan, vlan: the parent interface ("link PARENT")
 	Mode      string // macvlan mode
+	VlanID    int    `json:",omitempty"` // vlan: the 802.1Q tag ("id N")
 
 	NameCol, PeerCol, PeerNetnsCol, ParentCol int
 }
@@ -51,6 +52,18 @@ type Vxlan struct {
 	Local, Remote, Group net.IP
 	Dev                  string // the underlying device
 	DevCol               int
+
+	// The forwarding-table options Docker's overlay and flannel set; the
+	// zero values are the kernel's defaults.
+	NoLearning bool `json:",omitempty"` // nolearning: no source MACs learnt from packets
+	Proxy      bool `json:",omitempty"` // answer ARP from the neighbour table
+	L2miss     bool `json:",omitempty"` // tell user space of an unknown MAC
+	L3miss     bool `json:",omitempty"` // tell user space of an unknown IP
+	TTL        int  `json:",omitempty"` // 0 = auto
+	TTLInherit bool `json:",omitempty"` // ttl inherit: the inner packet's TTL
+	// PortLow and PortHigh are the UDP source port range ("srcport MIN MAX"); 0 0 = the kernel's.
+	PortLow  int `json:",omitempty"`
+	PortHigh int `json:",omitempty"`
 }
 
 // LinkSet is "ip link set" (and brctl addif/delif, ifconfig flags). A nil
@@ -167,6 +180,8 @@ type Show struct {
 	Dev    string // "" for all
 	Brief  bool   // -br
 	DevCol int
+	// Details is -d: each link's kind and its options, as "ip -d link" prints them.
+	Details bool `json:",omitempty"`
 }
 
 // BridgeShow is "brctl show [BRIDGE]".

@@ -40,18 +40,40 @@ func parseSysctl(cmd *Command, w *words, _ bool) error {
 	return w.trailing()
 }
 
-// sysctlKey normalises a key (dots or slashes) and keeps it inside the
-// network namespace: only net.* keys exist per namespace, so only they can
-// be changed without touching the machine.
+// sysctlKey normalises a key and keeps it inside the network namespace:
+// only net.* keys exist per namespace, so only they can be changed without
+// touching the machine. The key comes back as sysctl prints it, dotted,
+// with a dot inside one part (an interface named flannel.1) written as a
+// slash: net.ipv4.conf.flannel/1.proxy_arp. A key is read as procps
+// sysctl reads it: when its first separator is a slash it is a path
+// (net/ipv4/conf/flannel.1/proxy_arp), else dots separate and a slash is
+// a dot of a name.
 func sysctlKey(t token) (string, error) {
-	key := strings.ReplaceAll(strings.Trim(t.s, "/"), "/", ".")
+	key := strings.Trim(t.s, "/")
+	if i := strings.IndexAny(key, "./"); i >= 0 && key[i] == '/' {
+		key = SwapSysctlSeparators(key)
+	}
 	if !strings.HasPrefix(key, "net.") {
 		return "", errAt(t, "%q is not a network sysctl: netlab only changes net.* keys, which belong to the lab's own namespace", t.s)
 	}
 	for _, part := range strings.Split(key, ".") {
-		if part == "" || part == ".." {
+		if p := strings.ReplaceAll(part, "/", "."); p == "" || p == "." || p == ".." {
 			return "", errAt(t, "%q is not a valid sysctl key", t.s)
 		}
 	}
 	return key, nil
+}
+
+// SwapSysctlSeparators turns a dotted sysctl key into its /proc/sys path
+// below /proc/sys (and back): dots become slashes and slashes dots.
+func SwapSysctlSeparators(key string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '.':
+			return '/'
+		case '/':
+			return '.'
+		}
+		return r
+	}, key)
 }

@@ -111,7 +111,7 @@ func Test(lab *labs.Lab, each func(*StepReport)) (res *TestResult) {
 		if each != nil {
 			each(rep)
 		}
-		allOK = allOK && rep.OK
+		allOK = allOK && (rep.OK || rep.Skipped != "")
 		if rep.Error != "" {
 			break // a rolled-back step leaves later steps nothing to stand on
 		}
@@ -153,10 +153,15 @@ func Test(lab *labs.Lab, each func(*StepReport)) (res *TestResult) {
 func (r *StepReport) TestLine(lab string) string {
 	var b strings.Builder
 	verdict := i18n.T("test.pass", "pass")
-	if !r.OK {
+	if r.Skipped != "" {
+		verdict = i18n.T("test.skipped", "SKIPPED")
+	} else if !r.OK {
 		verdict = i18n.T("test.fail", "FAIL")
 	}
 	fmt.Fprintf(&b, "%s  %s\n", verdict, i18n.T("test.step", "{{.Lab}} step {{.N}}: {{.Title}}", "Lab", lab, "N", r.Index, "Title", r.Title))
+	if r.Skipped != "" {
+		fmt.Fprintf(&b, "      %s\n", r.Skipped)
+	}
 	for _, f := range r.Failures() {
 		fmt.Fprintf(&b, "      %s\n", f)
 	}

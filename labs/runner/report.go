@@ -56,7 +56,8 @@ type StepReport struct {
 	Title    string           `json:"title"`
 	OK       bool             `json:"ok"`
 	ByHand   bool             `json:"by_hand,omitempty"`
-	Error    string           `json:"error,omitempty"` // the failed command, rolled back
+	Error    string           `json:"error,omitempty"`   // the failed command, rolled back
+	Skipped  string           `json:"skipped,omitempty"` // why it was passed over, nothing applied (skip.go); never OK, never a failure
 	Commands []CommandReport  `json:"commands,omitempty"`
 	Failed   []CommandFailure `json:"failed,omitempty"` // commands that failed without the step expecting it
 	Checks   []CheckReport    `json:"checks,omitempty"`
@@ -119,7 +120,9 @@ func (r *StepReport) Failures() []string {
 func (r *StepReport) Text(verbose bool) string {
 	var b strings.Builder
 	mark := i18n.T("report.mark.ok", "ok")
-	if !r.OK {
+	if r.Skipped != "" {
+		mark = i18n.T("report.mark.skipped", "SKIPPED")
+	} else if !r.OK {
 		mark = i18n.T("report.mark.fail", "FAIL")
 	}
 	fmt.Fprintln(&b, i18n.T("report.step", "step {{.N}}: {{.Title}}  [{{.Mark}}]", "N", r.Index, "Title", r.Title, "Mark", mark))
@@ -159,6 +162,9 @@ func (r *StepReport) Text(verbose bool) string {
 	}
 	if r.Error != "" {
 		fmt.Fprintf(&b, "  %s\n", i18n.T("report.rolled_back", "rolled back: {{.Err}}", "Err", r.Error))
+	}
+	if r.Skipped != "" {
+		fmt.Fprintf(&b, "  %s\n", i18n.T("report.skipped", "skipped, nothing applied: {{.Reason}}", "Reason", r.Skipped))
 	}
 	return b.String()
 }

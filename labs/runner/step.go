@@ -35,6 +35,9 @@ func (s *Lesson) Step() (*StepReport, error) {
 	start := time.Now()
 	defer func() { rep.DurationMS = ms(time.Since(start)) }()
 	ph := &rep.Phases
+	if reason := s.needsSkipped(i); reason != "" {
+		return s.skip(i, rep, reason)
+	}
 	w := s.newWatch(st)
 	t := since(&ph.CapturesMS, start)
 	es := s.Transaction(i)
@@ -62,6 +65,10 @@ func (s *Lesson) Step() (*StepReport, error) {
 		var se *engine.StepError
 		if !errors.As(err, &se) {
 			return nil, err
+		}
+		var mf *engine.MissingFeatureError
+		if errors.As(se.Err, &mf) {
+			return s.skip(i, rep, skippedText(mf))
 		}
 		rep.Error = se.Error()
 		return rep, nil
