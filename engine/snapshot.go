@@ -56,14 +56,14 @@ type LinkSnap struct {
 	VXLAN   *VxlanSnap `json:"vxlan,omitempty"`
 	Parent  string     `json:"parent,omitempty"` // macvlan
 	Mode    string     `json:"mode,omitempty"`   // macvlan
-	// Net is the node holding the lower side of a vxlan or macvlan that
-	// lives in another (link_net.go); Parent and VXLAN.Dev name links there.
-	Net   string     `json:"net,omitempty"`
-	Addrs []AddrSnap `json:"addrs,omitempty"`
+	Addrs   []AddrSnap `json:"addrs,omitempty"`
 	// LinkLocal holds the IPv6 link-local addresses (fe80::/64), which the
 	// kernel makes itself when the link comes up with carrier. Their DAD
 	// flags (tentative, dadfailed) are left out: they change with time.
 	LinkLocal []string `json:"linklocal,omitempty"`
+	// Net is the node holding the lower side of a vxlan or macvlan that
+	// lives in another (link_net.go); Parent and VXLAN.Dev name links there.
+	Net string `json:"net,omitempty"`
 }
 
 // VxlanSnap holds a vxlan link's parameters.
