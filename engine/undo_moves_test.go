@@ -13,7 +13,7 @@ import (
 type movesCase struct {
 	name  string
 	steps [][]string
-	// verify, when set, looks at the lab after the last step.
+	// verify, when set, looks at the lab after the first step.
 	verify func(t *testing.T, s *Session)
 }
 
@@ -56,6 +56,22 @@ var movesCases = []movesCase{
 		"ip link set ul0 netns ovl",
 		"ip netns exec ovl ip link add vxlan1 type vxlan id 42 dstport 4789 remote 192.0.2.9 dev ul0",
 	}, {"ip netns del ovl"}}},
+	{name: "vxlan without dev made on the host, moved, its namespace deleted", steps: [][]string{{
+		"ip netns add ovl",
+		"ip link add vxlan0 type vxlan id 256 dstport 4789",
+		"ip link set vxlan0 netns ovl",
+		"ip netns exec ovl ip link set vxlan0 up",
+	}, {"ip netns del ovl"}},
+		verify: func(t *testing.T, s *Session) {
+			snap, err := s.Snapshot()
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Its socket stays on the host: made again in ovl it would not.
+			if l := findLink(snap.Nodes["ovl"].Links, "vxlan0"); l == nil || l.Net != "host" {
+				t.Errorf("vxlan0 in ovl = %+v, want its link net on host", l)
+			}
+		}},
 	{name: "macvlan children moved into containers", steps: [][]string{{
 		"ip netns add c1", "ip netns add c2",
 		"ip link add mv1 link eth0 type macvlan mode bridge",
@@ -68,8 +84,15 @@ var movesCases = []movesCase{
 		"ip netns exec c2 ip link set eth0 up",
 	}, {"ip netns del c1"}, {"ip netns del c2"}},
 		verify: func(t *testing.T, s *Session) {
-			if _, ok := linkOf(t, s, "host", "mv1"); ok {
-				t.Error("mv1 outlived its namespace")
+			if l, ok := linkOf(t, s, "c1", "mv1"); !ok || l.LinkInfo.InfoKind != "macvlan" {
+				t.Errorf("mv1 in c1 = %+v", l)
+			}
+			snap, err := s.Snapshot()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l := findLink(snap.Nodes["c2"].Links, "eth0"); l == nil || l.Net != "host" || l.Parent != "eth0" {
+				t.Errorf("eth0 in c2 = %+v, want a macvlan over host's eth0", l)
 			}
 		}},
 	{name: "macvlan moved and renamed, then its namespace deleted", steps: [][]string{{
@@ -93,8 +116,8 @@ var movesCases = []movesCase{
 		"ip netns exec c ip route add default via 10.1.0.1",
 	}},
 		verify: func(t *testing.T, s *Session) {
-			if _, ok := linkOf(t, s, "c", "eth0"); !ok {
-				t.Error("no eth0 in c")
+			if l, ok := linkOf(t, s, "c", "veth1"); !ok || !l.has("10.1.0.2/24") {
+				t.Errorf("veth1 in c = %+v", l)
 			}
 		}},
 	{name: "move and rename at once", steps: [][]string{{
@@ -133,9 +156,9 @@ func TestUndoMovedLinks(t *testing.T) {
 						t.Errorf("step %d: check %q: %v", i+1, r.Command.Text, r.Err)
 					}
 				}
-			}
-			if c.verify != nil {
-				c.verify(t, s)
+				if i == 0 && c.verify != nil {
+					c.verify(t, s)
+				}
 			}
 			for i := len(snaps) - 1; i >= 0; i-- {
 				if _, err := s.Undo(); err != nil {
@@ -154,5 +177,78 @@ func TestUndoMovedLinks(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Docker's overlay on two lab hosts: on each, the network's namespace
+// holds br0 and a vxlan made on the host over eth0 and moved in. A
+// container on one host pings the other's across the tunnel; deleting
+// host1's overlay namespace and undoing that brings the tunnel back (the
+// ping works again), and undoing everything leaves the lab as it was.
+func TestOverlayNamespaceAcrossHosts(t *testing.T) {
+	s := newLab(t, Spec{Hosts: []string{"host1", "host2"}, Setup: []NodeCommand{
+		{"host1", mustParse(t, "ip link add eth0 type veth peer name eth0 netns host2")},
+		{"host1", mustParse(t, "ip addr add 198.51.100.1/24 dev eth0")},
+		{"host1", mustParse(t, "ip link set eth0 up")},
+		{"host2", mustParse(t, "ip addr add 198.51.100.2/24 dev eth0")},
+		{"host2", mustParse(t, "ip link set eth0 up")},
+	}})
+	before, err := s.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, h := range []string{"host1", "host2"} {
+		other := []string{"198.51.100.2", "198.51.100.1"}[i]
+		c, ovl := "c"+h[4:], "ovl"+h[4:] // one lab-wide name space until hosts have their own
+		st := step(t, "overlay on "+h,
+			"ip netns add "+ovl,
+			"ip netns exec "+ovl+" ip link add br0 type bridge",
+			"ip netns exec "+ovl+" ip link set br0 up",
+			"ip link add vxlan0 type vxlan id 256 dstport 4789 remote "+other+" dev eth0",
+			"ip link set vxlan0 netns "+ovl,
+			"ip netns exec "+ovl+" ip link set vxlan0 master br0",
+			"ip netns exec "+ovl+" ip link set vxlan0 up",
+			"ip netns add "+c,
+			"ip netns exec "+ovl+" ip link add veth0 type veth peer name eth0 netns "+c,
+			"ip netns exec "+ovl+" ip link set veth0 master br0",
+			"ip netns exec "+ovl+" ip link set veth0 up",
+			"ip netns exec "+c+" ip addr add 10.0.0."+h[4:]+"/24 dev eth0",
+			"ip netns exec "+c+" ip link set eth0 up")
+		st.Node = h
+		if _, err := applyNext(s, st); err != nil {
+			t.Fatalf("%s: %v", h, err)
+		}
+	}
+	ping := func(when string) {
+		t.Helper()
+		res := s.Run("host1", mustParse(t, "ip netns exec c1 ping -c 1 -W 2 10.0.0.2"))
+		if res.ExitCode != 0 || !strings.Contains(res.Output, "1 received") {
+			t.Fatalf("ping over the overlay %s: %d\n%s", when, res.ExitCode, res.Output)
+		}
+	}
+	ping("once built")
+	del := step(t, "delete the overlay namespace", "ip netns del ovl1")
+	del.Node = "host1"
+	if _, err := applyNext(s, del); err != nil {
+		t.Fatal(err)
+	}
+	if res := s.Run("host1", mustParse(t, "ip netns exec c1 ping -c 1 -W 1 10.0.0.2")); res.ExitCode == 0 {
+		t.Fatalf("ping with host1's overlay namespace deleted went through:\n%s", res.Output)
+	}
+	if _, err := s.Undo(); err != nil {
+		t.Fatal(err)
+	}
+	ping("after undoing the deletion")
+	for range 2 {
+		if _, err := s.Undo(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after, err := s.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := before.Diff(after); len(d) > 0 {
+		t.Fatalf("undo of everything: %v", d)
 	}
 }
