@@ -231,6 +231,9 @@ func routeTextNamed(r netlink.Route, name func(index int) string) string {
 	if r.Src != nil {
 		parts = append(parts, "src", r.Src.String())
 	}
+	if r.Flags&unix.RTNH_F_ONLINK != 0 {
+		parts = append(parts, "onlink")
+	}
 	if r.Flags&unix.RTNH_F_LINKDOWN != 0 {
 		parts = append(parts, "linkdown")
 	}

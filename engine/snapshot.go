@@ -91,6 +91,7 @@ type RouteSnap struct {
 	Proto    int    `json:"proto"`
 	Src      string `json:"src,omitempty"`
 	Priority int    `json:"priority,omitempty"`
+	OnLink   bool   `json:"onlink,omitempty"` // the gateway is taken to be on Dev's link
 }
 
 // NeighSnap is one entry of a node's neighbour table (ARP for IPv4, NDP

@@ -95,6 +95,9 @@ type Route struct {
 	Via    net.IP
 	Dev    string
 	DevCol int
+	// OnLink is "onlink": the gateway is on the device's link even though
+	// no address of the node covers it (flannel's vxlan routes).
+	OnLink bool `json:",omitempty"`
 }
 
 // Neigh is "ip neigh add|replace|change|del": a static neighbour entry,

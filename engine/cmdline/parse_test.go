@@ -103,6 +103,7 @@ func TestParseAccepts(t *testing.T) {
 		{"route prefix via", "ip route add 10.1.0.0/16 via 192.168.88.1", "ip", "", true, 1},
 		{"route prefix dev", "ip r add 10.1.0.0/16 dev br01", "ip", "", true, 1},
 		{"route del", "ip route del default", "ip", "", true, 1},
+		{"route onlink", "ip route add 10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink", "ip", "", true, 1},
 		{"show addr brief", "ip -br addr", "ip", "", false, 1},
 		{"show link dev", "ip link show dev br01", "ip", "", false, 1},
 		{"show route", "ip route show", "ip", "", false, 1},
