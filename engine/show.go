@@ -41,7 +41,7 @@ func (a *showAction) run(x *execCtx) (string, error) {
 	case "route":
 		return renderRoutes(x)
 	case "neigh":
-		return renderNeigh(x, a.Dev, false)
+		return neighShow(x, a.Dev)
 	case "arp":
 		return renderNeigh(x, "", true)
 	}
