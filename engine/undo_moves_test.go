@@ -13,8 +13,9 @@ import (
 type movesCase struct {
 	name  string
 	steps [][]string
-	// verify, when set, looks at the lab after the first step.
-	verify func(t *testing.T, s *Session)
+	// verify, when set, looks at the lab after the first step; last,
+	// after the last step.
+	verify, last func(t *testing.T, s *Session)
 }
 
 // dockerOverlay is Docker's overlay network as seed 003 shows it: a
@@ -95,6 +96,22 @@ var movesCases = []movesCase{
 				t.Errorf("eth0 in c2 = %+v, want a macvlan over host's eth0", l)
 			}
 		}},
+	{name: "macvlan over a namespace's device, moved out, that namespace deleted", steps: [][]string{{
+		"ip netns add n1", "ip netns add c1",
+		"ip netns exec n1 ip link add ul0 type veth peer name ul1",
+		"ip netns exec n1 ip link add link ul0 name mv0 type macvlan mode bridge",
+		"ip netns exec n1 ip link set mv0 netns c1",
+		"ip netns exec c1 ip link set mv0 up",
+	}, {"ip netns del n1"}},
+		last: func(t *testing.T, s *Session) {
+			snap, err := s.Snapshot()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l := findLink(snap.Nodes["c1"].Links, "mv0"); l != nil {
+				t.Errorf("mv0 outlived the namespace of its parent: %+v", l)
+			}
+		}},
 	{name: "macvlan moved and renamed, then its namespace deleted", steps: [][]string{{
 		"ip netns add c1",
 		"ip link add mv1 link eth0 type macvlan mode bridge",
@@ -159,6 +176,9 @@ func TestUndoMovedLinks(t *testing.T) {
 				if i == 0 && c.verify != nil {
 					c.verify(t, s)
 				}
+			}
+			if c.last != nil {
+				c.last(t, s)
 			}
 			for i := len(snaps) - 1; i >= 0; i-- {
 				if _, err := s.Undo(); err != nil {
