@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
-// peersOf lists the veths in other nodes whose peer lives in n: they die
-// when the kernel reaps n after "ip netns del".
+// peersOf lists the links in other nodes tied to n: veths whose peer
+// lives in n, and vxlans and macvlans whose lower side does (link_net.go).
+// They die when the kernel reaps n after "ip netns del".
 func (s *Session) peersOf(n *Node) ([]DyingLink, error) {
 	fd, err := openNS(n.Path)
 	if err != nil {
@@ -34,7 +34,7 @@ func (s *Session) peersOf(n *Node) ([]DyingLink, error) {
 			return nil, err
 		}
 		for _, l := range links {
-			if _, ok := l.(*netlink.Veth); ok && l.Attrs().NetNsID == id {
+			if l.Attrs().NetNsID == id {
 				dying = append(dying, DyingLink{Node: o.Name, Index: l.Attrs().Index, Name: l.Attrs().Name})
 			}
 		}
@@ -42,8 +42,8 @@ func (s *Session) peersOf(n *Node) ([]DyingLink, error) {
 	return dying, nil
 }
 
-// awaitDying waits until the kernel has removed the veths of deleted
-// namespaces, so that snapshots never see a link that is about to vanish.
+// awaitDying waits until the kernel has removed the links tied to deleted
+// namespaces (see peersOf), so that snapshots never see a link that is about to vanish.
 func (s *Session) awaitDying() error {
 	deadline := time.Now().Add(5 * time.Second)
 	for len(s.st.Dying) > 0 {

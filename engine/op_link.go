@@ -51,16 +51,29 @@ func (a *linkAdd) check(x *execCtx) error {
 type linkSet struct{ cmdline.LinkSet }
 
 // decides: each attribute set, and the link's whole name when it moves or
-// is renamed (it is no longer here under that name).
+// is renamed (it is no longer here under that name). The attributes are
+// those of the link where it ends up (see lands).
 func (a *linkSet) decides(node string) []string {
 	var fs []string
 	if a.Netns != "" || a.NewName != "" {
 		fs = append(fs, node+"/"+a.Dev)
 	}
 	for _, f := range a.fields() {
-		fs = append(fs, node+"/"+a.Dev+":"+f)
+		fs = append(fs, a.lands(node)+":"+f)
 	}
 	return fs
+}
+
+// lands is "node/name" of the link once the action ran: in the namespace
+// it was moved to, under its new name.
+func (a *linkSet) lands(node string) string {
+	if a.Netns != "" {
+		node = a.Netns
+	}
+	if a.NewName != "" {
+		return node + "/" + a.NewName
+	}
+	return node + "/" + a.Dev
 }
 
 func (a *linkSet) run(x *execCtx) (string, error) {
@@ -392,6 +405,7 @@ func linkSnap(l netlink.Link, node string, nsids map[int]string, names map[strin
 		MAC: at.HardwareAddr.String(), Master: names[node][at.MasterIndex], Promisc: userPromisc(at),
 		Carrier: at.RawFlags&unix.IFF_LOWER_UP != 0, Oper: operWord(at.OperState)}
 	snapKind(&ls, l, node, nsids, names)
+	snapLinkNet(&ls, l, node, nsids, names)
 	return ls
 }
 
@@ -415,6 +429,9 @@ func (l LinkSnap) describe(learned bool) string {
 		parts = append(parts, "hairpin")
 	}
 	parts = append(parts, l.kindWords()...)
+	if l.Net != "" {
+		parts = append(parts, "link-net="+l.Net)
+	}
 	return strings.Join(parts, " ")
 }
 
@@ -465,7 +482,7 @@ func (s *Session) deleteStrayLinks(node string, want, have *NodeSnap, wantLearne
 	}
 	for _, l := range have.Links {
 		w := findLink(want.Links, l.Name)
-		if w != nil && w.identity() == l.identity() && !(wantLearned && staleBridge(want, w, have, l)) {
+		if w != nil && sameLink(*w, l) && !(wantLearned && staleBridge(want, w, have, l)) {
 			continue
 		}
 		if !recreatable[l.Kind] {
@@ -521,7 +538,11 @@ func (s *Session) createMissingLinks(want *Snapshot) error {
 				if _, err := x.h.LinkByName(l.Name); err == nil {
 					continue
 				}
-				ok, err := s.createLink(x, l)
+				create := s.createLink
+				if l.Net != "" {
+					create = s.createInLinkNet
+				}
+				ok, err := create(x, l)
 				if err != nil {
 					return fmt.Errorf("recreate %s on %s: %w", l.Name, name, err)
 				}

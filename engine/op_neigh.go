@@ -7,10 +7,12 @@ package engine
 // every node and twice (see restoreLab).
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net"
 	"sort"
+	"strings"
 
 	"github.com/netlab/netlab/engine/cmdline"
 	"github.com/vishvananda/netlink"
@@ -21,8 +23,15 @@ import (
 // node's neighbour table, as flannel's vxlan backend writes them.
 type neighOp struct{ cmdline.Neigh }
 
-// decides: the entry for the address on the device.
+// decides: the entry for the address on the device; a flush, the
+// device's table (the node's, for "flush all").
 func (a *neighOp) decides(node string) []string {
+	if a.Verb == "flush" {
+		if a.Dev == "" {
+			return []string{node + ":neigh"}
+		}
+		return []string{node + "/" + a.Dev + ":neigh"}
+	}
 	return []string{node + "/" + a.Dev + ":neigh " + a.Addr.String()}
 }
 
@@ -33,6 +42,9 @@ var nudStates = map[string]int{
 }
 
 func (a *neighOp) run(x *execCtx) (string, error) {
+	if a.Verb == "flush" {
+		return "", a.flush(x)
+	}
 	l, err := x.link(a.Dev)
 	if err != nil {
 		return "", err
@@ -83,6 +95,9 @@ func (a *neighOp) entry(x *execCtx) (*netlink.Neigh, error) {
 }
 
 func (a *neighOp) check(x *execCtx) error {
+	if a.Verb == "flush" {
+		return a.checkFlush(x)
+	}
 	n, err := a.entry(x)
 	if err != nil {
 		return err
@@ -112,8 +127,12 @@ type neighObject struct{}
 func (neighObject) kind() string { return "neigh" }
 
 func (neighObject) read(r *nodeReader, ns *NodeSnap) error {
+	var all []netlink.Addr
+	for _, as := range r.links.addrs {
+		all = append(all, as...)
+	}
 	var err error
-	if ns.Neighs, err = neighSnaps(r.x.h, r.names[r.node.Name]); err != nil {
+	if ns.Neighs, err = neighSnaps(r.x.h, r.names[r.node.Name], broadcasts(all)); err != nil {
 		return fmt.Errorf("%s: %w", r.node.Name, err)
 	}
 	return nil
@@ -152,35 +171,75 @@ func (neighObject) restoreLab(rc *reconciler) error {
 // text is the comparable, displayed form: "192.168.88.12 lladdr ... dev veth01".
 func (n NeighSnap) text() string {
 	t := n.IP + " lladdr " + n.LLAddr + " dev " + n.Dev
-	if n.State == "PERMANENT" {
+	switch n.State {
+	case "PERMANENT":
 		t += " permanent"
+	case "NOARP":
+		t += " noarp"
 	}
 	return t
 }
 
 // snapNeighStates maps the NUD states a snapshot keeps to their names. The
-// kernel's own entries (NOARP: loopback, broadcast, multicast) and entries
-// without an address (INCOMPLETE, FAILED, NONE) are left out: the first
-// are recreated by the kernel on use, the second resolve again exactly as
-// if they were absent.
+// kernel's own entries (NOARP ones for loopback, broadcast and multicast
+// addresses, see kernelNoarp) and entries without an address (INCOMPLETE,
+// FAILED, NONE) are left out: the first are recreated by the kernel on
+// use, the second resolve again exactly as if they were absent. A NOARP
+// entry for a unicast address is one "ip neigh add ... nud noarp" wrote.
 var snapNeighStates = map[int]string{
 	unix.NUD_REACHABLE: "REACHABLE",
 	unix.NUD_STALE:     "STALE",
 	unix.NUD_DELAY:     "STALE",
 	unix.NUD_PROBE:     "STALE",
 	unix.NUD_PERMANENT: "PERMANENT",
+	unix.NUD_NOARP:     "NOARP",
 }
 
 // neighKept reports whether undo manages the entry at all: everything but
-// the kernel's NOARP entries and proxy entries.
-func neighKept(n netlink.Neigh) bool {
-	return n.State&unix.NUD_NOARP == 0 && n.Flags&netlink.NTF_PROXY == 0 &&
+// the kernel's NOARP entries (bcast holds the node's broadcast addresses)
+// and proxy entries.
+func neighKept(n netlink.Neigh, bcast map[string]bool) bool {
+	return (n.State&unix.NUD_NOARP == 0 || !kernelNoarp(n, bcast)) && n.Flags&netlink.NTF_PROXY == 0 &&
 		(n.Family == unix.AF_INET || n.Family == unix.AF_INET6)
 }
 
+// kernelNoarp reports whether a NOARP entry is one the kernel makes by
+// itself: for a multicast or broadcast address (or the broadcast MAC), an
+// unspecified one, or on a link that does no ARP (lo: no or a zero MAC).
+func kernelNoarp(n netlink.Neigh, bcast map[string]bool) bool {
+	ip := n.IP
+	return ip == nil || ip.IsMulticast() || ip.IsUnspecified() || ip.IsLoopback() || ip.Equal(net.IPv4bcast) ||
+		bcast[ip.String()] || len(n.HardwareAddr) == 0 || bytes.Equal(n.HardwareAddr, make([]byte, len(n.HardwareAddr))) ||
+		bytes.Equal(n.HardwareAddr, bytes.Repeat([]byte{0xff}, len(n.HardwareAddr)))
+}
+
+// broadcasts lists the IPv4 broadcast addresses of a node's addresses.
+func broadcasts(addrs []netlink.Addr) map[string]bool {
+	out := map[string]bool{}
+	for _, a := range addrs {
+		if a.Broadcast != nil {
+			out[a.Broadcast.String()] = true
+		}
+		ip, m := a.IP.To4(), a.Mask
+		if len(m) == net.IPv6len {
+			m = m[12:]
+		}
+		if ip == nil || len(m) != net.IPv4len {
+			continue
+		}
+		b := make(net.IP, net.IPv4len)
+		for i := range b {
+			b[i] = ip[i] | ^m[i]
+		}
+		out[b.String()] = true
+	}
+	return out
+}
+
 // neighSnaps lists a node's neighbour entries, both families, sorted.
-// names maps ifindex to link name.
-func neighSnaps(h *netlink.Handle, names map[int]string) ([]NeighSnap, error) {
+// names maps ifindex to link name; bcast holds the node's broadcast
+// addresses.
+func neighSnaps(h *netlink.Handle, names map[int]string, bcast map[string]bool) ([]NeighSnap, error) {
 	ns, err := h.NeighList(0, netlink.FAMILY_ALL)
 	if err != nil {
 		return nil, fmt.Errorf("list neighbours: %w", err)
@@ -188,7 +247,7 @@ func neighSnaps(h *netlink.Handle, names map[int]string) ([]NeighSnap, error) {
 	var out []NeighSnap
 	for _, n := range ns {
 		state, ok := snapNeighStates[n.State]
-		if !ok || !neighKept(n) || len(n.HardwareAddr) == 0 || names[n.LinkIndex] == "" {
+		if !ok || !neighKept(n, bcast) || len(n.HardwareAddr) == 0 || names[n.LinkIndex] == "" {
 			continue
 		}
 		out = append(out, NeighSnap{IP: n.IP.String(), Dev: names[n.LinkIndex], LLAddr: n.HardwareAddr.String(), State: state})
@@ -226,10 +285,15 @@ func setNeighs(x *execCtx, w *NodeSnap) error {
 	if err != nil {
 		return fmt.Errorf("list neighbours: %w", err)
 	}
+	addrs, err := x.h.AddrList(nil, netlink.FAMILY_V4)
+	if err != nil {
+		return err
+	}
+	bcast := broadcasts(addrs)
 	var errs []error
 	done := map[string]bool{}
 	for _, n := range have {
-		if !neighKept(n) {
+		if !neighKept(n, bcast) {
 			continue
 		}
 		key := names[n.LinkIndex] + "|" + n.IP.String()
@@ -268,6 +332,8 @@ func setNeighs(x *execCtx, w *NodeSnap) error {
 			state = unix.NUD_REACHABLE
 		case "PERMANENT":
 			state = unix.NUD_PERMANENT
+		case "NOARP":
+			state = unix.NUD_NOARP
 		}
 		e := &netlink.Neigh{LinkIndex: idx, Family: fam, State: state, IP: ip, HardwareAddr: mac}
 		if err := x.h.NeighSet(e); err != nil {
@@ -284,4 +350,144 @@ func neighFacts(node string, ns []NeighSnap) []fact {
 		fs = append(fs, fact{node, "neigh", n.Dev + " " + n.IP, n.text(), ""})
 	}
 	return fs
+}
+
+// flushStates is the NUD state mask "ip neigh flush" removes: by default
+// all but permanent and noarp entries; with nud, that state (all: every
+// one but noarp). The 0x100 bit stands for entries in no state at all, as
+// in iproute2.
+func (a *neighOp) flushStates() int {
+	switch a.State {
+	case "":
+		return ^(unix.NUD_PERMANENT | unix.NUD_NOARP)
+	case "all":
+		return ^unix.NUD_NOARP
+	}
+	return nudStates[a.State]
+}
+
+// flushable reports whether the flush removes n.
+func (a *neighOp) flushable(n netlink.Neigh, mask int) bool {
+	if n.Family != unix.AF_INET && n.Family != unix.AF_INET6 {
+		return false
+	}
+	if n.State == 0 {
+		return mask&0x100 != 0
+	}
+	return n.State&mask != 0
+}
+
+// flush is "ip neigh flush": the matching entries of the device (or of
+// every device) of both families deleted, round after round until none
+// is left, as iproute2 does; failed entries only in the first round.
+func (a *neighOp) flush(x *execCtx) error {
+	idx := 0
+	if a.Dev != "" {
+		l, err := x.link(a.Dev)
+		if err != nil {
+			return err
+		}
+		idx = l.Attrs().Index
+	}
+	mask := a.flushStates()
+	for round := 0; round < 10; round++ {
+		ns, err := x.h.NeighList(idx, netlink.FAMILY_ALL)
+		if err != nil {
+			return fmt.Errorf("Cannot send dump request: %w", err)
+		}
+		flushed := 0
+		for _, n := range ns {
+			if !a.flushable(n, mask) {
+				continue
+			}
+			if err := x.h.NeighDel(&n); err != nil && !errors.Is(err, unix.ENOENT) {
+				return fmt.Errorf("RTNETLINK answers: %w", err)
+			}
+			flushed++
+		}
+		if flushed == 0 {
+			return nil
+		}
+		mask &^= unix.NUD_FAILED
+	}
+	return errors.New("*** Flush not complete bailing out after 10 rounds")
+}
+
+// checkFlush: no entry the flush removes is left on the device, apart
+// from ones still resolving (INCOMPLETE, FAILED, NONE), which traffic
+// makes at any time.
+func (a *neighOp) checkFlush(x *execCtx) error {
+	idx := 0
+	if a.Dev != "" {
+		l, err := x.h.LinkByName(a.Dev)
+		if err != nil {
+			return problem("check.iface.missing", "interface {{.Dev}} does not exist on {{.Node}}", "Dev", a.Dev, "Node", x.node.Name)
+		}
+		idx = l.Attrs().Index
+	}
+	ns, err := x.h.NeighList(idx, netlink.FAMILY_ALL)
+	if err != nil {
+		return err
+	}
+	mask := a.flushStates() &^ (unix.NUD_INCOMPLETE | unix.NUD_FAILED | 0x100)
+	for _, n := range ns {
+		if a.flushable(n, mask) {
+			return problem("check.neigh.flush", "{{.Node}} still has the neighbour entry {{.Addr}} after the flush", "Node", x.node.Name, "Addr", n.IP)
+		}
+	}
+	return nil
+}
+
+// neighShow is "ip neigh [show] [dev DEV]" as iproute2 prints it: both
+// families in the kernel's order, NOARP entries left out, each field
+// followed by a space, and no "dev" when one device is asked for.
+func neighShow(x *execCtx, dev string) (string, error) {
+	idx := 0
+	if dev != "" {
+		l, err := x.h.LinkByName(dev)
+		if err != nil {
+			return "", fmt.Errorf("Cannot find device %q", dev)
+		}
+		idx = l.Attrs().Index
+	}
+	links, err := x.h.LinkList()
+	if err != nil {
+		return "", err
+	}
+	names := map[int]string{}
+	for _, l := range links {
+		names[l.Attrs().Index] = l.Attrs().Name
+	}
+	ns, err := x.h.NeighList(idx, netlink.FAMILY_ALL)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for _, n := range ns {
+		if n.State&(0xff&^unix.NUD_NOARP) == 0 && n.Flags&(netlink.NTF_PROXY|unix.NTF_EXT_LEARNED) == 0 {
+			continue
+		}
+		b.WriteString(n.IP.String() + " ")
+		if dev == "" && n.LinkIndex != 0 {
+			b.WriteString("dev " + names[n.LinkIndex] + " ")
+		}
+		if len(n.HardwareAddr) > 0 {
+			b.WriteString("lladdr " + n.HardwareAddr.String() + " ")
+		}
+		for _, f := range []struct {
+			bit  int
+			word string
+		}{{netlink.NTF_ROUTER, "router"}, {netlink.NTF_PROXY, "proxy"}, {unix.NTF_EXT_LEARNED, "extern_learn"}, {unix.NTF_OFFLOADED, "offload"}} {
+			if n.Flags&f.bit != 0 {
+				b.WriteString(f.word + " ")
+			}
+		}
+		for _, st := range []int{unix.NUD_INCOMPLETE, unix.NUD_REACHABLE, unix.NUD_STALE, unix.NUD_DELAY, unix.NUD_PROBE, unix.NUD_FAILED, unix.NUD_NOARP, unix.NUD_PERMANENT} {
+			if n.State&st != 0 {
+				b.WriteString(neighStates[st] + " ")
+			}
+		}
+		b.WriteString("\n")
+	}
+	return b.String(), nil
 }

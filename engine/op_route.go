@@ -44,6 +44,9 @@ func (a *routeOp) route(x *execCtx) (*netlink.Route, error) {
 	if a.Via == nil {
 		r.Scope = netlink.SCOPE_LINK
 	}
+	if a.OnLink {
+		r.Flags = int(netlink.FLAG_ONLINK)
+	}
 	return r, nil
 }
 
@@ -84,6 +87,9 @@ func (a *routeOp) present(x *execCtx) (bool, error) {
 		if a.Via != nil && !r.Gw.Equal(a.Via) {
 			continue
 		}
+		if a.Add && a.OnLink && r.Flags&unix.RTNH_F_ONLINK == 0 {
+			continue
+		}
 		if a.Dev != "" {
 			l, err := x.h.LinkByIndex(r.LinkIndex)
 			if err != nil || l.Attrs().Name != a.Dev {
@@ -106,6 +112,9 @@ func (a *routeOp) check(x *execCtx) error {
 	}
 	if a.Dev != "" {
 		desc += " dev " + a.Dev
+	}
+	if a.OnLink {
+		desc += " onlink"
 	}
 	if a.Add && !ok {
 		return problem("check.route.missing", "{{.Node}} has no route {{.Route}}", "Node", x.node.Name, "Route", desc)
@@ -178,6 +187,7 @@ func routeSnap(r netlink.Route, names map[int]string) RouteSnap {
 	if r.Src != nil {
 		rs.Src = r.Src.String()
 	}
+	rs.OnLink = r.Flags&unix.RTNH_F_ONLINK != 0
 	return rs
 }
 
@@ -217,6 +227,9 @@ func setRoutes(x *execCtx, w *NodeSnap) error {
 		}
 		route := &netlink.Route{Scope: netlink.Scope(r.Scope), Protocol: netlink.RouteProtocol(r.Proto), Priority: r.Priority,
 			Gw: net.ParseIP(r.Gw), Src: net.ParseIP(r.Src)}
+		if r.OnLink {
+			route.Flags = int(netlink.FLAG_ONLINK)
+		}
 		if r.Dst != "default" {
 			_, route.Dst, _ = net.ParseCIDR(r.Dst)
 		}

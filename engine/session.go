@@ -338,6 +338,11 @@ func (s *Session) dropNode(name string) error {
 			s.stopServer(r)
 		}
 	}
+	if x, err := s.ctx(name); err == nil {
+		if err := releaseLinkNet(x.h); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
 	if h, ok := s.handles[name]; ok {
 		h.Close()
 		delete(s.handles, name)

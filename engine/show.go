@@ -41,7 +41,7 @@ func (a *showAction) run(x *execCtx) (string, error) {
 	case "route":
 		return renderRoutes(x)
 	case "neigh":
-		return renderNeigh(x, a.Dev, false)
+		return neighShow(x, a.Dev)
 	case "arp":
 		return renderNeigh(x, "", true)
 	}
@@ -233,6 +233,9 @@ func routeTextNamed(r netlink.Route, name func(index int) string) string {
 	}
 	if r.Src != nil {
 		parts = append(parts, "src", r.Src.String())
+	}
+	if r.Flags&unix.RTNH_F_ONLINK != 0 {
+		parts = append(parts, "onlink")
 	}
 	if r.Flags&unix.RTNH_F_LINKDOWN != 0 {
 		parts = append(parts, "linkdown")

@@ -63,6 +63,9 @@ type LinkSnap struct {
 	// kernel makes itself when the link comes up with carrier. Their DAD
 	// flags (tentative, dadfailed) are left out: they change with time.
 	LinkLocal []string `json:"linklocal,omitempty"`
+	// Net is the node holding the lower side of a vxlan or macvlan that
+	// lives in another (link_net.go); Parent and VXLAN.Dev name links there.
+	Net string `json:"net,omitempty"`
 }
 
 // VxlanSnap holds a vxlan link's parameters.
@@ -99,6 +102,7 @@ type RouteSnap struct {
 	Proto    int    `json:"proto"`
 	Src      string `json:"src,omitempty"`
 	Priority int    `json:"priority,omitempty"`
+	OnLink   bool   `json:"onlink,omitempty"` // the gateway is taken to be on Dev's link
 }
 
 // NeighSnap is one entry of a node's neighbour table (ARP for IPv4, NDP

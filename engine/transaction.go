@@ -327,12 +327,14 @@ func pendingPart(a Action, node string, later map[string]bool) Action {
 		}
 		return a
 	}
-	if decided(node + "/" + ls.Dev + ":") {
+	// A later action on the link where this one left it (moved into a
+	// namespace, renamed there) decides it too.
+	if decided(node+"/"+ls.Dev+":") || decided(ls.lands(node)+":") {
 		return nil
 	}
 	rest := *ls
 	for _, f := range ls.fields() {
-		if decided(node + "/" + ls.Dev + ":" + f) {
+		if decided(ls.lands(node) + ":" + f) {
 			rest.clear(f)
 		}
 	}

@@ -70,7 +70,7 @@ func (f *follower) op(o cmdline.Op) {
 	case *cmdline.Route:
 		f.needIf(o.Dev, o.DevCol)
 	case *cmdline.Neigh:
-		f.need(f.node, o.Dev, o.DevCol)
+		f.needIf(o.Dev, o.DevCol) // "ip neigh flush all" names none
 	case *cmdline.Show:
 		f.needIf(o.Dev, o.DevCol)
 	case *cmdline.BridgeShow:

@@ -2,7 +2,9 @@ package cmdline
 
 import "net"
 
-// parseRoute reads "ip route [add|del|show] ...".
+// parseRoute reads "ip route [add|del|show] ...":
+//
+//	ip route add|del default|PREFIX [via GATEWAY] [dev NAME] [onlink]
 func parseRoute(cmd *Command, w *words, brief bool) error {
 	if !w.more() {
 		cmd.add(&Show{What: "route", Brief: brief})
@@ -38,8 +40,10 @@ func parseRoute(cmd *Command, w *words, brief bool) error {
 				if a.Dev, a.DevCol, err = w.ifName("an interface after dev"); err != nil {
 					return err
 				}
+			case "onlink":
+				a.OnLink = true
 			default:
-				return errAt(o, "unknown ip route option %q (via, dev)", o.s)
+				return errAt(o, "unknown ip route option %q (via, dev, onlink)", o.s)
 			}
 		}
 		if a.Add && a.Via == nil && a.Dev == "" {

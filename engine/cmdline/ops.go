@@ -108,15 +108,21 @@ type Route struct {
 	Via    net.IP
 	Dev    string
 	DevCol int
+	// OnLink is "onlink": the gateway is on the device's link even though
+	// no address of the node covers it (flannel's vxlan routes).
+	OnLink bool `json:",omitempty"`
 }
 
 // Neigh is "ip neigh add|replace|change|del": a static neighbour entry,
-// the link-layer address a node uses for Addr on Dev without asking ARP.
+// the link-layer address a node uses for Addr on Dev without asking ARP;
+// or "ip neigh flush": the entries of Dev (all devices when "") removed.
 type Neigh struct {
-	Verb   string           // add, replace, change or del
-	Addr   net.IP           // the neighbour's IPv4 address
+	Verb   string           // add, replace, change, del or flush
+	Addr   net.IP           // the neighbour's IPv4 address; nil for flush
 	LLAddr net.HardwareAddr // its MAC; nil for del and nud noarp
-	State  string           // permanent (the default), reachable, stale or noarp; "" for del
+	// State is permanent (the default), reachable, stale or noarp; "" for
+	// del; for flush the nud asked for ("all" too), "" for the default.
+	State  string
 	Dev    string
 	DevCol int
 }
