@@ -526,6 +526,7 @@ func (s *Session) createMissingLinks(want *Snapshot) error {
 				if _, err := x.h.LinkByName(l.Name); err == nil {
 					continue
 				}
+				x.ids = true // a snapshot names peers' nodes by id
 				ok, err := s.createLink(x, l)
 				if err != nil {
 					return fmt.Errorf("recreate %s on %s: %w", l.Name, name, err)
