@@ -42,12 +42,10 @@ func (s *Session) preflight(st Transaction) error {
 			}
 			if _, err := os.Stat(bridgeSysctlDir); err != nil {
 				node := st.Node
-				if c.Netns != "" {
-					node = c.Netns
-				}
 				if node == "" {
 					node = s.DefaultNode()
 				}
+				node = s.nodeOf(node, c)
 				return &StepError{Command: i, Text: c.Text, Node: node, Err: &NoBrNetfilterError{Key: key}}
 			}
 		}

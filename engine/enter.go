@@ -35,19 +35,7 @@ func (s *Session) Enter(node string, argv []string, env []string) error {
 	if err := s.MarkShellUsedNoWait(); err != nil { // never waits for a step running elsewhere
 		return err
 	}
-	var others []Node
-	for _, o := range s.st.Nodes {
-		if o.Name != n.Name {
-			others = append(others, o)
-		}
-	}
-	// Aliases are listed under their own names too, so that "ip netns
-	// exec test2 ..." works there as "docker exec test2" would.
-	for _, a := range slices.Sorted(maps.Keys(s.st.Aliases)) {
-		if t := s.st.node(s.st.Aliases[a]); t != nil && a != node && s.st.node(a) == nil {
-			others = append(others, Node{Name: a, Kind: t.Kind, Path: t.Path})
-		}
-	}
+	others := s.netnsDir(n, node)
 	// Every namespace is opened before the mount namespace changes: the
 	// run directory may lie under the /run that is replaced below.
 	// Not ns.Do: the process becomes argv on this very thread, after
@@ -87,6 +75,32 @@ func (s *Session) Enter(node string, argv []string, env []string) error {
 		return fmt.Errorf("enter %s: %w", node, err)
 	}
 	return syscall.Exec(path, argv, env)
+}
+
+// netnsDir is what /run/netns lists inside node n (entered as name): the
+// namespaces of n's lab host under their "ip netns" names, and that host
+// itself when n is one of its namespaces, as on a machine; in a one-host
+// lab, every other node. Aliases are listed under their own names too, so
+// that "ip netns exec test2 ..." works there as "docker exec test2" would.
+func (s *Session) netnsDir(n *Node, name string) []Node {
+	host, multi := s.st.hostOf(n), s.st.multiHost()
+	visible := func(o *Node) bool {
+		return !multi || o.Name == host || o.Kind == KindNetns && s.st.hostOf(o) == host
+	}
+	var others []Node
+	listed := map[string]bool{}
+	for i := range s.st.Nodes {
+		if o := &s.st.Nodes[i]; o.Name != n.Name && visible(o) {
+			others = append(others, Node{Name: o.NetnsName(), Kind: o.Kind, Path: o.Path})
+			listed[o.NetnsName()] = true
+		}
+	}
+	for _, a := range slices.Sorted(maps.Keys(s.st.Aliases)) {
+		if t := s.st.node(s.st.Aliases[a]); t != nil && a != name && !listed[a] && s.st.node(a) == nil && (visible(t) || t.Name == n.Name) {
+			others = append(others, Node{Name: a, Kind: t.Kind, Path: t.Path})
+		}
+	}
+	return others
 }
 
 // privateNetnsDir unshares the mount namespace of this thread and mounts

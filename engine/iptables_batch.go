@@ -56,12 +56,7 @@ func (s *Session) batchAt(st Transaction, i int) int {
 	if first == nil {
 		return 0
 	}
-	node := func(c *Command) string {
-		if c.Netns != "" {
-			return c.Netns
-		}
-		return s.nodeFor(st)
-	}
+	node := func(c *Command) string { return s.nodeOf(s.nodeFor(st), c) }
 	n := 1
 	for j := i + 1; j < len(st.Commands); j++ {
 		a := batchable(st.Commands[j])
@@ -100,9 +95,7 @@ func restoreInput(table string, acts []*iptablesAction) string {
 // COMMIT): the caller then runs the commands one by one, so each failure
 // is reported on the command that causes it, as without batching.
 func (s *Session) runBatch(nodeName string, cmds []*Command) ([]Result, bool) {
-	if cmds[0].Netns != "" {
-		nodeName = cmds[0].Netns
-	}
+	nodeName = s.nodeOf(nodeName, cmds[0])
 	if _, err := s.lookup(nodeName); err != nil {
 		return nil, false
 	}

@@ -27,6 +27,10 @@ func TestMain(m *testing.M) {
 		batchCrashHelper(dir) // killed after its batch of rules
 		os.Exit(0)
 	}
+	if dir := os.Getenv("NETLAB_ENTER_HELPER"); dir != "" {
+		enterHelper(dir) // becomes the program, as "netlab exec" does
+		os.Exit(4)
+	}
 	if dir := os.Getenv("NETLAB_CRASH_HELPER"); dir != "" {
 		s, err := Open(dir)
 		if err != nil {

@@ -538,6 +538,7 @@ func (s *Session) createMissingLinks(want *Snapshot) error {
 				if _, err := x.h.LinkByName(l.Name); err == nil {
 					continue
 				}
+				x.ids = true // a snapshot names peers' nodes by id
 				create := s.createLink
 				if l.Net != "" {
 					create = s.createInLinkNet

@@ -22,15 +22,20 @@ type netnsAdd struct{ cmdline.NetnsAdd }
 func (a *netnsAdd) decides(string) []string { return []string{"ns:" + a.Name + ":exists"} }
 
 func (a *netnsAdd) run(x *execCtx) (string, error) {
-	if x.s.st.node(a.Name) != nil {
+	if x.s.named(x.node, a.Name) != nil {
 		return "", fmt.Errorf("Cannot create namespace file %q: File exists", a.Name)
 	}
-	_, err := x.s.addNode(a.Name, KindNetns, x.node.Name)
+	// The name is taken on another lab host: this one's is qualified.
+	id, local := a.Name, ""
+	if x.s.st.node(id) != nil {
+		id, local = qualify(a.Name, x.s.st.hostOf(x.node)), a.Name
+	}
+	_, err := x.s.addNodeAs(id, local, KindNetns, x.node.Name)
 	return "", err
 }
 
 func (a *netnsAdd) check(x *execCtx) error {
-	n := x.s.st.node(a.Name)
+	n := x.s.st.netnsOn(x.s.st.hostOf(x.node), a.Name)
 	if n == nil {
 		return problem("check.netns.missing", "namespace {{.Name}} does not exist", "Name", a.Name)
 	}
@@ -48,19 +53,32 @@ type netnsDel struct{ cmdline.NetnsDel }
 func (a *netnsDel) decides(string) []string { return []string{"ns:" + a.Name} }
 
 func (a *netnsDel) run(x *execCtx) (string, error) {
-	n := x.s.st.node(a.Name)
+	n := x.s.named(x.node, a.Name)
 	if n == nil {
 		return "", fmt.Errorf("Cannot remove namespace file %q: No such file or directory", a.Name)
 	}
 	if n.Kind == KindHost {
 		return "", fmt.Errorf("%q is a lab host, not a namespace created with ip netns add", a.Name)
 	}
-	return "", x.s.dropNode(a.Name)
+	return "", x.s.dropNode(n.Name)
 }
 
 func (a *netnsDel) check(x *execCtx) error {
-	if x.s.st.node(a.Name) != nil {
+	if x.s.st.netnsOn(x.s.st.hostOf(x.node), a.Name) != nil {
 		return problem("check.netns.still", "namespace {{.Name}} still exists", "Name", a.Name)
+	}
+	return nil
+}
+
+// named is the node that "ip netns" run on node calls name: a namespace
+// of node's lab host, or a lab host (in a one-host lab, any node).
+// Aliases are not namespace files: a namespace may take an alias's name.
+func (s *Session) named(node *Node, name string) *Node {
+	if n := s.st.netnsOn(s.st.hostOf(node), name); n != nil {
+		return n
+	}
+	if n := s.st.node(name); n != nil && (n.Kind == KindHost || !s.st.multiHost()) {
+		return n
 	}
 	return nil
 }
@@ -77,7 +95,7 @@ func (a *netnsList) run(x *execCtx) (string, error) {
 	for i := len(x.s.st.Nodes) - 1; i >= 0; i-- {
 		n := x.s.st.Nodes[i]
 		if n.Parent == x.node.Name {
-			b.WriteString(n.Name + "\n")
+			b.WriteString(n.NetnsName() + "\n")
 		}
 	}
 	return b.String(), nil
@@ -89,7 +107,7 @@ type netnsObject struct{}
 func (netnsObject) kind() string { return "node" }
 
 func (netnsObject) read(r *nodeReader, ns *NodeSnap) error {
-	ns.Kind, ns.Parent = r.node.Kind, r.node.Parent
+	ns.Kind, ns.Parent, ns.Local = r.node.Kind, r.node.Parent, r.node.Local
 	return nil
 }
 
@@ -112,7 +130,7 @@ func (s *Session) reconcileNodes(want *Snapshot) error {
 	for _, name := range want.Order {
 		if s.st.node(name) == nil {
 			w := want.Nodes[name]
-			if _, err := s.addNode(name, w.Kind, w.Parent); err != nil {
+			if _, err := s.addNodeAs(name, w.Local, w.Kind, w.Parent); err != nil {
 				return err
 			}
 		}
@@ -124,4 +142,15 @@ func (s *Session) reconcileNodes(want *Snapshot) error {
 	}
 	sort.SliceStable(s.st.Nodes, func(i, j int) bool { return pos[s.st.Nodes[i].Name] < pos[s.st.Nodes[j].Name] })
 	return nil
+}
+
+// netnsKey is the name under which a namespace's fate is decided in a
+// step ("ns:NAME", see decides): its "ip netns" name. Two hosts' namespaces
+// of one name share the key, so a later deletion on one host may spare a
+// check on the other; it never fails a check.
+func (s *Session) netnsKey(node string) string {
+	if n := s.st.node(node); n != nil {
+		return n.NetnsName()
+	}
+	return node
 }

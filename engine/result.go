@@ -34,6 +34,10 @@ type execCtx struct {
 	h    *netlink.Handle
 
 	client *Client // set by a client action for the command's Result
+
+	// ids: the node names the actions hold are node ids, from a snapshot
+	// (undo), not names a command gave on a lab host (see lookupFrom).
+	ids bool
 }
 
 func (x *execCtx) do(fn func() error) error {
@@ -45,12 +49,16 @@ func (x *execCtx) do(fn func() error) error {
 func (s *Session) run(nodeName string, cmd *Command) Result {
 	res := Result{Command: cmd, Node: nodeName}
 	if cmd.Netns != "" {
-		if _, err := s.lookup(cmd.Netns); err != nil {
+		from, err := s.lookup(nodeName)
+		if err == nil {
+			_, err = s.lookupFrom(from, cmd.Netns)
+		}
+		if err != nil {
 			res.Err = fmt.Errorf("Cannot open network namespace %q: No such file or directory", cmd.Netns)
 			res.ExitCode = 1
 			return res
 		}
-		res.Node = cmd.Netns
+		res.Node = s.nodeOf(nodeName, cmd)
 	}
 	x, err := s.ctx(res.Node)
 	if err != nil {
@@ -88,10 +96,14 @@ func (s *Session) ctx(nodeName string) (*execCtx, error) {
 // other returns the context of another node, for actions that reach
 // across namespaces (veth peers, "netns NS").
 func (x *execCtx) other(name string) (*execCtx, error) {
-	if _, err := x.s.lookup(name); err != nil {
+	n, err := x.s.lookupFrom(x.node, name)
+	if x.ids {
+		n, err = x.s.lookup(name)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("Cannot find network namespace %q", name)
 	}
-	return x.s.ctx(name)
+	return x.s.ctx(n.Name)
 }
 
 // link finds a link by name in the context's node, with ip's wording.

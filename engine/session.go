@@ -225,6 +225,10 @@ func (s *Session) NodePath(name string) (string, error) {
 	return n.Path, nil
 }
 
+// lookup finds a node by the name the student gives on netlab's command
+// line (exec, shell, capture targets): its id, an alias, "NAME@HOST" for
+// a namespace of a lab host, or a bare namespace name, the first host's
+// when it has one, else the only one of that name.
 func (s *Session) lookup(name string) (*Node, error) {
 	if n := s.st.node(name); n != nil {
 		return n, nil
@@ -235,7 +239,59 @@ func (s *Session) lookup(name string) (*Node, error) {
 		}
 		return nil, fmt.Errorf("%s shares the network namespace of %s, which does not exist now", name, of)
 	}
+	if i := strings.LastIndexByte(name, '@'); i > 0 {
+		if h := s.st.node(name[i+1:]); h != nil && h.Kind == KindHost {
+			if n := s.st.netnsOn(h.Name, name[:i]); n != nil {
+				return n, nil
+			}
+		}
+	}
+	if n := s.st.netnsOn(s.DefaultNode(), name); n != nil {
+		return n, nil
+	}
+	var found []*Node
+	for i := range s.st.Nodes {
+		if n := &s.st.Nodes[i]; n.Kind == KindNetns && n.NetnsName() == name {
+			found = append(found, n)
+		}
+	}
+	if len(found) == 1 {
+		return found[0], nil
+	}
 	return nil, &UnknownNodeError{Name: name, Known: s.st.NodeNames()}
+}
+
+// lookupFrom finds the node a command run on node from names, as "ip
+// netns exec NAME", "netns NAME" and "peer ... netns NAME" do on a
+// machine: a namespace of from's own lab host, a lab host (the lab's
+// cabling between machines names them), or an alias. A namespace of
+// another host is not found: each host has its own names.
+func (s *Session) lookupFrom(from *Node, name string) (*Node, error) {
+	if n := s.named(from, name); n != nil {
+		return n, nil
+	}
+	if of, ok := s.st.Aliases[name]; ok {
+		if n := s.st.node(of); n != nil {
+			return n, nil
+		}
+		return nil, fmt.Errorf("%s shares the network namespace of %s, which does not exist now", name, of)
+	}
+	return nil, &UnknownNodeError{Name: name, Known: s.st.NodeNames()}
+}
+
+// nodeOf is the node a command runs in when its step runs on node: node
+// itself, or the namespace its "ip netns exec" names, resolved on node's
+// host: the name as written, or the id when the name is qualified there.
+func (s *Session) nodeOf(node string, c *Command) string {
+	if c.Netns == "" {
+		return node
+	}
+	if from, err := s.lookup(node); err == nil {
+		if n, err := s.lookupFrom(from, c.Netns); err == nil && n.Local != "" {
+			return n.Name
+		}
+	}
+	return c.Netns
 }
 
 // Aliases returns the names that share another node's namespace (alias ->
@@ -305,13 +361,19 @@ func (s *Session) handle(n *Node) (*netlink.Handle, error) {
 // addNode records a node before creating its namespace (write-ahead), so a
 // crash never leaves a namespace that reset does not know about.
 func (s *Session) addNode(name, kind, parent string) (*Node, error) {
-	if !validName(name) {
+	return s.addNodeAs(name, "", kind, parent)
+}
+
+// addNodeAs is addNode for a node whose id (name) is qualified: local is
+// its "ip netns" name on its host ("" when it is name).
+func (s *Session) addNodeAs(name, local, kind, parent string) (*Node, error) {
+	if !validName(name) || (local != "" && !validName(local)) {
 		return nil, fmt.Errorf("cannot create namespace %q: not a plain name", name)
 	}
 	if s.st.node(name) != nil {
 		return nil, fmt.Errorf("cannot create namespace %q: it already exists", name)
 	}
-	s.st.Nodes = append(s.st.Nodes, Node{Name: name, Kind: kind, Parent: parent, Path: nsPath(s.dir, name)})
+	s.st.Nodes = append(s.st.Nodes, Node{Name: name, Kind: kind, Parent: parent, Path: nsPath(s.dir, name), Local: local})
 	if err := writeState(s.dir, s.st); err != nil {
 		s.st.Nodes = s.st.Nodes[:len(s.st.Nodes)-1]
 		return nil, err

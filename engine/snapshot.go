@@ -31,6 +31,7 @@ type Snapshot struct {
 type NodeSnap struct {
 	Kind     string              `json:"kind"`
 	Parent   string              `json:"parent,omitempty"`
+	Local    string              `json:"local,omitempty"` // its "ip netns" name when the id is qualified (state.go)
 	Links    []LinkSnap          `json:"links"`
 	Routes   []RouteSnap         `json:"routes"`
 	Iptables map[string][]string `json:"iptables,omitempty"` // table -> normalised iptables-save lines

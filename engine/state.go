@@ -29,12 +29,31 @@ const (
 )
 
 // Node is one network namespace of the lab.
+//
+// Each lab host has its own "ip netns" names, as two machines do, so a
+// name need not be unique in the lab: Name is the node's id, unique in
+// the lab and the file name under RUN/netns/. It is the name itself,
+// unless a node of that id exists already, on another host: then it is
+// the name qualified by its host, "NAME@HOST", and Local holds the name
+// as "ip netns" knows it on that host.
 type Node struct {
 	Name   string `json:"name"`
 	Kind   string `json:"kind"`             // KindHost or KindNetns
 	Parent string `json:"parent,omitempty"` // the host whose "ip netns add" made it
 	Path   string `json:"path"`             // the bind-mounted namespace file
+	Local  string `json:"local,omitempty"`  // its "ip netns" name when Name is qualified
 }
+
+// NetnsName is the node's name on its host, as "ip netns list" prints it.
+func (n *Node) NetnsName() string {
+	if n.Local != "" {
+		return n.Local
+	}
+	return n.Name
+}
+
+// qualify is the id of a namespace named name on host: "NAME@HOST".
+func qualify(name, host string) string { return name + "@" + host }
 
 // AppliedStep is a step that has run, with what undo needs.
 type AppliedStep struct {
@@ -205,6 +224,45 @@ func (st *State) node(name string) *Node {
 	return nil
 }
 
+// hostOf is the lab host a node belongs to: itself for a host, else the
+// host of the node whose "ip netns add" made it (parents are followed a
+// bounded number of times: a state file is untrusted).
+func (st *State) hostOf(n *Node) string {
+	for range len(st.Nodes) + 1 {
+		if n.Kind == KindHost || n.Parent == "" {
+			return n.Name
+		}
+		p := st.node(n.Parent)
+		if p == nil {
+			return n.Parent
+		}
+		n = p
+	}
+	return ""
+}
+
+// netnsOn is the namespace that "ip netns" calls name on host, or nil.
+func (st *State) netnsOn(host, name string) *Node {
+	for i := range st.Nodes {
+		n := &st.Nodes[i]
+		if n.Kind == KindNetns && n.NetnsName() == name && st.hostOf(n) == host {
+			return n
+		}
+	}
+	return nil
+}
+
+// multiHost reports whether the lab has more than one host.
+func (st *State) multiHost() bool {
+	hosts := 0
+	for _, n := range st.Nodes {
+		if n.Kind == KindHost {
+			hosts++
+		}
+	}
+	return hosts > 1
+}
+
 // NodeNames lists the nodes in creation order.
 func (st *State) NodeNames() []string {
 	var names []string
@@ -212,6 +270,15 @@ func (st *State) NodeNames() []string {
 		names = append(names, n.Name)
 	}
 	return names
+}
+
+func hostListed(nodes []Node, name string) bool {
+	for _, n := range nodes {
+		if n.Kind == KindHost && n.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // touchSysctl records a key commands write; it reports whether the key is
@@ -258,6 +325,13 @@ func (st *State) validate(dir string) error {
 		seen[n.Name] = true
 		if n.Kind != KindHost && n.Kind != KindNetns {
 			return fmt.Errorf("node %q has unknown kind %q", n.Name, n.Kind)
+		}
+		if n.Local != "" {
+			// A qualified id is exactly LOCAL@HOST of a lab host.
+			host, ok := strings.CutPrefix(n.Name, n.Local+"@")
+			if n.Kind != KindNetns || !validName(n.Local) || !ok || !hostListed(st.Nodes, host) {
+				return fmt.Errorf("node %q is not namespace %q qualified by a lab host", n.Name, n.Local)
+			}
 		}
 		if n.Path != nsPath(dir, n.Name) {
 			return fmt.Errorf("node %s points at %s, outside %s", n.Name, n.Path, filepath.Join(dir, "netns"))

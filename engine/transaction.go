@@ -287,11 +287,8 @@ func (s *Session) Check(st Transaction) []CheckResult {
 		if !c.Mutating() {
 			continue
 		}
-		node := s.nodeFor(st)
-		if c.Netns != "" {
-			node = c.Netns
-		}
-		if later["ns:"+node] {
+		node := s.nodeOf(s.nodeFor(st), c)
+		if later["ns:"+s.netnsKey(node)] {
 			continue
 		}
 		x, err := s.ctx(node)

@@ -19,12 +19,13 @@ func (v *validator) run(c *Command, node string) {
 	}
 	node = v.w.canon(node)
 	if p.Netns != "" {
-		if !v.w.has(p.Netns) {
+		id, ok := v.w.from(node, p.Netns)
+		if !ok {
 			l, col := c.pos(max(p.NetnsCol, 1))
-			v.el.add(l, col, "unknown namespace %q: create it first with \"ip netns add %s\" (nodes here: %s)", p.Netns, p.Netns, v.w.list())
+			v.el.add(l, col, "%s", v.w.unknownNs(node, p.Netns))
 			return
 		}
-		node = v.w.canon(p.Netns)
+		node = id
 	}
 	f := follower{v: v, c: c, node: node, needed: map[int]bool{}}
 	for _, o := range p.Ops {
@@ -46,17 +47,18 @@ type follower struct {
 func (f *follower) op(o cmdline.Op) {
 	switch o := o.(type) {
 	case *cmdline.NetnsAdd:
-		if f.v.w.has(o.Name) {
+		if _, ok := f.v.w.named(f.node, o.Name); ok {
 			f.errAt(o.NameCol, "namespace %q already exists here (nodes here: %s): adding it again would fail (\"File exists\")", o.Name, f.v.w.list())
 			return
 		}
-		f.v.w.addNode(o.Name)
+		f.v.w.addNetns(f.node, o.Name)
 	case *cmdline.NetnsDel:
-		if !f.v.w.has(o.Name) {
-			f.errAt(o.NameCol, "no namespace %q to delete at this point (nodes here: %s)", o.Name, f.v.w.list())
+		id, ok := f.v.w.named(f.node, o.Name)
+		if !ok {
+			f.errAt(o.NameCol, "no namespace %q to delete at this point (nodes here: %s)%s", o.Name, f.v.w.list(), f.v.w.onHosts(f.node, o.Name))
 			return
 		}
-		f.v.w.delNode(o.Name, f.at(o.NameCol))
+		f.v.w.delNode(id, f.at(o.NameCol))
 	case *cmdline.LinkAdd:
 		f.linkAdd(o)
 	case *cmdline.LinkDel:
@@ -150,7 +152,7 @@ func (f *follower) fresh(node, name string, col int) bool {
 
 // badNs reports a namespace that names no node here.
 func (f *follower) badNs(ns string, col int) {
-	f.errAt(col, "unknown namespace %q: create it first with \"ip netns add %s\" (nodes here: %s)", ns, ns, f.v.w.list())
+	f.errAt(col, "%s", f.v.w.unknownNs(f.node, ns))
 }
 
 // linkAdd follows a new link: its parent (macvlan) or underlying device
@@ -165,14 +167,15 @@ func (f *follower) linkAdd(o *cmdline.LinkAdd) {
 	}
 	peerNode := f.node
 	if o.PeerNetns != "" {
-		if !f.v.w.has(o.PeerNetns) {
+		id, ok := f.v.w.from(f.node, o.PeerNetns)
+		if !ok {
 			f.badNs(o.PeerNetns, o.PeerNetnsCol)
 			if f.fresh(f.node, o.Name, o.NameCol) {
 				f.v.w.addIface(f.node, o.Name) // as if it worked: one error, not a cascade
 			}
 			return
 		}
-		peerNode = o.PeerNetns
+		peerNode = id
 	}
 	if !f.fresh(f.node, o.Name, o.NameCol) {
 		return
@@ -224,15 +227,16 @@ func (f *follower) linkSet(o *cmdline.LinkSet) {
 		case "master":
 			f.need(cur.node, *o.Master, p.col)
 		case "netns":
-			if !f.v.w.has(o.Netns) {
+			dst, ok := f.v.w.from(f.node, o.Netns)
+			if !ok {
 				f.badNs(o.Netns, p.col)
 				return
 			}
-			if o.Netns != cur.node && f.v.w.hasIface(o.Netns, cur.name) {
-				f.errAt(p.col, "node %q already has an interface %q: moving another one there would fail (\"File exists\")", o.Netns, cur.name)
+			if dst != cur.node && f.v.w.hasIface(dst, cur.name) {
+				f.errAt(p.col, "node %q already has an interface %q: moving another one there would fail (\"File exists\")", dst, cur.name)
 				return
 			}
-			to := ifKey{o.Netns, cur.name}
+			to := ifKey{dst, cur.name}
 			f.v.w.move(cur, to)
 			cur = to
 		case "name":

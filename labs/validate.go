@@ -75,6 +75,9 @@ func (v *validator) step(lab *Lab, s *Step) {
 			node := s.Node
 			if c.Parsed.Netns != "" {
 				node = c.Parsed.Netns
+				if id, ok := v.w.from(s.Node, node); ok && v.w.local[id] != "" {
+					node = id // another host's namespace of that name came first
+				}
 			}
 			l, col := c.pos(max(req.IfaceCol, 1))
 			s.Capture = append(s.Capture, CaptureTarget{Node: node, Iface: req.Iface, Filter: req.Filter, Verbose: req.Verbose, Line: l, Col: col})
