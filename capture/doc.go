@@ -17,7 +17,13 @@
 // -e with linkLevel) without the timestamp: ARP, IPv4 and IPv6, ICMP and
 // ICMPv6 (including unreachable and time exceeded), UDP, TCP (flags,
 // relative sequence numbers, options) and VXLAN. Like tcpdump, a VXLAN
-// packet takes two lines: the outer datagram, then the inner frame.
+// packet takes two lines: the outer datagram, then the inner frame. On
+// UDP port 8472 (flannel's) tcpdump reads the same header as OTV ("OTV,
+// flags [I] (0x08), overlay 0, instance 1"), and so does Summary. With
+// linkLevel, 802.1Q and QinQ tags are shown as tcpdump -e shows them
+// ("ethertype 802.1Q (0x8100), length 60: vlan 10, p 0, ethertype IPv4
+// (0x0800), ..."); a tag the kernel took off a received frame is put back
+// first, as libpcap does.
 //
 // Run (netlab capture) and Packet.Line print one line per packet:
 //
