@@ -31,6 +31,11 @@
 //	12:01:02.345678 ns01:veth01 Out ARP, Request who-has 192.168.88.12 tell 192.168.88.11, length 28
 //	12:01:02.345712 ns01:veth01 In ARP, Reply 192.168.88.12 is-at fe:a2:57:1c:67:df, length 28
 //
+// In a lab of several hosts a Target carries its node's Host, and a
+// namespace's lines name it before the node (host2/c2:eth0; a host's own
+// interfaces read host2:eth0), so the merged stream of both hosts'
+// underlay and overlay interfaces says where each packet was.
+//
 // TIME is local time with microseconds. DIR is the kernel's packet type,
 // in the words of tcpdump -i any: Out (sent from the interface), In (to
 // this host), B (broadcast), M (multicast), P (to another host, seen in
