@@ -179,7 +179,7 @@ func (c *Capture) read(s *source) {
 		if !c.showBG && isBackground(data) {
 			continue
 		}
-		p := Packet{Time: ci.Timestamp, Node: s.target.Node, Iface: s.target.Iface,
+		p := Packet{Time: ci.Timestamp, Host: s.target.Host, Node: s.target.Node, Iface: s.target.Iface,
 			Data: data, Length: ci.Length, Verbose: c.verbose, tcp: s.tcp.observe(data)}
 		if len(ci.AncillaryData) > 0 {
 			p.Dir, _ = ci.AncillaryData[0].(Direction)

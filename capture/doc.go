@@ -17,13 +17,24 @@
 // -e with linkLevel) without the timestamp: ARP, IPv4 and IPv6, ICMP and
 // ICMPv6 (including unreachable and time exceeded), UDP, TCP (flags,
 // relative sequence numbers, options) and VXLAN. Like tcpdump, a VXLAN
-// packet takes two lines: the outer datagram, then the inner frame.
+// packet takes two lines: the outer datagram, then the inner frame. On
+// UDP port 8472 (flannel's) tcpdump reads the same header as OTV ("OTV,
+// flags [I] (0x08), overlay 0, instance 1"), and so does Summary. With
+// linkLevel, 802.1Q and QinQ tags are shown as tcpdump -e shows them
+// ("ethertype 802.1Q (0x8100), length 60: vlan 10, p 0, ethertype IPv4
+// (0x0800), ..."); a tag the kernel took off a received frame is put back
+// first, as libpcap does.
 //
 // Run (netlab capture) and Packet.Line print one line per packet:
 //
 //	TIME NODE:IFACE DIR SUMMARY
 //	12:01:02.345678 ns01:veth01 Out ARP, Request who-has 192.168.88.12 tell 192.168.88.11, length 28
 //	12:01:02.345712 ns01:veth01 In ARP, Reply 192.168.88.12 is-at fe:a2:57:1c:67:df, length 28
+//
+// In a lab of several hosts a Target carries its node's Host, and a
+// namespace's lines name it before the node (host2/c2:eth0; a host's own
+// interfaces read host2:eth0), so the merged stream of both hosts'
+// underlay and overlay interfaces says where each packet was.
 //
 // TIME is local time with microseconds. DIR is the kernel's packet type,
 // in the words of tcpdump -i any: Out (sent from the interface), In (to

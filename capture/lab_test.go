@@ -130,8 +130,14 @@ func (l *testLab) master(node, iface, br string) {
 
 func (l *testLab) vxlan(node, name string, vni int, local, remote, dev string) {
 	l.t.Helper()
+	l.vxlanOn(node, name, vni, 4789, local, remote, dev)
+}
+
+// vxlanOn is vxlan with its UDP port: flannel's is 8472.
+func (l *testLab) vxlanOn(node, name string, vni, port int, local, remote, dev string) {
+	l.t.Helper()
 	vx := &netlink.Vxlan{LinkAttrs: netlink.LinkAttrs{Name: name}, VxlanId: vni,
-		SrcAddr: net.ParseIP(local), Group: net.ParseIP(remote), Port: 4789,
+		SrcAddr: net.ParseIP(local), Group: net.ParseIP(remote), Port: port,
 		VtepDevIndex: l.link(node, dev).Attrs().Index, Learning: true}
 	if err := l.node(node).nl.LinkAdd(vx); err != nil {
 		l.t.Fatalf("add vxlan %q: %v", name, err)

@@ -161,6 +161,44 @@ var liveCases = []liveCase{
 			"IP 192.168.88.11 > 192.168.88.12: ICMP echo request",
 		},
 	},
+	{
+		name: "flannel vxlan on 8472", lab: flannelLab, setup: func(*testLab) {},
+		targets: [][2]string{{"vtep1", "ul0"}, {"vtep2", "flannel.1"}, {"vtep2", "ul0"}},
+		traffic: func(l *testLab) { l.mustRun("vtep1", "ping", "-c", "2", "-i", "0.2", "192.168.88.12") },
+		expect: []string{
+			"IP 203.0.113.1.",
+			"> 203.0.113.2.8472: OTV, flags [I] (0x08), overlay 0, instance 1\nARP, Request who-has 192.168.88.12 tell 192.168.88.11",
+			"> 203.0.113.2.8472: OTV, flags [I] (0x08), overlay 0, instance 1\nIP 192.168.88.11 > 192.168.88.12: ICMP echo request",
+		},
+	},
+	{
+		name: "vlan tags", lab: vlanLab, setup: func(*testLab) {},
+		// a sends the tags inside its frames; b's kernel takes them off on
+		// arrival and the capture puts them back, as libpcap does.
+		targets: [][2]string{{"b", "eth0"}, {"a", "eth0"}},
+		traffic: sendTagged,
+		expect:  []string{"ARP, Request who-has 192.168.10.2 tell 192.168.10.1, length 42"},
+		check: func(t *testing.T, pkts []Packet) {
+			wants := []string{
+				"ethertype 802.1Q (0x8100), length 60: vlan 10, p 0, ethertype ARP (0x0806), Request who-has",
+				"ethertype 802.1Q (0x8100), length 60: vlan 10, p 5, DEI, ethertype IPv4 (0x0800), 192.168.10.1 > 192.168.10.2: ICMP echo request, id 77, seq 2",
+				"ethertype 802.1Q-QinQ (0x88a8), length 61: vlan 100, p 0, ethertype 802.1Q (0x8100), vlan 10, p 0, ethertype IPv4 (0x0800), 192.168.10.1 > 192.168.10.2: ICMP echo request, id 77, seq 3",
+			}
+			for _, on := range []string{"a:eth0", "b:eth0"} {
+				var lines []string
+				for _, p := range pkts {
+					if p.Label() == on {
+						lines = append(lines, p.Summary(true))
+					}
+				}
+				for _, w := range wants {
+					if !strings.Contains(strings.Join(lines, "\n"), w) {
+						t.Errorf("%s: no -e line has %q; lines:\n%s", on, w, strings.Join(lines, "\n"))
+					}
+				}
+			}
+		},
+	},
 }
 
 // TestLiveMatchesTcpdump captures real traffic in throwaway namespaces

@@ -29,6 +29,7 @@ func (d Direction) Outgoing() bool { return d == DirOut }
 // Packet is one captured Ethernet frame and where it was seen.
 type Packet struct {
 	Time   time.Time
+	Host   string // the node's lab host when the lab has several, else ""
 	Node   string // lab node, e.g. "ns01"
 	Iface  string // interface inside the node, e.g. "veth01"
 	Dir    Direction
@@ -45,12 +46,20 @@ type Packet struct {
 // Label is the node:iface the packet was captured on.
 func (p *Packet) Label() string { return p.Node + ":" + p.Iface }
 
+// Where is where lines say the packet was captured: Label, with the lab
+// host in front when the lab has several (Target.Where).
+func (p *Packet) Where() string { return where(p.Host, p.Node, p.Iface) }
+
 // Timestamp formats the time as tcpdump does, local time with microseconds.
 func (p *Packet) Timestamp() string { return p.Time.Format("15:04:05.000000") }
 
 // Line is the packet as netlab capture prints it:
 //
 //	15:04:05.000000 ns01:veth01 Out IP 192.168.88.11 > 192.168.88.12: ICMP echo request, ...
+//
+// and in a lab of several hosts, with the host (Where):
+//
+//	15:04:05.000000 host2/c2:eth0 In IP 10.244.0.2 > 10.244.1.2: ICMP echo request, ...
 func (p *Packet) Line(linkLevel bool) string {
 	return string(p.appendLine(nil, linkLevel))
 }
@@ -58,9 +67,13 @@ func (p *Packet) Line(linkLevel bool) string {
 func (p *Packet) appendLine(b []byte, linkLevel bool) []byte {
 	b = p.Time.AppendFormat(b, "15:04:05.000000")
 	b = append(b, ' ')
-	b = append(b, p.Node...)
-	b = append(b, ':')
-	b = append(b, p.Iface...)
+	if p.Host != "" {
+		b = append(b, p.Where()...)
+	} else {
+		b = append(b, p.Node...)
+		b = append(b, ':')
+		b = append(b, p.Iface...)
+	}
 	b = append(b, ' ')
 	b = append(b, p.Dir.String()...)
 	b = append(b, ' ')

@@ -43,6 +43,11 @@ var recordings = []recording{
 		time.Sleep(100 * time.Millisecond)
 		l.mustRun("vtep1", "ping", "-c", "2", "-i", "0.2", "192.168.88.12")
 	}},
+	{name: "otv", lab: flannelLab, node: "vtep1", iface: "ul0", traffic: func(l *testLab) {
+		time.Sleep(100 * time.Millisecond)
+		l.mustRun("vtep1", "ping", "-c", "2", "-i", "0.2", "192.168.88.12")
+	}},
+	{name: "vlan", lab: vlanLab, node: "b", iface: "eth0", traffic: sendTagged},
 }
 
 // TestRecordTestdata records the pcap files the decoding tests read, with

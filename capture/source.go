@@ -155,10 +155,21 @@ func (s *packetSocket) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 			}
 			data := make([]byte, h.Snaplen)
 			copy(data, s.ring[frame+int(h.Mac):])
+			wire := int(h.Len)
+			// The kernel keeps a received (or offloaded) VLAN tag beside
+			// the frame; libpcap's test (VLAN_VALID) puts it back.
+			if h.Hv1.Vlan_tci != 0 || h.Status&unix.TP_STATUS_VLAN_VALID != 0 {
+				tpid := uint16(0)
+				if h.Hv1.Vlan_tpid != 0 || h.Status&unix.TP_STATUS_VLAN_TPID_VALID != 0 {
+					tpid = h.Hv1.Vlan_tpid
+				}
+				data = withVLANTag(data, uint16(h.Hv1.Vlan_tci), tpid)
+				wire += vlanTagLen
+			}
 			s.anc[0] = pktTypeDirection(pktType)
 			ci := gopacket.CaptureInfo{
 				Timestamp:     time.Unix(int64(h.Sec), int64(h.Nsec)),
-				CaptureLength: int(h.Snaplen), Length: int(h.Len), AncillaryData: s.anc,
+				CaptureLength: len(data), Length: wire, AncillaryData: s.anc,
 			}
 			return data, ci, nil
 		}

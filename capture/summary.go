@@ -44,27 +44,67 @@ var etherTypeNames = map[layers.EthernetType]string{
 	layers.EthernetTypeARP:   "ARP",
 	layers.EthernetTypeIPv6:  "IPv6",
 	layers.EthernetTypeDot1Q: "802.1Q",
+	0x88a8:                   "802.1Q-QinQ",
+	0x9100:                   "802.1Q-9100",
+	0x9200:                   "802.1Q-9200",
 	0x8035:                   "Reverse ARP",
 	0x88cc:                   "LLDP",
 }
 
-// ether prints an Ethernet frame of the given wire length.
+// ether prints an Ethernet frame of the given wire length. VLAN tags
+// (802.1Q and its stacked kinds) are shown only with linkLevel, one
+// "vlan N, p P" per tag before the ethertype they carry, as print-ether.c
+// does.
 func (s *summarizer) ether(data []byte, length int) {
-	var eth layers.Ethernet
-	if len(data) < ethHeaderLen || eth.DecodeFromBytes(data, gopacket.NilDecodeFeedback) != nil {
+	if len(data) < ethHeaderLen {
 		s.b.WriteString("[|ether]")
 		return
 	}
-	name, known := etherTypeNames[eth.EthernetType]
-	if !known {
-		name = "Unknown"
-	}
-	if s.linkLevel || !known || eth.EthernetType == layers.EthernetTypeDot1Q {
-		s.printf("%s > %s, ethertype %s (0x%04x), length %d: ", eth.SrcMAC, eth.DstMAC, name, uint16(eth.EthernetType), length)
-	}
+	dst, src := net.HardwareAddr(data[0:6]), net.HardwareAddr(data[6:12])
+	typ := binary.BigEndian.Uint16(data[12:14])
 	payload := data[ethHeaderLen:]
 	plen := length - ethHeaderLen
-	switch eth.EthernetType {
+	if s.linkLevel {
+		s.printf("%s > %s, ", src, dst)
+	}
+	printedLength := false
+	sep := func() {
+		if printedLength {
+			s.b.WriteString(", ")
+			return
+		}
+		s.printf(", length %d: ", length)
+		printedLength = true
+	}
+	for isVLANType(typ) {
+		if len(payload) < 4 || plen < 4 {
+			s.b.WriteString("[|vlan]")
+			return
+		}
+		if s.linkLevel {
+			s.etherType(typ)
+			sep()
+			tci := binary.BigEndian.Uint16(payload)
+			s.printf("vlan %d, p %d", tci&0xfff, tci>>13)
+			if tci&0x1000 != 0 {
+				s.b.WriteString(", DEI")
+			}
+			s.b.WriteString(", ")
+		}
+		typ = binary.BigEndian.Uint16(payload[2:4])
+		payload, plen = payload[4:], plen-4
+	}
+	_, known := etherTypeNames[layers.EthernetType(typ)]
+	if s.linkLevel {
+		s.etherType(typ)
+		sep()
+	} else if !known {
+		// tcpdump names what it cannot decode with the frame's addresses.
+		s.printf("%s > %s, ", src, dst)
+		s.etherType(typ)
+		s.printf(", length %d: ", length)
+	}
+	switch layers.EthernetType(typ) {
 	case layers.EthernetTypeARP:
 		s.arp(payload, plen)
 	case layers.EthernetTypeIPv4:
@@ -72,6 +112,15 @@ func (s *summarizer) ether(data []byte, length int) {
 	case layers.EthernetTypeIPv6:
 		s.ipv6(payload)
 	}
+}
+
+// etherType prints tcpdump's "ethertype NAME (0xNNNN)".
+func (s *summarizer) etherType(typ uint16) {
+	name, ok := etherTypeNames[layers.EthernetType(typ)]
+	if !ok {
+		name = "Unknown"
+	}
+	s.printf("ethertype %s (0x%04x)", name, typ)
 }
 
 var arpOps = map[uint16]string{1: "Request", 2: "Reply", 3: "Reverse Request", 4: "Reverse Reply", 8: "Inverse Request", 9: "Inverse Reply", 10: "NAK Reply"}
@@ -232,6 +281,11 @@ func (s *summarizer) udp(src, dst net.IP, data []byte, length int) {
 			}
 		}
 	}
+	// print-udp.c tries OTV's port before VXLAN's: flannel's 8472 is OTV's.
+	if u.SrcPort == otvPort || u.DstPort == otvPort {
+		s.otv(data[8:], length-8)
+		return
+	}
 	if u.SrcPort == vxlanPort || u.DstPort == vxlanPort {
 		s.vxlan(data[8:], length-8)
 		return
@@ -251,6 +305,34 @@ func (s *summarizer) vxlan(data []byte, length int) {
 	}
 	s.printf("VXLAN, flags [%s] (0x%02x), vni %d\n", flags, data[0], vx.VNI)
 	s.ether(vx.Payload, length-8)
+}
+
+// otvPort is OTV's UDP port (draft-hasmit-otv-04), which the Linux
+// kernel's vxlan driver used before IANA gave VXLAN 4789 and flannel
+// still uses: tcpdump decodes it as OTV, whose header has VXLAN's layout.
+const otvPort = 8472
+
+// otv prints a VXLAN header on port 8472 as print-otv.c reads it: the
+// 24 reserved bits after the flags are OTV's overlay, the VNI its
+// instance; then the inner frame on a line of its own.
+func (s *summarizer) otv(data []byte, length int) {
+	s.b.WriteString("OTV, ")
+	if length < 8 {
+		s.printf("[length %d < 8] (invalid)", length)
+		return
+	}
+	if len(data) < 8 {
+		s.b.WriteString("[|otv]")
+		return
+	}
+	flags := "."
+	if data[0]&0x08 != 0 {
+		flags = "I"
+	}
+	over := int(data[1])<<16 | int(data[2])<<8 | int(data[3])
+	inst := int(data[4])<<16 | int(data[5])<<8 | int(data[6])
+	s.printf("flags [%s] (0x%02x), overlay %d, instance %d\n", flags, data[0], over, inst)
+	s.ether(data[8:], length-8)
 }
 
 var icmpTypes = map[uint8]string{

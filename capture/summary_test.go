@@ -50,7 +50,7 @@ func goldenLines(t testing.TB, name string) []string {
 	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
 }
 
-var recorded = []string{"bridge", "nat", "icmp-errors", "vxlan"}
+var recorded = []string{"bridge", "nat", "icmp-errors", "vxlan", "otv", "vlan"}
 
 // TestSummaryGolden checks every recorded packet against what tcpdump -nn
 // -t (and -e) printed for it.

@@ -12,10 +12,26 @@ type Target struct {
 	Node   string
 	NSPath string
 	Iface  string
+	// Host is the lab host the node is on, set when the lab has more
+	// than one: lines then name it (see Where). Empty otherwise.
+	Host string
 }
 
-// String is the node:iface label capture lines carry.
+// String is the node:iface label a lab file and a student use.
 func (t Target) String() string { return t.Node + ":" + t.Iface }
+
+// Where is the label capture lines carry: String, with the lab host in
+// front of a namespace's node when the lab has several hosts
+// ("host2/c2:eth0"), so a merged stream says which machine each packet
+// crossed. A host's own interfaces already name it ("host2:eth0").
+func (t Target) Where() string { return where(t.Host, t.Node, t.Iface) }
+
+func where(host, node, iface string) string {
+	if host == "" || host == node || strings.HasPrefix(node, host+"/") || strings.HasSuffix(node, "@"+host) {
+		return node + ":" + iface
+	}
+	return host + "/" + node + ":" + iface
+}
 
 // ParseTarget splits what a student types, "ns01:veth01" or "br01", into
 // node and interface; a bare interface belongs to defaultNode.

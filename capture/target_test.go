@@ -2,6 +2,7 @@ package capture
 
 import (
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -54,5 +55,39 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 	}
 	if _, err := Open([]Target{{Node: "ns01", NSPath: l.node("ns01").path(), Iface: "nosuch0"}}, Options{}); err == nil {
 		t.Error("Open on a missing interface succeeded")
+	}
+}
+
+// TestWhere pins how lines name where a packet was: node:iface in a lab
+// of one host, the host before a namespace's node in a lab of several,
+// never twice when the node's name already holds it.
+func TestWhere(t *testing.T) {
+	tests := []struct {
+		name string
+		t    Target
+		want string
+	}{
+		{name: "one host", t: Target{Node: "ns01", Iface: "veth01"}, want: "ns01:veth01"},
+		{name: "namespace on a host", t: Target{Host: "host2", Node: "c2", Iface: "eth0"}, want: "host2/c2:eth0"},
+		{name: "the host itself", t: Target{Host: "host2", Node: "host2", Iface: "eth0"}, want: "host2:eth0"},
+		{name: "qualified node", t: Target{Host: "host2", Node: "host2/1-722bc7739c", Iface: "vxlan0"}, want: "host2/1-722bc7739c:vxlan0"},
+		{name: "qualified node with @", t: Target{Host: "host2", Node: "1-722bc7739c@host2", Iface: "vxlan0"}, want: "1-722bc7739c@host2:vxlan0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.t.Where(); got != tt.want {
+				t.Errorf("Where() = %q, want %q", got, tt.want)
+			}
+			p := Packet{Host: tt.t.Host, Node: tt.t.Node, Iface: tt.t.Iface}
+			if got := p.Where(); got != tt.want {
+				t.Errorf("Packet.Where() = %q, want %q", got, tt.want)
+			}
+			if line := p.Line(false); !strings.Contains(line, " "+tt.want+" ") {
+				t.Errorf("Line = %q, want it to name %s", line, tt.want)
+			}
+			if p.Label() != tt.t.Node+":"+tt.t.Iface {
+				t.Errorf("Label() = %q: it stays node:iface, what lab files say", p.Label())
+			}
+		})
 	}
 }

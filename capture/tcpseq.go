@@ -71,11 +71,11 @@ func (t *tcpTracker) observe(data []byte) tcpRel {
 
 // tcpHeader finds the addresses and TCP header of an IPv4 or IPv6 frame.
 func tcpHeader(d []byte) (src, dst, tcp []byte, ok bool) {
-	if len(d) < ethHeaderLen {
+	typ, l3, ok := untagged(d)
+	if !ok {
 		return nil, nil, nil, false
 	}
-	l3 := d[ethHeaderLen:]
-	switch binary.BigEndian.Uint16(d[12:]) {
+	switch typ {
 	case 0x0800:
 		if len(l3) < 20 || l3[9] != 6 || binary.BigEndian.Uint16(l3[6:])&0x1fff != 0 {
 			return nil, nil, nil, false

@@ -3,6 +3,7 @@ package capture
 import (
 	"net"
 	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -55,7 +56,15 @@ func natLab(t testing.TB) *testLab {
 
 // vxlanLab joins vtep1 and vtep2 over a veth underlay (203.0.113.1/.2 on
 // ul0) with vxlan0, id 256, dstport 4789, carrying 192.168.88.11/.12.
-func vxlanLab(t testing.TB) *testLab {
+func vxlanLab(t testing.TB) *testLab { return tunnelLab(t, "vxlan0", 256, 4789) }
+
+// flannelLab is vxlanLab as flannel builds it: flannel.1, id 1, port 8472.
+func flannelLab(t testing.TB) *testLab { return tunnelLab(t, "flannel.1", 1, 8472) }
+
+// tunnelLab joins vtep1 and vtep2 over a veth underlay (203.0.113.1/.2 on
+// ul0) with a vxlan device dev of id vni on UDP port, carrying
+// 192.168.88.11/.12.
+func tunnelLab(t testing.TB, dev string, vni, port int) *testLab {
 	l := newTestLab(t, "vtep1", "vtep2")
 	l.veth("vtep1", "ul0", "vtep2", "ul0")
 	for i, n := range []string{"vtep1", "vtep2"} {
@@ -65,10 +74,10 @@ func vxlanLab(t testing.TB) *testLab {
 		}
 		l.addr(n, "ul0", local+"/24")
 		l.up(n, "ul0")
-		l.vxlan(n, "vxlan0", 256, local, remote, "ul0")
-		l.addr(n, "vxlan0", []string{"192.168.88.11/24", "192.168.88.12/24"}[i])
-		l.mustRun(n, "sysctl", "-qw", "net.ipv6.conf.vxlan0.disable_ipv6=1")
-		l.up(n, "vxlan0")
+		l.vxlanOn(n, dev, vni, port, local, remote, "ul0")
+		l.addr(n, dev, []string{"192.168.88.11/24", "192.168.88.12/24"}[i])
+		l.mustRun(n, "sysctl", "-qw", "net.ipv6.conf."+strings.ReplaceAll(dev, ".", "/")+".disable_ipv6=1")
+		l.up(n, dev)
 	}
 	return l
 }

@@ -96,7 +96,7 @@ func (c *captureModel) addReport(lines []runner.PacketLine) {
 	live := map[string]bool{}
 	if c.src != nil {
 		for _, t := range c.targets {
-			live[t.String()] = true
+			live[t.Where()] = true
 		}
 	}
 	var es []*pktEntry

@@ -34,7 +34,7 @@ type pktEntry struct {
 }
 
 func newLiveEntry(p capture.Packet) *pktEntry {
-	return &pktEntry{pkt: p, hasData: true, label: p.Label(), dir: p.Dir.String(),
+	return &pktEntry{pkt: p, hasData: true, label: p.Where(), dir: p.Dir.String(),
 		time: p.Time.Format("15:04:05.000"), kind: kindOf(p.Data)}
 }
 

@@ -38,7 +38,7 @@ func (s *Lesson) Target(node, iface string) (capture.Target, error) {
 	if err != nil {
 		return capture.Target{}, err
 	}
-	return capture.Target{Node: node, NSPath: path, Iface: iface}, nil
+	return capture.Target{Node: node, NSPath: path, Iface: iface, Host: s.labHost(node)}, nil
 }
 
 // Targets resolves a step's capture targets, skipping those whose node

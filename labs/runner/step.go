@@ -122,7 +122,7 @@ func commandReport(r engine.Result) CommandReport {
 }
 
 func packetLine(p capture.Packet) PacketLine {
-	return PacketLine{Label: p.Label(), Dir: p.Dir.String(), Time: p.Timestamp(), Summary: p.Summary(false)}
+	return PacketLine{Label: p.Where(), Dir: p.Dir.String(), Time: p.Timestamp(), Summary: p.Summary(false)}
 }
 
 // judge evaluates a step's expectations against what ran and was seen.

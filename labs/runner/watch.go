@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/netlab/netlab/capture"
+	"github.com/netlab/netlab/engine"
+	"github.com/netlab/netlab/engine/cmdline"
 	"github.com/netlab/netlab/labs"
 	"github.com/netlab/netlab/labs/i18n"
 )
@@ -85,6 +87,62 @@ func (w *watch) poll(after int) {
 			t.opened = when
 		}
 	}
+}
+
+// labHost is the lab host node is on, which capture lines name
+// (capture.Target.Host), when the lab's namespaces live on several hosts,
+// as two machines' containers do in the overlay and crosshost labs: the
+// packets of both hosts' underlay and overlay interfaces are one merged
+// stream, and each line must say which machine it came from. It is ""
+// when one host holds the namespaces (an "internet" host holds none), so
+// such a lab's lines stay node:iface. The hosts that hold namespaces are
+// those the lab file runs "ip netns add" on and those that hold one now
+// (a student may have made one by hand), so the lines of a two-host lab
+// name the host from its first step.
+func (s *Lesson) labHost(node string) string {
+	nodes := s.eng.Nodes()
+	holders := map[string]bool{}
+	if s.Lab != nil {
+		scan := func(on string, cmds []labs.Command) {
+			for _, c := range cmds {
+				if c.Parsed == nil || c.Parsed.Netns != "" {
+					continue
+				}
+				for _, op := range c.Parsed.Ops {
+					if _, ok := op.(*cmdline.NetnsAdd); ok {
+						holders[on] = true
+					}
+				}
+			}
+		}
+		for _, su := range s.Lab.Setup {
+			scan(su.Node, su.Commands)
+		}
+		for _, st := range s.Lab.Steps {
+			scan(st.Node, st.Commands)
+		}
+	}
+	for _, n := range nodes {
+		if n.Kind == engine.KindNetns && n.Parent != "" {
+			holders[n.Parent] = true
+		}
+	}
+	if len(holders) < 2 {
+		return ""
+	}
+	if of, ok := s.eng.State().Aliases[node]; ok {
+		node = of
+	}
+	for _, n := range nodes {
+		if n.Name != node {
+			continue
+		}
+		if n.Kind == engine.KindHost {
+			return n.Name
+		}
+		return n.Parent
+	}
+	return ""
 }
 
 // whenText says when a capture opened or lost its interface: after is
