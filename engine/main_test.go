@@ -27,6 +27,10 @@ func TestMain(m *testing.M) {
 		batchCrashHelper(dir) // killed after its batch of rules
 		os.Exit(0)
 	}
+	if dir := os.Getenv("NETLAB_DELETE_CRASH_HELPER"); dir != "" {
+		deleteCrashHelper(dir) // killed after deleting a link
+		os.Exit(0)
+	}
 	if dir := os.Getenv("NETLAB_CRASH_HELPER"); dir != "" {
 		s, err := Open(dir)
 		if err != nil {

@@ -310,7 +310,7 @@ func (a *linkDel) run(x *execCtx) (string, error) {
 			return "", fmt.Errorf("bridge %s is still up; can't delete it", a.Dev)
 		}
 	}
-	if err := x.h.LinkDel(l); err != nil {
+	if err := x.deleteLink(l); err != nil {
 		return "", fmt.Errorf("RTNETLINK answers: %w", err)
 	}
 	return "", nil
