@@ -477,7 +477,7 @@ func (s *Session) deleteStrayLinks(node string, want, have *NodeSnap, wantLearne
 			continue
 		}
 		if link, err := x.h.LinkByName(l.Name); err == nil {
-			if err := x.h.LinkDel(link); err != nil && !errors.Is(err, unix.ENODEV) {
+			if err := x.deleteLink(link); err != nil && !errors.Is(err, unix.ENODEV) {
 				return fmt.Errorf("delete %s on %s: %w", l.Name, node, err)
 			}
 		}
