@@ -1,9 +1,13 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
+	"sync"
 	"time"
 
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 )
 
@@ -69,3 +73,62 @@ func (s *Session) awaitDying() error {
 // namespaces took with them (their veths' peers elsewhere), as the real
 // "ip netns del" leaves it to do in the background.
 func (s *Session) Settle() error { return s.awaitDying() }
+
+// linkDeletes counts the deletions deleteLink left the kernel finishing.
+var linkDeletes sync.WaitGroup
+
+// waitLinkDeletes waits until the kernel has answered every deletion
+// deleteLink left running (a benchmark, before it times anything else).
+func waitLinkDeletes() { linkDeletes.Wait() }
+
+// deleteLink deletes a link and returns as soon as the kernel has taken it
+// off the node's list, not when the kernel has finished with it.
+//
+// The kernel unlists a device (its name and index are free, no dump
+// shows it) early in RTM_DELLINK and answers only after it has also
+// waited for RCU readers and for the device's last references (a
+// bridge's takes tens of milliseconds, longer while a deleted
+// namespace is being cleaned up). That wait changes nothing anyone can
+// see, so the request goes out on its own socket and goroutine, and
+// the command is over once the link is gone from the list or the
+// kernel has answered, whichever comes first. A refused deletion is
+// refused before the device is unlisted, so its error is never missed.
+// Should netlab die meanwhile, the request is already the kernel's: it
+// finishes without the process, and undo finds the link gone either way.
+func (x *execCtx) deleteLink(l netlink.Link) error {
+	fd, err := openNS(x.node.Path)
+	if err != nil {
+		return err
+	}
+	h, err := netlink.NewHandleAt(netns.NsHandle(fd))
+	unix.Close(fd)
+	if err != nil {
+		return x.h.LinkDel(l) // no second socket: the plain, waiting way
+	}
+	done := make(chan error, 1)
+	linkDeletes.Add(1)
+	go func() {
+		defer linkDeletes.Done()
+		err := h.LinkDel(l)
+		h.Close()
+		done <- err
+	}()
+	idx, name := l.Attrs().Index, l.Attrs().Name
+	for wait := 50 * time.Microsecond; ; wait = min(2*wait, time.Millisecond) {
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(wait):
+		}
+		if now, err := x.h.LinkByIndex(idx); err != nil && isNoDevice(err) || err == nil && now.Attrs().Name != name {
+			return nil
+		}
+	}
+}
+
+// isNoDevice reports the kernel's "no such device" for a link asked by
+// index.
+func isNoDevice(err error) bool {
+	var nf netlink.LinkNotFoundError
+	return errors.As(err, &nf) || errors.Is(err, unix.ENODEV)
+}

@@ -31,6 +31,10 @@ func TestMain(m *testing.M) {
 		enterHelper(dir) // becomes the program, as "netlab exec" does
 		os.Exit(4)
 	}
+	if dir := os.Getenv("NETLAB_DELETE_CRASH_HELPER"); dir != "" {
+		deleteCrashHelper(dir) // killed after deleting a link
+		os.Exit(0)
+	}
 	if dir := os.Getenv("NETLAB_CRASH_HELPER"); dir != "" {
 		s, err := Open(dir)
 		if err != nil {

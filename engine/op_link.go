@@ -317,7 +317,7 @@ func (a *linkDel) run(x *execCtx) (string, error) {
 			return "", fmt.Errorf("bridge %s is still up; can't delete it", a.Dev)
 		}
 	}
-	if err := x.h.LinkDel(l); err != nil {
+	if err := x.deleteLink(l); err != nil {
 		return "", fmt.Errorf("RTNETLINK answers: %w", err)
 	}
 	return "", nil
@@ -489,7 +489,7 @@ func (s *Session) deleteStrayLinks(node string, want, have *NodeSnap, wantLearne
 			continue
 		}
 		if link, err := x.h.LinkByName(l.Name); err == nil {
-			if err := x.h.LinkDel(link); err != nil && !errors.Is(err, unix.ENODEV) {
+			if err := x.deleteLink(link); err != nil && !errors.Is(err, unix.ENODEV) {
 				return fmt.Errorf("delete %s on %s: %w", l.Name, node, err)
 			}
 		}

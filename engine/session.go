@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -48,6 +49,11 @@ type Session struct {
 	lockFile *os.File
 	handles  map[string]*netlink.Handle
 	ctl      runControl // cancels lock waits and step commands (cancel.go)
+	// raw is the state file as this session last read or wrote it, and
+	// handleNS the namespace (nsfs inode) each cached handle was made in:
+	// together they let Refresh keep a state and handles nothing changed.
+	raw      []byte
+	handleNS map[string]uint64
 }
 
 // ErrSessionExists is returned by Create when a session is already running.
@@ -184,6 +190,7 @@ func (s *Session) Close() {
 		h.Close()
 		delete(s.handles, k)
 	}
+	clear(s.handleNS)
 }
 
 // Dir is the session's run directory.
@@ -193,14 +200,38 @@ func (s *Session) Dir() string { return s.dir }
 func (s *Session) State() State { return *s.st }
 
 // Refresh re-reads the state another process may have changed.
+//
+// Parsing and checking the state, and making a netlink handle per node
+// again, is skipped when nothing changed since this session last read or
+// wrote the file: its bytes are the same (every writer replaces the whole
+// file), no step is running (whose journal would need merging again), and
+// every cached handle's namespace is still the one mounted under the
+// node's name (one deleted and made again by hand in a shell is not).
 func (s *Session) Refresh() error {
-	st, err := readState(s.dir)
+	b, err := os.ReadFile(statePath(s.dir))
+	if err == nil && s.st != nil && s.st.Running == nil && s.raw != nil && bytes.Equal(b, s.raw) && s.handlesCurrent() {
+		return nil
+	}
+	s.raw = nil
+	st, raw, err := readStateRaw(s.dir)
 	if err != nil {
 		return err
 	}
-	s.st = st
+	s.st, s.raw = st, raw
 	s.Close()
 	return nil
+}
+
+// handlesCurrent reports whether every cached handle is still in the
+// namespace its node's file names.
+func (s *Session) handlesCurrent() bool {
+	for name, ino := range s.handleNS {
+		var st unix.Stat_t
+		if err := unix.Stat(nsPath(s.dir, name), &st); err != nil || st.Ino != ino {
+			return false
+		}
+	}
+	return true
 }
 
 // Nodes returns the lab's nodes in creation order.
@@ -350,10 +381,18 @@ func (s *Session) handle(n *Node) (*netlink.Handle, error) {
 		return nil, fmt.Errorf("open namespace of %s: %w", n.Name, err)
 	}
 	defer target.Close()
+	var fst unix.Stat_t
+	if err := unix.Fstat(int(target.Fd()), &fst); err != nil {
+		return nil, fmt.Errorf("open namespace of %s: %w", n.Name, err)
+	}
 	h, err := netlink.NewHandleAt(netns.NsHandle(target.Fd()))
 	if err != nil {
 		return nil, err
 	}
+	if s.handleNS == nil {
+		s.handleNS = map[string]uint64{}
+	}
+	s.handleNS[n.Name] = fst.Ino
 	s.handles[n.Name] = h
 	return h, nil
 }
@@ -408,6 +447,7 @@ func (s *Session) dropNode(name string) error {
 	if h, ok := s.handles[name]; ok {
 		h.Close()
 		delete(s.handles, name)
+		delete(s.handleNS, name)
 	}
 	dying, err := s.peersOf(n)
 	if err != nil {
@@ -451,6 +491,7 @@ func (s *Session) pruneMissing() error {
 		if h, ok := s.handles[n.Name]; ok {
 			h.Close()
 			delete(s.handles, n.Name)
+			delete(s.handleNS, n.Name)
 		}
 		changed = true
 	}
@@ -750,7 +791,11 @@ func (s *Session) held(fn func() error) error {
 	}
 	marked := s.applyShellMark()
 	ferr := fn()
-	if err := writeState(s.dir, s.st); err != nil && ferr == nil {
+	raw, err := writeStateRaw(s.dir, s.st)
+	if s.raw = raw; err != nil {
+		s.raw = nil
+	}
+	if err != nil && ferr == nil {
 		return err
 	} else if err == nil && marked {
 		os.Remove(shellMarkPath(s.dir))

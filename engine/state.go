@@ -133,13 +133,26 @@ func nsPath(dir, name string) string { return filepath.Join(dir, "netns", name) 
 var ErrNoSession = errors.New("no lab session is running")
 
 func readState(dir string) (*State, error) {
+	st, _, err := readStateRaw(dir)
+	return st, err
+}
+
+// readStateRaw is readState that also returns the file's bytes, which
+// Refresh compares with the next read to skip parsing an unchanged state.
+func readStateRaw(dir string) (*State, []byte, error) {
 	b, err := os.ReadFile(statePath(dir))
 	if os.IsNotExist(err) {
-		return nil, ErrNoSession
+		return nil, nil, ErrNoSession
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	st, err := parseState(dir, b)
+	return st, b, err
+}
+
+// parseState decodes and checks a state file's bytes.
+func parseState(dir string, b []byte) (*State, error) {
 	var st State
 	if err := json.Unmarshal(b, &st); err != nil {
 		return nil, &DamagedError{Path: statePath(dir), Err: err}
@@ -160,24 +173,30 @@ func readState(dir string) (*State, error) {
 // namespaces are gone anyway, so it is left out (it costs milliseconds per
 // command on a disk-backed /run).
 func writeState(dir string, st *State) error {
+	_, err := writeStateRaw(dir, st)
+	return err
+}
+
+// writeStateRaw is writeState that also returns the bytes written.
+func writeStateRaw(dir string, st *State) ([]byte, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		return nil, err
 	}
 	b, err := json.Marshal(st)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	tmp, err := os.CreateTemp(dir, ".session-*.json")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := tmp.Write(b); err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
-		return err
+		return nil, err
 	}
 	tmp.Close()
-	return os.Rename(tmp.Name(), statePath(dir))
+	return b, os.Rename(tmp.Name(), statePath(dir))
 }
 
 // journal is the small record of which command of the running step is in

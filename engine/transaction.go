@@ -170,6 +170,11 @@ func (s *Session) ApplyStep(st Transaction) ([]Result, error) {
 		}
 		s.st.Running = &RunningStep{Index: st.Index, Title: st.Title, Before: before, Started: time.Now().UTC()}
 		s.st.Running.claim()
+		if len(st.Commands) > 0 {
+			// The state names the first command itself, so that one
+			// needs no journal of its own.
+			s.st.Running.Text = st.Commands[0].Text
+		}
 		if err := writeState(s.dir, s.st); err != nil {
 			return err
 		}
@@ -177,7 +182,7 @@ func (s *Session) ApplyStep(st Transaction) ([]Result, error) {
 		var batch []Result
 		for i, c := range st.Commands {
 			s.st.Running.Command, s.st.Running.Text = i, c.Text
-			if batched == 0 && (c.Mutating() || c.Program == "ping") { // journal what changes or takes time
+			if i > 0 && batched == 0 && (c.Mutating() || c.Program == "ping") { // journal what changes or takes time
 				if err := writeJournal(s.dir, journal{Started: s.st.Running.Started, Command: i, Text: c.Text}); err != nil {
 					return err
 				}

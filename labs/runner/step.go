@@ -12,10 +12,24 @@ import (
 	"github.com/netlab/netlab/labs/i18n"
 )
 
-// captureGrace is how long after a step's last command the capture keeps
-// listening, so that late replies and the capture's own merge delay are
+// captureGrace is the longest a step's captures keep listening after its
+// last command, so that late replies and the capture's own delays are
 // part of the step's evidence.
 const captureGrace = 250 * time.Millisecond
+
+// The captures stop sooner once the wire has gone quiet: captureQuiet
+// with no new packet on any of them, and at least captureSettle after
+// the last command. A step's captures each watch one interface, so a
+// packet reaches the ring no later than the kernel's block timeout (10
+// ms) after it was on the wire, with no merge delay; replies and the
+// packets they set off (an ARP exchange before an echo, a TCP close)
+// follow each other within milliseconds on a lab's veths. Four block
+// timeouts of silence is ample for both.
+const (
+	captureSettle = 40 * time.Millisecond
+	captureQuiet  = 40 * time.Millisecond
+	captureTick   = 5 * time.Millisecond
+)
 
 // Step applies the next step: it opens the step's captures, runs its
 // commands through the engine (rolled back on failure), then judges checks

@@ -172,7 +172,7 @@ func (w *watch) finish() []capture.Packet {
 		opened = opened || len(t.caps) > 0
 	}
 	if opened {
-		time.Sleep(captureGrace)
+		w.quiet()
 	}
 	var packets []capture.Packet
 	for _, t := range w.targets {
@@ -183,6 +183,29 @@ func (w *watch) finish() []capture.Packet {
 	}
 	sort.SliceStable(packets, func(i, j int) bool { return packets[i].Time.Before(packets[j].Time) })
 	return packets
+}
+
+// quiet waits until the captures have seen nothing new for captureQuiet
+// (after captureSettle at least), or captureGrace at most.
+func (w *watch) quiet() {
+	start := time.Now()
+	seen := func() (n uint64) {
+		for _, t := range w.targets {
+			for _, c := range t.caps {
+				n += c.Stats().Seen
+			}
+		}
+		return n
+	}
+	last, changed := seen(), start
+	for now := start; now.Sub(start) < captureGrace; now = time.Now() {
+		if n := seen(); n != last {
+			last, changed = n, now
+		} else if now.Sub(start) >= captureSettle && now.Sub(changed) >= captureQuiet {
+			return
+		}
+		time.Sleep(captureTick)
+	}
 }
 
 // evidence says whether the capture on label ran, and if it did not,
