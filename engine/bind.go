@@ -37,7 +37,7 @@ func bind(o cmdline.Op) Action {
 	case *cmdline.LinkAdd:
 		return &linkAdd{*v}
 	case *cmdline.LinkSet:
-		return &linkSet{*v}
+		return &linkSet{LinkSet: *v}
 	case *cmdline.LinkDel:
 		return &linkDel{*v}
 	case *cmdline.Addr:

@@ -48,7 +48,12 @@ func (a *linkAdd) check(x *execCtx) error {
 }
 
 // linkSet runs "ip link set" (and brctl addif/delif, ifconfig flags).
-type linkSet struct{ cmdline.LinkSet }
+type linkSet struct {
+	cmdline.LinkSet
+	// into is the node that Netns names, resolved on the host the action
+	// runs on ("1-722bc7739c@host2"); Check sets it, "" is Netns itself.
+	into string
+}
 
 // decides: each attribute set, and the link's whole name when it moves or
 // is renamed (it is no longer here under that name). The attributes are
@@ -69,6 +74,9 @@ func (a *linkSet) decides(node string) []string {
 func (a *linkSet) lands(node string) string {
 	if a.Netns != "" {
 		node = a.Netns
+		if a.into != "" {
+			node = a.into
+		}
 	}
 	if a.NewName != "" {
 		return node + "/" + a.NewName

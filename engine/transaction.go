@@ -302,10 +302,20 @@ func (s *Session) Check(st Transaction) []CheckResult {
 			continue
 		}
 		for j := len(c.Actions) - 1; j >= 0; j-- {
-			if a := pendingPart(c.Actions[j], node, later); a != nil && results[i].Err == nil {
+			act := c.Actions[j]
+			if ls, ok := act.(*linkSet); ok && ls.Netns != "" {
+				// Later actions in that namespace are keyed by its node
+				// name, which on a second host is qualified.
+				if n, err := s.lookupFrom(x.node, ls.Netns); err == nil {
+					cp := *ls
+					cp.into = n.Name
+					act = &cp
+				}
+			}
+			if a := pendingPart(act, node, later); a != nil && results[i].Err == nil {
 				results[i].Err = a.check(x)
 			}
-			for _, f := range c.Actions[j].decides(node) {
+			for _, f := range act.decides(node) {
 				later[f] = true
 			}
 		}
