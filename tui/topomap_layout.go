@@ -102,6 +102,9 @@ func buildTopo(snap *engine.Snapshot) []*tNode {
 		// missing or not a host (a state file may say anything) stands alone
 		if p := nodes[tn.n.Parent]; tn.n.Kind == engine.KindNetns && p != nil && p.n.Kind != engine.KindNetns {
 			p.kids = append(p.kids, tn)
+			if tn.n.Local != "" { // inside its host's box, its name there ("NAME@HOST" is its id)
+				tn.label = tn.n.Local + strings.TrimPrefix(tn.label, tn.name)
+			}
 		} else {
 			tn.top = true
 			tops = append(tops, tn)
