@@ -9,6 +9,9 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/netlab/netlab/engine"
+	"github.com/netlab/netlab/engine/privtest"
+	"github.com/netlab/netlab/labs"
+	"github.com/netlab/netlab/labs/runner"
 )
 
 // overlaySnap is Docker's overlay network on two lab hosts, as the
@@ -239,6 +242,121 @@ func TestTopoMapMachinesWidth(t *testing.T) {
 					t.Fatalf("%s at %d: line %d is %d cells: %s", name, w, i, lw, ansi.Strip(l))
 				}
 			}
+		}
+	}
+}
+
+// overlayLab builds Docker's overlay network on two lab hosts by hand:
+// per host the network's namespace (ov1, ov2) holding br0 and vxlan0
+// (made on the host over the underlay eth0, then moved in) and a
+// container c1, c2 cabled to br0.
+const overlayLab = `
+id: t
+title: t
+summary: t
+nodes: [host1, host2]
+setup:
+  - node: host1
+    commands:
+      - ip link add eth0 type veth peer name eth0 netns host2
+      - ip addr add 198.51.100.1/24 dev eth0
+      - ip link set eth0 up
+  - node: host2
+    commands:
+      - ip addr add 198.51.100.2/24 dev eth0
+      - ip link set eth0 up
+steps:
+  - title: the overlay on host1
+    text: t
+    node: host1
+    commands:
+      - ip netns add ov1
+      - ip netns add c1
+      - ip netns exec ov1 ip link add br0 type bridge
+      - ip netns exec ov1 ip addr add 10.0.0.1/24 dev br0
+      - ip netns exec ov1 ip link set br0 up
+      - ip link add vxlan0 type vxlan id 256 dstport 4789 local 198.51.100.1 remote 198.51.100.2 dev eth0
+      - ip link set vxlan0 netns ov1
+      - ip netns exec ov1 ip link set vxlan0 master br0
+      - ip netns exec ov1 ip link set vxlan0 up
+      - ip link add veth0 type veth peer name eth0 netns c1
+      - ip link set veth0 netns ov1
+      - ip netns exec ov1 ip link set veth0 master br0
+      - ip netns exec ov1 ip link set veth0 up
+      - ip netns exec c1 ip addr add 10.0.0.2/24 dev eth0
+      - ip netns exec c1 ip link set eth0 up
+  - title: the overlay on host2
+    text: t
+    node: host2
+    commands:
+      - ip netns add ov2
+      - ip netns add c2
+      - ip netns exec ov2 ip link add br0 type bridge
+      - ip netns exec ov2 ip addr add 10.0.0.1/24 dev br0
+      - ip netns exec ov2 ip link set br0 up
+      - ip link add vxlan0 type vxlan id 256 dstport 4789 local 198.51.100.2 remote 198.51.100.1 dev eth0
+      - ip link set vxlan0 netns ov2
+      - ip netns exec ov2 ip link set vxlan0 master br0
+      - ip netns exec ov2 ip link set vxlan0 up
+      - ip link add veth0 type veth peer name eth0 netns c2
+      - ip link set veth0 netns ov2
+      - ip netns exec ov2 ip link set veth0 master br0
+      - ip netns exec ov2 ip link set veth0 up
+      - ip netns exec c2 ip addr add 10.0.0.3/24 dev eth0
+      - ip netns exec c2 ip link set eth0 up
+`
+
+// TestTopoMachinesFromKernel builds the overlay on two lab hosts in a
+// throwaway session and draws the kernel's snapshot: each host's frame
+// holds its namespaces, and the tunnel between the namespaces' vxlan0
+// runs dashed across the gap between the frames.
+func TestTopoMachinesFromKernel(t *testing.T) {
+	privtest.Need(t)
+	lab, err := labs.Load("t.yaml", []byte(overlayLab))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	t.Setenv("NETLAB_RUN", dir)
+	s, err := runner.Start(lab, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		s.Close()
+		if err := engine.Reset(dir); err != nil {
+			t.Errorf("reset: %v", err)
+		}
+	})
+	for i := range lab.Steps {
+		rep, err := s.Step()
+		if err != nil {
+			t.Fatalf("step %d: %v", i+1, err)
+		}
+		if !rep.OK {
+			t.Fatalf("step %d did not hold: %v", i+1, rep.Failures())
+		}
+	}
+	snap, err := s.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := plainMap(snap, 120, topoMarks{})
+	t.Log("\n" + out)
+	lines := strings.Split(out, "\n")
+	cols := frameColumns(lines[0])
+	if len(cols) != 2 {
+		t.Fatalf("want two host frames side by side:\n%s", out)
+	}
+	for _, want := range []string{"198.51.100.1/24 eth0 ●─┼", "vxlan0 vxlan 256 ●┄", "┄● vxlan0 vxlan 256"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("%q missing from\n%s", want, out)
+		}
+	}
+	for k, f := range map[string]int{"ov1": 0, "c1": 0, "ov2": 1, "c2": 1} {
+		_, x := column(lines, "── "+k+" ")
+		if x < cols[f][0] || x > cols[f][1] {
+			t.Errorf("%s at column %d is outside frame %v:\n%s", k, x, cols[f], out)
 		}
 	}
 }
