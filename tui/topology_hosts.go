@@ -38,15 +38,13 @@ func layoutMachines(tops []*tNode, w int, mk topoMarks) *canvas {
 	c := newCanvas(w)
 	y := 0
 	for _, tn := range tops {
-		boxes := hostGroup([]*tNode{tn}, w-4, mk, false)
-		if isMachine(tn) {
-			f, _ := machineFrame(boxes[0], w-4, mk)
-			c.blit(f, 0, y)
-			y += len(f.rows) + 1
+		if !isMachine(tn) {
+			y = drawGroup(c, hostGroup([]*tNode{tn}, w, mk, false), y, w, mk) + 1
 			continue
 		}
-		boxes = hostGroup([]*tNode{tn}, w, mk, false)
-		y = drawGroup(c, boxes, y, w, mk) + 1
+		f, _ := machineFrame(hostGroup([]*tNode{tn}, w-4, mk, false)[0], w-4, mk)
+		c.blit(f, 0, y)
+		y += len(f.rows) + 1
 	}
 	return c
 }
