@@ -60,7 +60,7 @@ func machinesAcross(tops []*tNode, n, w int, mk topoMarks, tunnels bool) *canvas
 	for _, tn := range tops {
 		for _, k := range tn.kids {
 			for _, f := range k.ifs {
-				f.edge = 0
+				f.edge = false
 			}
 		}
 	}
@@ -174,7 +174,7 @@ func kidTunnels(tops []*tNode) []*tIf {
 		for _, k := range l.kids {
 			for _, f := range k.ifs {
 				if f.tun && f.peer != nil && rkids[f.peer.node] && lh == nil {
-					f.edge, f.drawn, f.peer.drawn = 1, true, true
+					f.edge, f.drawn, f.peer.drawn = true, true, true
 					out = append(out, f)
 					lh = k
 					for _, rk := range r.kids {

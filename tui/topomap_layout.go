@@ -27,9 +27,9 @@ type tIf struct {
 	peer  *tIf // the veth peer, or the tunnel's other end
 	drawn bool // its cable or tunnel is drawn
 	tun   bool // peer is a tunnel (vxlan of the same id)
-	// edge puts a namespace's tunnel end on its box's right edge (1) so
-	// it can be drawn across to a neighbouring host (topology_hosts.go)
-	edge int
+	// edge puts a namespace's tunnel end on its box's right edge, to be
+	// drawn across to a neighbouring host (topology_hosts.go)
+	edge bool
 }
 
 func (f *tIf) key() string { return f.node + "/" + f.l.Name }
@@ -905,7 +905,7 @@ func kidBox(k *tNode, first *tIf, w int, mk topoMarks) *mapBox {
 	ifs := append([]*tIf(nil), k.ifs...)
 	sort.SliceStable(ifs, func(i, j int) bool { return ifs[i] == first && ifs[j] != first })
 	for _, f := range ifs {
-		if f.edge > 0 {
+		if f.edge {
 			rows = append(rows, extRow(f, true, mk))
 			continue
 		}
