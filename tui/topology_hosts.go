@@ -34,7 +34,6 @@ func layoutMachines(tops []*tNode, w int, mk topoMarks) *canvas {
 	if c := machinesAcross(tops, n, w, mk, true); c != nil {
 		return c
 	}
-	resetDrawn(tops)
 	c := newCanvas(w)
 	y := 0
 	for _, tn := range tops {
@@ -56,17 +55,6 @@ func layoutMachines(tops []*tNode, w int, mk topoMarks) *canvas {
 // map again naming them instead.
 func machinesAcross(tops []*tNode, n, w int, mk topoMarks, tunnels bool) *canvas {
 	boxes := hostBoxes(tops, w, mk, true)
-	var tuns []*tIf // the left ends of namespace tunnels to draw
-	for _, tn := range tops {
-		for _, k := range tn.kids {
-			for _, f := range k.ifs {
-				f.edge = false
-			}
-		}
-	}
-	if tunnels {
-		tuns = kidTunnels(tops)
-	}
 	rest := w - 2*(len(boxes)-1) - 4*n
 	for _, b := range boxes {
 		if !isMachine(b.tn) {
@@ -82,6 +70,10 @@ func machinesAcross(tops []*tNode, n, w int, mk topoMarks, tunnels bool) *canvas
 	if rest < 0 {
 		return nil
 	}
+	var tuns []*tIf // the left ends of namespace tunnels to draw
+	if tunnels {
+		tuns = kidTunnels(tops)
+	}
 	c := newCanvas(w)
 	at := make([][2]int, len(boxes)) // where each host box landed
 	frames := make([]*machineDrawn, len(boxes))
@@ -96,7 +88,7 @@ func machinesAcross(tops []*tNode, n, w int, mk topoMarks, tunnels bool) *canvas
 		f, kids := machineFrame(b, max(b.w, machineMinInner)+rest/n, mk)
 		c.blit(f, x, 0)
 		at[i] = [2]int{x + 2, 1}
-		frames[i] = &machineDrawn{x: x, w: f.w, h: len(f.rows), kids: kids}
+		frames[i] = &machineDrawn{x: x, w: f.w, kids: kids}
 		x += f.w + 2
 	}
 	for _, f := range tuns {
@@ -129,8 +121,8 @@ func machinesAcross(tops []*tNode, n, w int, mk topoMarks, tunnels bool) *canvas
 // machineDrawn is a machine's frame on the map and where its namespaces'
 // boxes are inside it.
 type machineDrawn struct {
-	x, w, h int
-	kids    []*mapBox
+	x, w int
+	kids []*mapBox
 }
 
 // machineFrame draws host box b with its namespaces below it on a canvas

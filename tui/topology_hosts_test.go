@@ -160,6 +160,9 @@ func TestTopoMapMachines(t *testing.T) {
 			notWant: []string{"tunnel to"}},
 		{name: "flannel stacked", snap: flannelSnap, w: 80,
 			want: []string{"● eth0 198.51.100.1/24 ─ host2:eth0", "⇄ tunnel to host2:flannel.1", "⇄ tunnel to host1:flannel.1", "┌─┼ c0", "┌─┼ c1"}},
+		{name: "overlay stacked", snap: overlaySnap, w: 50,
+			want:    []string{"⇄ tunnel to ov2:vxlan0", "⇄ tunnel to ov1:vxlan0", "─ host2:eth0"},
+			notWant: []string{"●┄", "┄●"}},
 		{name: "overlay tunnel blocked", snap: blockedOverlaySnap, w: 120, across: true,
 			want:    []string{"⇄ tunnel to ov2:vxlan0", "⇄ tunnel to ov1:vxlan0", "198.51.100.1/24 eth0 ●─┼"},
 			notWant: []string{"●┄", "┄●"}},
@@ -208,13 +211,20 @@ func TestTopoMapMachines(t *testing.T) {
 				}
 				return
 			}
-			// stacked: host1's frame, with c0, then host2's, with c1
+			// stacked: host1's frame with its namespaces, then host2's with its
 			y1, _ := column(lines, "── host1")
-			yc0, _ := column(lines, "┼ c0")
 			y2, _ := column(lines, "── host2")
-			yc1, _ := column(lines, "┼ c1")
-			if !(y1 < yc0 && yc0 < y2 && y2 < yc1) {
-				t.Errorf("stacked frames out of order (host1 %d, c0 %d, host2 %d, c1 %d):\n%s", y1, yc0, y2, yc1, out)
+			for k, h := range hosts {
+				if tt.snap().Nodes[k] == nil {
+					continue
+				}
+				y, _ := column(lines, "── "+k+" ")
+				if y < 0 {
+					y, _ = column(lines, "┼ "+k+" ")
+				}
+				if in1 := y1 < y && y < y2; (h == "host1") != in1 || y < y1 {
+					t.Errorf("%s on line %d is not in %s's frame (host1 at %d, host2 at %d):\n%s", k, y, h, y1, y2, out)
+				}
 			}
 		})
 	}

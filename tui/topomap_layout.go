@@ -593,11 +593,11 @@ func layoutTopo(snap *engine.Snapshot, w int, mk topoMarks) *canvas {
 	return c
 }
 
-// resetDrawn forgets which cables a previous attempt drew.
+// resetDrawn forgets which cables a previous attempt drew (and where).
 func resetDrawn(tns []*tNode) {
 	for _, tn := range tns {
 		for _, f := range tn.ifs {
-			f.drawn = false
+			f.drawn, f.edge = false, false
 		}
 		resetDrawn(tn.kids)
 	}
