@@ -52,7 +52,8 @@
 // "filter: col 6: unknown keyword "hots"".
 //
 // Background chatter (IPv6 neighbour and router discovery, MLD, IGMP) is
-// hidden unless Options.ShowBackground is set.
+// hidden unless Options.ShowBackground is set, also behind a VLAN tag and
+// inside a VXLAN or flannel (8472) datagram on the underlay.
 //
 // # Files
 //
