@@ -327,13 +327,39 @@ type fdbObject struct{}
 
 func (fdbObject) kind() string { return "fdb" }
 
+// read lists the entries through the node's netlink handle, which is
+// four times quicker than fdbDump's request made inside the namespace,
+// but reads neither port nor via: a node holding an entry of a vxlan
+// device, where those may be, is read again with fdbDump.
 func (fdbObject) read(r *nodeReader, ns *NodeSnap) error {
-	entries, err := fdbDump(r.x)
+	entries, err := fdbQuick(r.x, newFdbNames(r.links.links))
 	if err != nil {
 		return fmt.Errorf("%s: %w", r.node.Name, err)
 	}
 	ns.Fdb = fdbSnaps(entries, r.links.links)
 	return nil
+}
+
+// fdbQuick lists the node's entries through its netlink handle, four
+// times quicker than fdbDump's request made inside the namespace, but
+// without port and via: when a vxlan device holds an entry a snapshot
+// keeps, where those may be, or the dump was interrupted, it is fdbDump's.
+func fdbQuick(x *execCtx, names fdbNames) ([]fdbEntry, error) {
+	quick, err := x.h.NeighListExecute(netlink.Ndmsg{Family: unix.AF_BRIDGE})
+	if err != nil {
+		return fdbDump(x)
+	}
+	var entries []fdbEntry
+	for _, n := range quick {
+		e := fdbEntry{Index: n.LinkIndex, Flags: uint8(n.Flags), State: uint16(n.State), MAC: n.HardwareAddr,
+			Dst: n.IP, Vlan: n.Vlan, VNI: n.VNI, HasVNI: n.VNI != 0, Master: n.MasterIndex}
+		e.Static = e.State&(unix.NUD_PERMANENT|unix.NUD_NOARP) != 0
+		if names.vxlan[e.Index] && e.self() && fdbKept(e, names.own, names.vxlan) {
+			return fdbDump(x)
+		}
+		entries = append(entries, e)
+	}
+	return entries, nil
 }
 
 func (fdbObject) facts(node string, n *NodeSnap, _ bool) []fact {
