@@ -57,6 +57,29 @@ func init() {
 					t.Errorf("bridge fdb show dev vxlan0 =\n%s", got)
 				}
 			}},
+		formCase{name: "fdb entries come back with their vxlan device", setup: append(append([][]string{}, overlaySetup...),
+			[]string{"bridge fdb add 02:42:0a:00:00:03 dev vxlan0 dst 198.51.100.2 self permanent",
+				"bridge fdb append 00:00:00:00:00:00 dev vxlan0 dst 198.51.100.2", "bridge fdb add 02:00:00:00:00:54 dev vxlan0 master static"}),
+			lines: []string{"ip link del vxlan0"},
+			verify: func(t *testing.T, s *Session) {
+				if got := realTool(t, s, "host", "bridge", "fdb", "show", "br", "br0"); strings.Contains(got, "vxlan0") {
+					t.Errorf("bridge fdb show br br0 =\n%s", got)
+				}
+			}},
+		formCase{name: "fdb entries come back with their namespace",
+			setup: [][]string{{"ip netns add ov", "ip netns exec ov ip link add eth0 type veth peer name peer0",
+				"ip netns exec ov ip link set eth0 up", "ip netns exec ov ip addr add 198.51.100.1/24 dev eth0",
+				"ip netns exec ov ip link add br0 type bridge", "ip netns exec ov ip link set br0 up",
+				"ip netns exec ov ip link add vxlan0 type vxlan id 256 dstport 4789 dev eth0",
+				"ip netns exec ov ip link set vxlan0 master br0", "ip netns exec ov ip link set vxlan0 up",
+				"ip netns exec ov bridge fdb add 02:42:0a:00:00:03 dev vxlan0 dst 198.51.100.2 self permanent",
+				"ip netns exec ov bridge fdb add 02:42:0a:00:00:04 dev vxlan0 master static"}},
+			lines: []string{"ip netns del ov"},
+			verify: func(t *testing.T, s *Session) {
+				if _, err := s.NodePath("ov"); err == nil {
+					t.Error("ov still recorded")
+				}
+			}},
 		formCase{name: "fdb unicast address on a device's own list", setup: [][]string{{"ip link add veth01 type veth peer name br-veth01"}},
 			lines: []string{"bridge fdb add 02:00:00:00:00:48 dev veth01"},
 			verify: func(t *testing.T, s *Session) {
