@@ -277,7 +277,10 @@ func (a *fdbOp) entries(x *execCtx) ([]fdbEntry, error) {
 			(a.Dst != nil && !e.Dst.Equal(a.Dst)) {
 			continue
 		}
-		if (a.Self && e.self()) || (a.Master && !e.self()) {
+		// A bridge's own table is its "self": the kernel reports its
+		// entries as the bridge's, without the self flag.
+		own := e.self() || e.Master == e.Index
+		if (a.Self && own) || (a.Master && !e.self()) {
 			out = append(out, e)
 		}
 	}

@@ -80,11 +80,14 @@ func init() {
 					t.Error("ov still recorded")
 				}
 			}},
-		formCase{name: "fdb unicast address on a device's own list", setup: [][]string{{"ip link add veth01 type veth peer name br-veth01"}},
-			lines: []string{"bridge fdb add 02:00:00:00:00:48 dev veth01"},
+		formCase{name: "fdb unicast address on a device's own list and a bridge's", setup: [][]string{{"ip link add veth01 type veth peer name br-veth01", "brctl addbr br0"}},
+			lines: []string{"bridge fdb add 02:00:00:00:00:48 dev veth01", "bridge fdb add 02:00:00:00:00:49 dev br0 self"},
 			verify: func(t *testing.T, s *Session) {
 				if got := realTool(t, s, "host", "bridge", "fdb", "show", "dev", "veth01"); !strings.Contains(got, "02:00:00:00:00:48 self permanent\n") {
 					t.Errorf("bridge fdb show dev veth01 =\n%s", got)
+				}
+				if got := realTool(t, s, "host", "bridge", "fdb", "show", "dev", "br0"); !strings.Contains(got, "02:00:00:00:00:49 ") {
+					t.Errorf("bridge fdb show dev br0 =\n%s", got)
 				}
 			}},
 	)
