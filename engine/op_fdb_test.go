@@ -57,6 +57,18 @@ func init() {
 					t.Errorf("bridge fdb show dev vxlan0 =\n%s", got)
 				}
 			}},
+		formCase{name: "fdb replace changes state and remote", setup: append(append([][]string{}, overlaySetup...),
+			[]string{"bridge fdb add 02:42:0a:00:00:03 dev vxlan0 dst 198.51.100.2 static",
+				"bridge fdb add 02:00:00:00:00:44 dev br-veth01 master static"}),
+			lines: []string{"bridge fdb replace 02:42:0a:00:00:03 dev vxlan0 dst 198.51.100.5 permanent",
+				"bridge fdb replace 02:00:00:00:00:44 dev br-veth01 master permanent"},
+			verify: func(t *testing.T, s *Session) {
+				got := realTool(t, s, "host", "bridge", "fdb", "show")
+				if !strings.Contains(got, "02:42:0a:00:00:03 dev vxlan0 dst 198.51.100.5 self permanent\n") ||
+					strings.Contains(got, "198.51.100.2") || !strings.Contains(got, "02:00:00:00:00:44 dev br-veth01 master br0 permanent\n") {
+					t.Errorf("bridge fdb show =\n%s", got)
+				}
+			}},
 		formCase{name: "fdb entries come back with their vxlan device", setup: append(append([][]string{}, overlaySetup...),
 			[]string{"bridge fdb add 02:42:0a:00:00:03 dev vxlan0 dst 198.51.100.2 self permanent",
 				"bridge fdb append 00:00:00:00:00:00 dev vxlan0 dst 198.51.100.2", "bridge fdb add 02:00:00:00:00:54 dev vxlan0 master static"}),
