@@ -462,7 +462,11 @@ func (n fdbNames) snap(e fdbEntry) (FdbSnap, bool) {
 	if e.HasVNI {
 		f.VNI = e.VNI
 	}
-	if e.Via != 0 {
+	// A via in the vxlan's underlay namespace, when that is another one,
+	// is left out: the kernel looks the index of a new entry up in the
+	// device's own namespace, so it cannot be written back, and without
+	// it the kernel routes to the remote through the same device.
+	if e.Via != 0 && !e.HasNetns {
 		f.Via = orWord(n.names[e.Via], fmt.Sprintf("if%d", e.Via))
 	}
 	return f, true

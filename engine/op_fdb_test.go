@@ -69,6 +69,15 @@ func init() {
 					t.Errorf("bridge fdb show =\n%s", got)
 				}
 			}},
+		formCase{name: "fdb default remote of a vxlan moved away from its underlay",
+			setup: [][]string{{"ip netns add ns01", "ip link add eth0 type veth peer name peer0", "ip addr add 198.51.100.1/24 dev eth0",
+				"ip link set eth0 up", "ip link add vxlan0 type vxlan id 1 remote 198.51.100.9 dev eth0", "ip link set vxlan0 netns ns01"}},
+			lines: []string{"ip netns exec ns01 bridge fdb del 00:00:00:00:00:00 dev vxlan0"},
+			verify: func(t *testing.T, s *Session) {
+				if got := realTool(t, s, "ns01", "bridge", "fdb", "show", "dev", "vxlan0"); got != "" {
+					t.Errorf("bridge fdb show dev vxlan0 on ns01 =\n%s", got)
+				}
+			}},
 		formCase{name: "fdb entries come back with their vxlan device", setup: append(append([][]string{}, overlaySetup...),
 			[]string{"bridge fdb add 02:42:0a:00:00:03 dev vxlan0 dst 198.51.100.2 self permanent",
 				"bridge fdb append 00:00:00:00:00:00 dev vxlan0 dst 198.51.100.2", "bridge fdb add 02:00:00:00:00:54 dev vxlan0 master static"}),
@@ -136,12 +145,21 @@ func TestFdbShowsMatchTheRealTools(t *testing.T) {
 		"bridge fdb add 02:00:00:00:00:49 dev vxlan0 dst 198.51.100.4 dynamic",
 		"bridge fdb add 02:00:00:00:00:44 dev br-veth01 master static",
 		"bridge fdb add 02:00:00:00:00:45 dev br-veth01 master",
-		"bridge fdb add 02:00:00:00:00:54 dev vxlan0 master static")
+		"bridge fdb add 02:00:00:00:00:54 dev vxlan0 master static",
+		"ip link add vxlan2 type vxlan id 43 remote 198.51.100.8 dev eth0", "ip link set vxlan2 netns ns01",
+		"ip netns exec ns01 bridge fdb append 00:00:00:00:00:00 dev vxlan2 dst 198.51.100.6")
 	if _, err := applyNext(s, step(t, "setup", setup...)); err != nil {
 		t.Fatal(err)
 	}
 	if res := s.run("host", mustParse(t, "ping -c 1 -W 2 192.168.88.11")); res.ExitCode != 0 {
 		t.Fatalf("ping: %v %s", res.Err, res.Output)
+	}
+	for _, nl := range [][2]string{{"ns01", "bridge fdb show"}, {"ns01", "bridge fdb show dev vxlan2"}} {
+		node, line := nl[0], nl[1]
+		f := strings.Fields(line)
+		if want, got := realTool(t, s, node, f[0], f[1:]...), showOf(t, s, node, line); got != want || !strings.Contains(want, "link-netnsid") {
+			t.Errorf("%s on %s:\nnetlab:\n%s\nreal:\n%s", line, node, got, want)
+		}
 	}
 	for _, line := range []string{
 		"bridge fdb show", "bridge fdb show dev br-veth01", "bridge fdb show dev vxlan0", "bridge fdb show br br0",
