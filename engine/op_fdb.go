@@ -254,7 +254,15 @@ func (a *fdbOp) run(x *execCtx) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := fdbRequest(x, a.Verb == "del", fdbFlags[a.Verb], a.request(l.Attrs().Index)); err != nil {
+	e := a.request(l.Attrs().Index)
+	if a.Via != "" {
+		v, err := x.link(a.Via)
+		if err != nil {
+			return "", err
+		}
+		e.Via = v.Attrs().Index
+	}
+	if err := fdbRequest(x, a.Verb == "del", fdbFlags[a.Verb], e); err != nil {
 		return "", rtnetlinkError(err)
 	}
 	return "", nil

@@ -50,10 +50,21 @@ func init() {
 				"ip link add vxlan0 type vxlan id 1 remote 198.51.100.9 dev eth0",
 				"bridge fdb add 02:00:00:00:00:33 dev vxlan0 dst 198.51.100.7 static"}},
 			// Without dst the whole entry goes; with dst alone the kernel
-			// would look for a remote without "via eth0" and keep it.
+			// would look for a remote without "via eth0" and keep it (the next
+			// case names the via).
 			lines: []string{"bridge fdb del 00:00:00:00:00:00 dev vxlan0", "bridge fdb delete 02:00:00:00:00:33 dev vxlan0 dst 198.51.100.7"},
 			verify: func(t *testing.T, s *Session) {
 				if got := realTool(t, s, "host", "bridge", "fdb", "show", "dev", "vxlan0"); got != "" {
+					t.Errorf("bridge fdb show dev vxlan0 =\n%s", got)
+				}
+			}},
+		formCase{name: "fdb del of a remote through its via",
+			setup: [][]string{{"ip link add eth0 type veth peer name peer0", "ip addr add 198.51.100.1/24 dev eth0", "ip link set eth0 up",
+				"ip link add vxlan0 type vxlan id 1 remote 198.51.100.9 dev eth0",
+				"bridge fdb append 00:00:00:00:00:00 dev vxlan0 dst 198.51.100.7 via eth0"}},
+			lines: []string{"bridge fdb del 00:00:00:00:00:00 dev vxlan0 dst 198.51.100.9 via eth0"},
+			verify: func(t *testing.T, s *Session) {
+				if got := realTool(t, s, "host", "bridge", "fdb", "show", "dev", "vxlan0"); got != "00:00:00:00:00:00 dst 198.51.100.7 via eth0 self permanent\n" {
 					t.Errorf("bridge fdb show dev vxlan0 =\n%s", got)
 				}
 			}},
