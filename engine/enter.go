@@ -18,7 +18,7 @@ import (
 
 // Enter replaces the current process with argv running in a node's
 // network namespace, inside a private mount namespace whose /run/netns
-// lists the lab's other namespaces, so that "ip netns exec ns01 ..." works
+// lists the other namespaces of its lab host (netnsDir), so that "ip netns exec ns01 ..." works
 // there as in the tutorial while the machine's own /run/netns is never
 // changed, and whose /etc/hosts holds the node's names (enter_hosts.go).
 // It returns only on error.

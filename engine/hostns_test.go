@@ -29,7 +29,9 @@ func overlayStep(t *testing.T, host, addr string) Transaction {
 		"ip netns add "+overlayNS,
 		"ip link add veth0 type veth peer name eth0 netns "+overlayNS,
 		"ip netns exec "+overlayNS+" ip addr add "+addr+" dev eth0",
-		"ip netns exec "+overlayNS+" ip link set eth0 up")
+		"ip netns exec "+overlayNS+" ip link set eth0 up",
+		"ip link add veth1 type veth peer name moved",
+		"ip link set moved netns "+overlayNS)
 	st.Node = host
 	return st
 }
@@ -65,6 +67,9 @@ func TestSameNetnsNameOnTwoHosts(t *testing.T) {
 		out := realTool(t, s, tc.node, "ip", "-br", "addr", "show", "eth0")
 		if !strings.Contains(out, tc.want) || strings.Contains(out, tc.not) {
 			t.Errorf("%s: %s", tc.node, out)
+		}
+		if out := realTool(t, s, tc.node, "ip", "-br", "link", "show", "moved"); !strings.HasPrefix(out, "moved@") {
+			t.Errorf("ip link set moved netns on its host: %s has %q", tc.node, out)
 		}
 	}
 	for host, want := range map[string]string{"host1": "10.0.0.1/24", "host2": "10.0.0.2/24"} {
