@@ -288,3 +288,19 @@ func TestLinkDetailsBridgeUp(t *testing.T) {
 		t.Errorf("the port is not forwarding with hairpin on:\n%s", got)
 	}
 }
+
+// BenchmarkLinkDetails is "ip -d link show" of ten links, natively (go
+// test -run X -bench LinkDetails ./engine/).
+func BenchmarkLinkDetails(b *testing.B) {
+	s := newLab(b, Spec{})
+	if _, err := applyNext(s, step(b, "kinds", linkKindsSetup...)); err != nil {
+		b.Fatal(err)
+	}
+	cmd := mustParse(b, "ip -d link show")
+	b.ResetTimer()
+	for range b.N {
+		if res := s.run("host", cmd); res.Err != nil {
+			b.Fatal(res.Err)
+		}
+	}
+}
