@@ -19,7 +19,6 @@ func TestMoveAndRenameChecksOnSecondHost(t *testing.T) {
 		if _, err := applyNext(s, st); err != nil {
 			t.Fatalf("%s: %v", host, err)
 		}
-		st.Node = host
 		for i, r := range s.Check(st) {
 			if r.Err != nil {
 				t.Errorf("%s: check of command %d (%s): %v", host, i+1, r.Command.Text, r.Err)
