@@ -66,8 +66,10 @@ func (a *routeOp) run(x *execCtx) (string, error) {
 		return "", nil
 	case errors.Is(err, unix.EEXIST):
 		return "", errors.New("RTNETLINK answers: File exists")
-	case errors.Is(err, unix.ENETUNREACH):
+	case errors.Is(err, unix.ENETUNREACH), a.OnLink && errors.Is(err, unix.EINVAL):
 		return "", errors.New("Error: Nexthop has invalid gateway.")
+	case errors.Is(err, unix.ENETDOWN):
+		return "", errors.New("Error: Nexthop device is not up.")
 	case errors.Is(err, unix.ESRCH):
 		return "", errors.New("RTNETLINK answers: No such process")
 	}

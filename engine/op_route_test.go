@@ -18,8 +18,20 @@ func TestRouteOnlink(t *testing.T) {
 	if _, err := applyNext(s, base); err != nil {
 		t.Fatal(err)
 	}
-	if res := s.Run("host", mustParse(t, "ip route add 10.244.1.0/24 via 10.244.1.0 dev flannel.1")); res.ExitCode == 0 {
-		t.Fatalf("a gateway off every subnet was taken without onlink:\n%s", res.Output)
+	// Refused as ip refuses them (the step is rolled back): a gateway on
+	// no subnet of the node without onlink, and onlink through a link that
+	// is down.
+	for _, c := range []struct {
+		lines []string
+		want  string
+	}{
+		{[]string{"ip route add 10.244.1.0/24 via 10.244.1.0 dev flannel.1"}, "Error: Nexthop has invalid gateway."},
+		{[]string{"ip link set flannel.1 down", "ip route add 10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink"}, "Error: Nexthop device is not up."},
+	} {
+		_, err := applyNext(s, step(t, "refused", c.lines...))
+		if err == nil || !strings.HasSuffix(err.Error(), c.want) {
+			t.Fatalf("%q: %v, want %q", c.lines, err, c.want)
+		}
 	}
 	snaps := []*Snapshot{}
 	for i, lines := range [][]string{

@@ -126,6 +126,7 @@ func TestParseAccepts(t *testing.T) {
 		{"fdb add master static", "bridge fdb add 02:00:00:00:00:44 dev br-veth01 master static", "bridge", "", true, 1},
 		{"fdb replace vni port", "bridge fdb replace to 02:00:00:00:00:47 dev vxlan0 dst 198.51.100.4 vni 300 port 4790 self dynamic", "bridge", "", true, 1},
 		{"fdb del", "bridge fdb del 02:42:0a:00:00:03 dev vxlan0 dst 198.51.100.2", "bridge", "", true, 1},
+		{"fdb del via", "bridge fdb del 00:00:00:00:00:00 dev vxlan0 dst 198.51.100.9 via eth0", "bridge", "", true, 1},
 		{"fdb delete master", "bridge fdb delete 02:00:00:00:00:44 dev br-veth01 master", "bridge", "", true, 1},
 		{"fdb show", "bridge fdb show", "bridge", "", false, 1},
 		{"fdb bare", "bridge fdb", "bridge", "", false, 1},
