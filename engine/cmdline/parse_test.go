@@ -98,6 +98,7 @@ func TestParseAccepts(t *testing.T) {
 		{"link details", "ip -d link show", "ip", "", false, 1},
 		{"link details dev", "ip -d link show dev vxlan0", "ip", "", false, 1},
 		{"link details bare", "ip -details link list flannel.1", "ip", "", false, 1},
+		{"link details brief", "ip -br -d link", "ip", "", false, 1},
 		{"link set many", "ip link set dev veth01 mtu 1400 address 02:00:00:00:00:01 promisc on up", "ip", "", true, 1},
 		{"link set master", "ip link set veth01 master br01", "ip", "", true, 1},
 		{"link set nomaster", "ip link set veth01 nomaster", "ip", "", true, 1},
