@@ -26,7 +26,8 @@ type Options struct {
 	RingSize int
 	// Count stops Run after this many packets; 0 runs until cancelled.
 	Count int
-	// LinkLevel prints Ethernet addresses, as tcpdump -e.
+	// LinkLevel prints Ethernet addresses, as tcpdump -e; every packet
+	// the capture delivers carries it (Packet.LinkLevel).
 	LinkLevel bool
 	// Verbose is tcpdump's -v count (0, 1 or 2), carried by every packet
 	// the capture delivers (Packet.Verbose).
@@ -55,6 +56,7 @@ type Capture struct {
 	userFilter bool // the filter runs in user space (no kernel BPF)
 	showBG     bool
 	verbose    int
+	linkLevel  bool
 
 	ring *Ring
 	out  chan Packet
@@ -135,6 +137,7 @@ func newCapture(targets []Target, srcs []gopacket.PacketDataSource, f *Filter, u
 		userFilter: userFilter,
 		showBG:     opts.ShowBackground,
 		verbose:    opts.Verbose,
+		linkLevel:  opts.LinkLevel,
 		ring:       NewRing(size),
 		out:        make(chan Packet, 4096),
 		in:         make(chan Packet, 1024),
@@ -180,7 +183,7 @@ func (c *Capture) read(s *source) {
 			continue
 		}
 		p := Packet{Time: ci.Timestamp, Host: s.target.Host, Node: s.target.Node, Iface: s.target.Iface,
-			Data: data, Length: ci.Length, Verbose: c.verbose, tcp: s.tcp.observe(data)}
+			Data: data, Length: ci.Length, Verbose: c.verbose, LinkLevel: c.linkLevel, tcp: s.tcp.observe(data)}
 		if len(ci.AncillaryData) > 0 {
 			p.Dir, _ = ci.AncillaryData[0].(Direction)
 		}

@@ -157,8 +157,11 @@ type CaptureTarget struct {
 	// Verbose is the -v count of a "tcpdump -v[v] -i IFACE" line (0, 1 or
 	// 2): the step's packets on this target print the IP header's fields.
 	Verbose int
-	Line    int
-	Col     int
+	// LinkLevel is a "tcpdump -e -i IFACE" line's -e: the step's packets
+	// on this target print their Ethernet addresses, as tcpdump -e does.
+	LinkLevel bool
+	Line      int
+	Col       int
 }
 
 // String renders the target as "node:iface".
