@@ -55,6 +55,7 @@ type Capture struct {
 	userFilter bool // the filter runs in user space (no kernel BPF)
 	showBG     bool
 	verbose    int
+	linkLevel  bool
 
 	ring *Ring
 	out  chan Packet
@@ -135,6 +136,7 @@ func newCapture(targets []Target, srcs []gopacket.PacketDataSource, f *Filter, u
 		userFilter: userFilter,
 		showBG:     opts.ShowBackground,
 		verbose:    opts.Verbose,
+		linkLevel:  opts.LinkLevel,
 		ring:       NewRing(size),
 		out:        make(chan Packet, 4096),
 		in:         make(chan Packet, 1024),
@@ -180,7 +182,7 @@ func (c *Capture) read(s *source) {
 			continue
 		}
 		p := Packet{Time: ci.Timestamp, Host: s.target.Host, Node: s.target.Node, Iface: s.target.Iface,
-			Data: data, Length: ci.Length, Verbose: c.verbose, tcp: s.tcp.observe(data)}
+			Data: data, Length: ci.Length, Verbose: c.verbose, LinkLevel: c.linkLevel, tcp: s.tcp.observe(data)}
 		if len(ci.AncillaryData) > 0 {
 			p.Dir, _ = ci.AncillaryData[0].(Direction)
 		}

@@ -39,6 +39,9 @@ type Packet struct {
 	// or 2): Summary then prints the IP header's fields, and with 2 the
 	// checksums, as tcpdump -v and -vv do.
 	Verbose int
+	// LinkLevel is set when the capture was asked for tcpdump's -e: Summary
+	// then prints the Ethernet addresses whatever its caller asks.
+	LinkLevel bool
 
 	tcp tcpRel // relative TCP sequence numbers, as tcpdump tracks them
 }
@@ -85,7 +88,7 @@ func (p *Packet) appendLine(b []byte, linkLevel bool) []byte {
 // packet takes two lines, the outer UDP datagram and the inner frame, and
 // under -v an IPv4 packet takes two, exactly as tcpdump prints them.
 func (p *Packet) Summary(linkLevel bool) string {
-	s := summarizer{linkLevel: linkLevel, verbose: p.Verbose, tcp: p.tcp}
+	s := summarizer{linkLevel: linkLevel || p.LinkLevel, verbose: p.Verbose, tcp: p.tcp}
 	length := p.Length
 	if length < len(p.Data) {
 		length = len(p.Data)

@@ -159,6 +159,9 @@ type CaptureTarget struct {
 	Verbose int
 	Line    int
 	Col     int
+	// LinkLevel is set by a "tcpdump -e -i IFACE" line: the step's packets
+	// on this target print their MAC addresses, as tcpdump -e does.
+	LinkLevel bool
 }
 
 // String renders the target as "node:iface".

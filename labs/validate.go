@@ -80,7 +80,7 @@ func (v *validator) step(lab *Lab, s *Step) {
 				}
 			}
 			l, col := c.pos(max(req.IfaceCol, 1))
-			s.Capture = append(s.Capture, CaptureTarget{Node: node, Iface: req.Iface, Filter: req.Filter, Verbose: req.Verbose, Line: l, Col: col})
+			s.Capture = append(s.Capture, CaptureTarget{Node: node, Iface: req.Iface, Filter: req.Filter, Verbose: req.Verbose, LinkLevel: req.LinkLevel, Line: l, Col: col})
 		}
 	}
 	v.timeLimit(lab, s)
@@ -124,6 +124,7 @@ func (v *validator) step(lab *Lab, s *Step) {
 				kept[i].Filter = t.Filter
 			}
 			kept[i].Verbose = max(kept[i].Verbose, t.Verbose)
+			kept[i].LinkLevel = kept[i].LinkLevel || t.LinkLevel
 			continue
 		}
 		kept = append(kept, t)

@@ -31,6 +31,8 @@ type watched struct {
 	iface   string
 	verbose int // the -v count of the step's tcpdump line for it
 	caps    []*capture.Capture
+	// ether is set when the step's tcpdump line for it has -e.
+	ether   bool
 	ifindex int    // of the interface the newest capture watches; 0 when none
 	opened  string // when the first capture opened: "before the commands" or "after command N"
 	problem string // why it could not be opened, when it could not
@@ -40,7 +42,7 @@ type watched struct {
 func (s *Lesson) newWatch(st labs.Step) *watch {
 	w := &watch{s: s}
 	for _, ct := range st.Capture {
-		w.targets = append(w.targets, &watched{label: ct.String(), node: ct.Node, iface: ct.Iface, verbose: ct.Verbose})
+		w.targets = append(w.targets, &watched{label: ct.String(), node: ct.Node, iface: ct.Iface, verbose: ct.Verbose, ether: ct.LinkLevel})
 	}
 	w.poll(-1)
 	return w
@@ -76,7 +78,7 @@ func (w *watch) poll(after int) {
 		if idx == t.ifindex {
 			continue
 		}
-		c, err := capture.Open([]capture.Target{ct}, capture.Options{RingSize: 4096, Verbose: t.verbose})
+		c, err := capture.Open([]capture.Target{ct}, capture.Options{RingSize: 4096, Verbose: t.verbose, LinkLevel: t.ether})
 		if err != nil {
 			t.problem = err.Error()
 			continue
