@@ -5,15 +5,32 @@ import "encoding/binary"
 // isBackground reports whether a frame is the chatter a Linux interface
 // makes by itself and a student did not cause: IPv6 neighbour discovery,
 // router solicitations and advertisements, MLD reports and queries, and
-// IGMP membership reports. Options.ShowBackground shows it.
+// IGMP membership reports, also behind a VLAN tag and inside a VXLAN (or
+// flannel's 8472) datagram, where a tunnel device's own chatter travels
+// on the underlay. Options.ShowBackground shows it.
 func isBackground(d []byte) bool {
-	if len(d) < ethHeaderLen+1 {
+	typ, l3, ok := untagged(d)
+	if !ok || len(l3) < 1 {
 		return false
 	}
-	l3 := d[ethHeaderLen:]
-	switch binary.BigEndian.Uint16(d[12:]) {
+	switch typ {
 	case 0x0800:
-		return len(l3) >= 20 && l3[9] == 2 // IGMP
+		if len(l3) < 20 {
+			return false
+		}
+		if l3[9] == 2 { // IGMP
+			return true
+		}
+		hl := int(l3[0]&0x0f) * 4
+		if l3[9] != 17 || hl < 20 || len(l3) < hl+8+8 || binary.BigEndian.Uint16(l3[6:])&0x3fff != 0 {
+			return false
+		}
+		udp := l3[hl:]
+		sport, dport := binary.BigEndian.Uint16(udp), binary.BigEndian.Uint16(udp[2:])
+		if sport != vxlanPort && dport != vxlanPort && sport != otvPort && dport != otvPort {
+			return false
+		}
+		return isBackground(udp[8+8:]) // the frame the tunnel carries
 	case 0x86dd:
 		if len(l3) < 41 {
 			return false

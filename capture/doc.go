@@ -32,7 +32,7 @@
 //	12:01:02.345712 ns01:veth01 In ARP, Reply 192.168.88.12 is-at fe:a2:57:1c:67:df, length 28
 //
 // In a lab of several hosts a Target carries its node's Host, and a
-// namespace's lines name it before the node (host2/c2:eth0; a host's own
+// namespace's lines name it after the node (c2@host2:eth0; a host's own
 // interfaces read host2:eth0), so the merged stream of both hosts'
 // underlay and overlay interfaces says where each packet was.
 //
@@ -52,7 +52,8 @@
 // "filter: col 6: unknown keyword "hots"".
 //
 // Background chatter (IPv6 neighbour and router discovery, MLD, IGMP) is
-// hidden unless Options.ShowBackground is set.
+// hidden unless Options.ShowBackground is set, also behind a VLAN tag and
+// inside a VXLAN or flannel (8472) datagram on the underlay.
 //
 // # Files
 //

@@ -163,7 +163,7 @@ var liveCases = []liveCase{
 	},
 	{
 		name: "flannel vxlan on 8472", lab: flannelLab, setup: func(*testLab) {},
-		targets: [][2]string{{"vtep1", "ul0"}, {"vtep2", "flannel.1"}, {"vtep2", "ul0"}},
+		targets: [][2]string{{"vtep1", "ul0"}, {"vtep2", "flannel.1"}, {"vtep2", "ul0"}}, verbose: true,
 		traffic: func(l *testLab) { l.mustRun("vtep1", "ping", "-c", "2", "-i", "0.2", "192.168.88.12") },
 		expect: []string{
 			"IP 203.0.113.1.",
@@ -175,7 +175,7 @@ var liveCases = []liveCase{
 		name: "vlan tags", lab: vlanLab, setup: func(*testLab) {},
 		// a sends the tags inside its frames; b's kernel takes them off on
 		// arrival and the capture puts them back, as libpcap does.
-		targets: [][2]string{{"b", "eth0"}, {"a", "eth0"}},
+		targets: [][2]string{{"b", "eth0"}, {"a", "eth0"}}, verbose: true,
 		traffic: sendTagged,
 		expect:  []string{"ARP, Request who-has 192.168.10.2 tell 192.168.10.1, length 42"},
 		check: func(t *testing.T, pkts []Packet) {

@@ -62,7 +62,7 @@ func (p *Packet) Timestamp() string { return p.Time.Format("15:04:05.000000") }
 //
 // and in a lab of several hosts, with the host (Where):
 //
-//	15:04:05.000000 host2/c2:eth0 In IP 10.244.0.2 > 10.244.1.2: ICMP echo request, ...
+//	15:04:05.000000 c2@host2:eth0 In IP 10.244.0.2 > 10.244.1.2: ICMP echo request, ...
 func (p *Packet) Line(linkLevel bool) string {
 	return string(p.appendLine(nil, linkLevel))
 }

@@ -20,17 +20,18 @@ type Target struct {
 // String is the node:iface label a lab file and a student use.
 func (t Target) String() string { return t.Node + ":" + t.Iface }
 
-// Where is the label capture lines carry: String, with the lab host in
-// front of a namespace's node when the lab has several hosts
-// ("host2/c2:eth0"), so a merged stream says which machine each packet
-// crossed. A host's own interfaces already name it ("host2:eth0").
+// Where is the label capture lines carry: String, with a namespace's node
+// written NAME@HOST when the lab has several hosts ("c2@host2:eth0"), the
+// form netlab exec, shell and capture take, so a merged stream says which
+// machine each packet crossed and a label can be copied back as a
+// target. A host's own interfaces already name it ("host2:eth0").
 func (t Target) Where() string { return where(t.Host, t.Node, t.Iface) }
 
 func where(host, node, iface string) string {
-	if host == "" || host == node || strings.HasPrefix(node, host+"/") || strings.HasSuffix(node, "@"+host) {
+	if host == "" || host == node || strings.HasSuffix(node, "@"+host) {
 		return node + ":" + iface
 	}
-	return host + "/" + node + ":" + iface
+	return node + "@" + host + ":" + iface
 }
 
 // ParseTarget splits what a student types, "ns01:veth01" or "br01", into

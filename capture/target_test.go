@@ -68,9 +68,8 @@ func TestWhere(t *testing.T) {
 		want string
 	}{
 		{name: "one host", t: Target{Node: "ns01", Iface: "veth01"}, want: "ns01:veth01"},
-		{name: "namespace on a host", t: Target{Host: "host2", Node: "c2", Iface: "eth0"}, want: "host2/c2:eth0"},
+		{name: "namespace on a host", t: Target{Host: "host2", Node: "c2", Iface: "eth0"}, want: "c2@host2:eth0"},
 		{name: "the host itself", t: Target{Host: "host2", Node: "host2", Iface: "eth0"}, want: "host2:eth0"},
-		{name: "qualified node", t: Target{Host: "host2", Node: "host2/1-722bc7739c", Iface: "vxlan0"}, want: "host2/1-722bc7739c:vxlan0"},
 		{name: "qualified node with @", t: Target{Host: "host2", Node: "1-722bc7739c@host2", Iface: "vxlan0"}, want: "1-722bc7739c@host2:vxlan0"},
 	}
 	for _, tt := range tests {

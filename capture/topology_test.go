@@ -73,6 +73,7 @@ func tunnelLab(t testing.TB, dev string, vni, port int) *testLab {
 			local, remote = remote, local
 		}
 		l.addr(n, "ul0", local+"/24")
+		l.mustRun(n, "sysctl", "-qw", "net.ipv6.conf.ul0.disable_ipv6=1")
 		l.up(n, "ul0")
 		l.vxlanOn(n, dev, vni, port, local, remote, "ul0")
 		l.addr(n, dev, []string{"192.168.88.11/24", "192.168.88.12/24"}[i])

@@ -2,6 +2,7 @@ package capture
 
 import (
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -130,4 +131,35 @@ func cut(s, sep string) (before, after string, found bool) {
 		}
 	}
 	return s, "", false
+}
+
+// TestKernelFilterUnderVLANTag: the kernel runs a capture's filter on a
+// received frame without its outer VLAN tag (kept beside the frame), as
+// for tcpdump: "icmp" passes the two echo requests in VLAN 10, not the
+// ARP request nor the QinQ frame, whose inner tag stays in the frame; the
+// lines still show the tags. (Match, run on the frame as shown, and
+// tcpdump -r on a file see the tags and do not pass them.)
+func TestKernelFilterUnderVLANTag(t *testing.T) {
+	l := vlanLab(t)
+	c, err := Open([]Target{{Node: "b", NSPath: l.node("b").path(), Iface: "eth0"}}, Options{Filter: "icmp", ShowBackground: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sendTagged(l)
+	time.Sleep(200 * time.Millisecond)
+	c.Close()
+	var got []string
+	for p := range c.Packets() {
+		got = append(got, p.Summary(true))
+	}
+	want := []string{"vlan 10, p 0, ethertype IPv4 (0x0800), 192.168.10.1 > 192.168.10.2: ICMP echo request, id 77, seq 1,",
+		"vlan 10, p 5, DEI, ethertype IPv4 (0x0800), 192.168.10.1 > 192.168.10.2: ICMP echo request, id 77, seq 2,"}
+	if len(got) != len(want) {
+		t.Fatalf("the kernel's icmp filter passed %d frames, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
+	}
+	for i := range want {
+		if !strings.Contains(got[i], want[i]) {
+			t.Errorf("frame %d: %s\nwant it to contain %s", i+1, got[i], want[i])
+		}
+	}
 }

@@ -254,7 +254,15 @@ func (a *fdbOp) run(x *execCtx) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := fdbRequest(x, a.Verb == "del", fdbFlags[a.Verb], a.request(l.Attrs().Index)); err != nil {
+	e := a.request(l.Attrs().Index)
+	if a.Via != "" {
+		v, err := x.link(a.Via)
+		if err != nil {
+			return "", err
+		}
+		e.Via = v.Attrs().Index
+	}
+	if err := fdbRequest(x, a.Verb == "del", fdbFlags[a.Verb], e); err != nil {
 		return "", rtnetlinkError(err)
 	}
 	return "", nil
@@ -277,7 +285,10 @@ func (a *fdbOp) entries(x *execCtx) ([]fdbEntry, error) {
 			(a.Dst != nil && !e.Dst.Equal(a.Dst)) {
 			continue
 		}
-		if (a.Self && e.self()) || (a.Master && !e.self()) {
+		// A bridge's own table is its "self": the kernel reports its
+		// entries as the bridge's, without the self flag.
+		own := e.self() || e.Master == e.Index
+		if (a.Self && own) || (a.Master && !e.self()) {
 			out = append(out, e)
 		}
 	}
@@ -327,13 +338,39 @@ type fdbObject struct{}
 
 func (fdbObject) kind() string { return "fdb" }
 
+// read lists the entries through the node's netlink handle, which is
+// four times quicker than fdbDump's request made inside the namespace,
+// but reads neither port nor via: a node holding an entry of a vxlan
+// device, where those may be, is read again with fdbDump.
 func (fdbObject) read(r *nodeReader, ns *NodeSnap) error {
-	entries, err := fdbDump(r.x)
+	entries, err := fdbQuick(r.x, newFdbNames(r.links.links))
 	if err != nil {
 		return fmt.Errorf("%s: %w", r.node.Name, err)
 	}
 	ns.Fdb = fdbSnaps(entries, r.links.links)
 	return nil
+}
+
+// fdbQuick lists the node's entries through its netlink handle, four
+// times quicker than fdbDump's request made inside the namespace, but
+// without port and via: when a vxlan device holds an entry a snapshot
+// keeps, where those may be, or the dump was interrupted, it is fdbDump's.
+func fdbQuick(x *execCtx, names fdbNames) ([]fdbEntry, error) {
+	quick, err := x.h.NeighListExecute(netlink.Ndmsg{Family: unix.AF_BRIDGE})
+	if err != nil {
+		return fdbDump(x)
+	}
+	var entries []fdbEntry
+	for _, n := range quick {
+		e := fdbEntry{Index: n.LinkIndex, Flags: uint8(n.Flags), State: uint16(n.State), MAC: n.HardwareAddr,
+			Dst: n.IP, Vlan: n.Vlan, VNI: n.VNI, HasVNI: n.VNI != 0, Master: n.MasterIndex}
+		e.Static = e.State&(unix.NUD_PERMANENT|unix.NUD_NOARP) != 0
+		if names.vxlan[e.Index] && e.self() && fdbKept(e, names.own, names.vxlan) {
+			return fdbDump(x)
+		}
+		entries = append(entries, e)
+	}
+	return entries, nil
 }
 
 func (fdbObject) facts(node string, n *NodeSnap, _ bool) []fact {
@@ -433,7 +470,11 @@ func (n fdbNames) snap(e fdbEntry) (FdbSnap, bool) {
 	if e.HasVNI {
 		f.VNI = e.VNI
 	}
-	if e.Via != 0 {
+	// A via in the vxlan's underlay namespace, when that is another one,
+	// is left out: the kernel looks the index of a new entry up in the
+	// device's own namespace, so it cannot be written back, and without
+	// it the kernel routes to the remote through the same device.
+	if e.Via != 0 && !e.HasNetns {
 		f.Via = orWord(n.names[e.Via], fmt.Sprintf("if%d", e.Via))
 	}
 	return f, true

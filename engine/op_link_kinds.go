@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"strings"
 
 	"github.com/netlab/netlab/engine/cmdline"
@@ -72,6 +73,9 @@ func (a *linkAdd) newLink(x *execCtx) (l netlink.Link, release func(), err error
 		p, err := x.link(a.Parent)
 		if err != nil {
 			return nil, release, err
+		}
+		if !x.hasVlanSupport() {
+			return nil, release, missingFeature("vlan")
 		}
 		attrs.ParentIndex = p.Attrs().Index
 		l = &netlink.Vlan{LinkAttrs: attrs, VlanId: a.VlanID}
@@ -167,6 +171,21 @@ func boolByte(b bool) []byte {
 		return []byte{1}
 	}
 	return []byte{0}
+}
+
+// hasVlanSupport reports whether 802.1Q is in the running kernel (built in
+// or loaded): 8021q then shows /proc/net/vlan in every namespace. Asked
+// before "ip link add ... type vlan", since asking the kernel for an
+// unknown kind makes it try to load the module itself, and netlab never
+// loads modules.
+func (x *execCtx) hasVlanSupport() bool {
+	ok := false
+	x.do(func() error {
+		_, err := os.Stat("/proc/thread-self/net/vlan") // this thread's namespace
+		ok = err == nil
+		return nil
+	})
+	return ok
 }
 
 // MissingFeatureError is a link kind the running kernel refuses because

@@ -292,8 +292,10 @@ func (a *bridgeLinkShow) run(x *execCtx) (string, error) {
 				name += fmt.Sprintf("@if%d", p.link)
 			default:
 				name += "@" + li.name(p.link)
+				// ll_index_to_flags answers all bits for an index
+				// it does not know: no M-DOWN then.
 				l, ok := li.byIdx[p.link]
-				mdown = !ok || l.Attrs().RawFlags&unix.IFF_UP == 0
+				mdown = ok && l.Attrs().RawFlags&unix.IFF_UP == 0
 			}
 		}
 		fmt.Fprintf(&b, "%d: %s: <%s> ", p.index, name, bridgeLinkFlags(p.flags, mdown))

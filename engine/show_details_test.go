@@ -263,3 +263,44 @@ func TestLinkDetailsAcrossNamespaces(t *testing.T) {
 		}
 	}
 }
+
+// timerRE matches the bridge timers, which tick between two reads.
+var timerRE = regexp.MustCompile(`(_timer) +\d+\.\d\d `)
+
+// A bridge up with a forwarding port: the same as ip, the running timers
+// aside (their format is the one a stopped bridge shows above).
+func TestLinkDetailsBridgeUp(t *testing.T) {
+	s := newLab(t, Spec{})
+	if _, err := applyNext(s, step(t, "bridge", "ip link add br0 type bridge", "ip link add veth0 type veth peer name veth1",
+		"ip link set veth1 master br0", "ip link set br0 up", "ip link set veth1 up", "ip link set veth0 up", "brctl hairpin br0 veth1 on")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Settle(); err != nil {
+		t.Fatal(err)
+	}
+	res := s.run("host", mustParse(t, "ip -d link show"))
+	got := timerRE.ReplaceAllString(res.Output, "$1 T ")
+	want := timerRE.ReplaceAllString(realTool(t, s, "host", "ip", "-d", "link", "show"), "$1 T ")
+	if res.Err != nil || got != want {
+		t.Errorf("%v\nnetlab:\n%s\nip:\n%s", res.Err, got, want)
+	}
+	if !strings.Contains(got, "bridge_slave state forwarding") || !strings.Contains(got, "hairpin on") {
+		t.Errorf("the port is not forwarding with hairpin on:\n%s", got)
+	}
+}
+
+// BenchmarkLinkDetails is "ip -d link show" of ten links, natively (go
+// test -run X -bench LinkDetails ./engine/).
+func BenchmarkLinkDetails(b *testing.B) {
+	s := newLab(b, Spec{})
+	if _, err := applyNext(s, step(b, "kinds", linkKindsSetup...)); err != nil {
+		b.Fatal(err)
+	}
+	cmd := mustParse(b, "ip -d link show")
+	b.ResetTimer()
+	for range b.N {
+		if res := s.run("host", cmd); res.Err != nil {
+			b.Fatal(res.Err)
+		}
+	}
+}

@@ -56,7 +56,7 @@ type LinkSnap struct {
 	Hairpin bool       `json:"hairpin,omitempty"` // a bridge port's hairpin mode
 	Peer    string     `json:"peer,omitempty"`    // veth: "node/name"
 	VXLAN   *VxlanSnap `json:"vxlan,omitempty"`
-	Parent  string     `json:"parent,omitempty"`  // macvlan
+	Parent  string     `json:"parent,omitempty"`  // macvlan, vlan
 	Mode    string     `json:"mode,omitempty"`    // macvlan
 	VlanID  int        `json:"vlan_id,omitempty"` // vlan
 	Addrs   []AddrSnap `json:"addrs,omitempty"`

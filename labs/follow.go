@@ -81,6 +81,7 @@ func (f *follower) op(o cmdline.Op) {
 		f.needIf(o.Dev, o.DevCol)
 	case *cmdline.Fdb:
 		f.need(f.node, o.Dev, o.DevCol)
+		f.needIf(o.Via, o.ViaCol)
 	case *cmdline.FdbShow:
 		f.needIf(o.Dev, o.DevCol)
 		f.needIf(o.Bridge, o.BridgeCol)

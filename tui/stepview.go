@@ -77,6 +77,7 @@ const (
 	stateDone
 	stateByHand
 	stateFailed
+	stateSkipped // passed over: the kernel cannot do it (runner's skip.go)
 )
 
 // stateOf says where step i stands.
@@ -84,6 +85,9 @@ func (v *stepView) stateOf(i int) stepState {
 	rep := v.d.reports[i]
 	switch {
 	case i < len(v.d.applied):
+		if v.d.applied[i].Skipped != "" {
+			return stateSkipped
+		}
 		if rep != nil && !rep.OK && !rep.ByHand {
 			return stateFailed
 		}
@@ -114,6 +118,8 @@ func (v *stepView) stepList(w, h int) string {
 			mark, style = "✎", st.StepDone
 		case stateFailed:
 			mark, style = "✗", st.StepFailed
+		case stateSkipped:
+			mark = "–"
 		case stateCurrent:
 			mark, style = "▶", st.StepCurrent
 		default:
@@ -159,7 +165,8 @@ func (v *stepView) stepContent(w int) (title string, body []string, outcome int)
 	rep := v.d.reports[i]
 	add := func(lines ...string) { body = append(body, lines...) }
 	tag := map[stepState]string{statePending: i18n.T("tui.step.pending", "not run yet"), stateCurrent: i18n.T("tui.step.current", "next to run"),
-		stateDone: i18n.T("tui.step.done", "done"), stateByHand: i18n.T("tui.step.byHand", "done by hand"), stateFailed: i18n.T("tui.step.failed", "failed")}[v.stateOf(i)]
+		stateDone: i18n.T("tui.step.done", "done"), stateByHand: i18n.T("tui.step.byHand", "done by hand"), stateFailed: i18n.T("tui.step.failed", "failed"),
+		stateSkipped: i18n.T("tui.step.skippedTag", "skipped")}[v.stateOf(i)]
 	// The title stays on screen while the rest scrolls: one line, the
 	// title cut rather than the step's state.
 	tag = "[" + tag + "]"
@@ -228,6 +235,8 @@ func (v *stepView) stepContent(w int) (title string, body []string, outcome int)
 	}
 	if rep != nil {
 		add(v.reportLines(rep, w)...)
+	} else if i < len(v.d.applied) && v.d.applied[i].Skipped != "" { // skipped by an earlier process
+		add("", wrapIndent(st.Warn.Render(i18n.T("tui.step.skipped", "Skipped, nothing applied: "))+v.d.applied[i].Skipped, w, "  "))
 	}
 	if s.Explain != "" && i < len(v.d.applied) {
 		add("", st.Bold.Render(i18n.T("tui.step.whatHappened", "What happened")), v.md.render(s.Explain, w))

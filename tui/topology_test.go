@@ -70,3 +70,30 @@ func TestTopologyPaneFitsEveryStep(t *testing.T) {
 		}
 	}
 }
+
+// TestTopologyPaneMachines is the Topology pane on a lab of two machines
+// (the overlay lab's kernel state) at 80x24 and 120x36: each host framed
+// with its namespaces, the underlay and the tunnel across, every line as
+// wide as the terminal.
+func TestTopologyPaneMachines(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 36}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			m := New(Options{}, &fakeBackend{}, false)
+			m.ctx.width, m.ctx.height = size[0], size[1]
+			m.pane, m.snap = paneTopology, overlaySnap()
+			out := m.paneView(size[0], m.bodyHeight())
+			plain := ansi.Strip(out)
+			for i, l := range strings.Split(out, "\n") {
+				if lw := ansi.StringWidth(l); lw != size[0] {
+					t.Errorf("line %d is %d cells, want %d", i, lw, size[0])
+				}
+			}
+			for _, want := range []string{"The lab as the kernel has it now", "host1 · lab host", "eth0 ●─┼", "vxlan0 vxlan 256 ●┄"} {
+				if !strings.Contains(plain, want) {
+					t.Errorf("%q missing from the pane:\n%s", want, plain)
+				}
+			}
+			golden.RequireEqual(t, []byte(plain))
+		})
+	}
+}

@@ -27,6 +27,9 @@ type tIf struct {
 	peer  *tIf // the veth peer, or the tunnel's other end
 	drawn bool // its cable or tunnel is drawn
 	tun   bool // peer is a tunnel (vxlan of the same id)
+	// edge puts a namespace's tunnel end on its box's right edge, to be
+	// drawn across to a neighbouring host (topology_hosts.go)
+	edge bool
 }
 
 func (f *tIf) key() string { return f.node + "/" + f.l.Name }
@@ -267,6 +270,9 @@ type mapBox struct {
 	ports map[*tIf][2]int // ● positions inside the box
 	x, y  int             // where it lands on the map
 	row   int             // kids: which row of namespaces
+	// placed are the namespaces' boxes drawGroup drew below this host's
+	// group, where they landed
+	placed []*mapBox
 }
 
 // boxRow is one line of a box's content, drawn from x 2.
@@ -572,6 +578,10 @@ func (ir *innerRow) next(x, y int, it innerItem) (int, int) {
 // layoutTopo draws the whole map w cells wide.
 func layoutTopo(snap *engine.Snapshot, w int, mk topoMarks) *canvas {
 	tops := buildTopo(snap)
+	// several machines: each host framed with its namespaces (topology_hosts.go)
+	if c := layoutMachines(tops, w, mk); c != nil {
+		return c
+	}
 	c := newCanvas(w)
 	// side by side if the hosts fit, with cables between neighbours
 	if boxes := hostGroup(tops, w, mk, true); boxes != nil {
@@ -586,11 +596,11 @@ func layoutTopo(snap *engine.Snapshot, w int, mk topoMarks) *canvas {
 	return c
 }
 
-// resetDrawn forgets which cables a previous attempt drew.
+// resetDrawn forgets which cables a previous attempt drew (and where).
 func resetDrawn(tns []*tNode) {
 	for _, tn := range tns {
 		for _, f := range tn.ifs {
-			f.drawn = false
+			f.drawn, f.edge = false, false
 		}
 		resetDrawn(tn.kids)
 	}
@@ -599,6 +609,20 @@ func resetDrawn(tns []*tNode) {
 // hostGroup builds the boxes of hosts side by side; with across it
 // returns nil when they do not fit in w.
 func hostGroup(tns []*tNode, w int, mk topoMarks, across bool) []*mapBox {
+	boxes := hostBoxes(tns, w, mk, across)
+	total := 2 * (len(boxes) - 1)
+	for _, b := range boxes {
+		total += b.w
+	}
+	if across && total > w && len(tns) > 1 {
+		return nil
+	}
+	return boxes
+}
+
+// hostBoxes is hostGroup without the test that the boxes fit in w (each
+// is still at most w wide).
+func hostBoxes(tns []*tNode, w int, mk topoMarks, across bool) []*mapBox {
 	resetDrawn(tns)
 	// cables and tunnels between neighbours, in order: their rows
 	type ext struct{ l, r *tIf }
@@ -629,7 +653,6 @@ func hostGroup(tns []*tNode, w int, mk topoMarks, across bool) []*mapBox {
 		}
 	}
 	var boxes []*mapBox
-	total := 0
 	for _, tn := range tns {
 		var rows []boxRow
 		for _, e := range exts {
@@ -666,11 +689,6 @@ func hostGroup(tns []*tNode, w int, mk topoMarks, across bool) []*mapBox {
 		}
 		b := drawBox(tn, hostTitle(tn), rows, inner, w, mk)
 		boxes = append(boxes, b)
-		total += b.w
-	}
-	total += 2 * (len(boxes) - 1)
-	if across && total > w && len(tns) > 1 {
-		return nil
 	}
 	x := 0
 	for _, b := range boxes {
@@ -861,6 +879,9 @@ func drawGroup(c *canvas, boxes []*mapBox, y, w int, mk topoMarks) int {
 		kb.y = rowY[kb.row]
 		c.blit(kb.c, kb.x, kb.y)
 	}
+	for _, b := range boxes {
+		b.placed = kids
+	}
 	for i, d := range downs {
 		to := kidAt[d.to]
 		tx, ty := to[0], kidTop+to[1]
@@ -887,6 +908,10 @@ func kidBox(k *tNode, first *tIf, w int, mk topoMarks) *mapBox {
 	ifs := append([]*tIf(nil), k.ifs...)
 	sort.SliceStable(ifs, func(i, j int) bool { return ifs[i] == first && ifs[j] != first })
 	for _, f := range ifs {
+		if f.edge {
+			rows = append(rows, extRow(f, true, mk))
+			continue
+		}
 		rows = append(rows, ifRows(f, mk, true, false)...)
 	}
 	rows = append(rows, infoRows(k, mk)...)

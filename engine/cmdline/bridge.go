@@ -7,7 +7,7 @@ var fdbStates = map[string]string{"permanent": "permanent", "local": "permanent"
 // parseBridge reads the bridge program's two objects:
 //
 //	bridge fdb add|append|del|replace ADDR dev DEV [dst IP] [self] [master]
-//	           [permanent|static|dynamic] [vni N] [port P]
+//	           [permanent|static|dynamic] [vni N] [port P] [via DEV]
 //	bridge fdb [show] [dev DEV] [br BRIDGE]
 //	bridge link [show] [dev DEV]
 func parseBridge(cmd *Command, w *words, _ bool) error {
@@ -74,6 +74,10 @@ func parseFdb(cmd *Command, w *words) error {
 			if f.Dst, _, err = w.ip4("the remote's IPv4 address after dst"); err != nil {
 				return err
 			}
+		case "via":
+			if f.Via, f.ViaCol, err = w.ifName("an interface after via"); err != nil {
+				return err
+			}
 		case "self":
 			f.Self = true
 		case "master":
@@ -104,11 +108,11 @@ func parseFdb(cmd *Command, w *words) error {
 				}
 			}
 			if f.MAC != nil {
-				return errAt(o, "unknown bridge fdb option %q (dev, dst, self, master, permanent, static, dynamic, vni, port)", o.s)
+				return errAt(o, "unknown bridge fdb option %q (dev, dst, self, master, permanent, static, dynamic, vni, port, via)", o.s)
 			}
 			w.i--
 			if f.MAC, err = w.mac("a MAC address"); err != nil {
-				return errAt(o, "%q is not a MAC address nor a bridge fdb option (dev, dst, self, master, permanent, static, dynamic, vni, port)", o.s)
+				return errAt(o, "%q is not a MAC address nor a bridge fdb option (dev, dst, self, master, permanent, static, dynamic, vni, port, via)", o.s)
 			}
 		}
 	}

@@ -43,15 +43,16 @@ func parseIP(cmd *Command, w *words, top bool) error {
 	return errAt(obj, "unknown ip object %q (netlab knows netns, link, addr, route, neigh)", obj.s)
 }
 
-// setDetails marks the link listing "ip -d link" asks for; -d means
-// nothing to netlab's other objects, so it is refused there.
+// setDetails marks the link listing "ip -d link" asks for (ip -br
+// ignores it); netlab shows no details of other objects, so -d is refused
+// there.
 func setDetails(cmd *Command, obj token, details bool) error {
 	if !details {
 		return nil
 	}
 	for _, o := range cmd.Ops {
-		if s, ok := o.(*Show); ok && s.What == "link" && !s.Brief {
-			s.Details = true
+		if s, ok := o.(*Show); ok && s.What == "link" {
+			s.Details = !s.Brief // ip -br ignores -d
 			return nil
 		}
 	}

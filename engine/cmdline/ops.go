@@ -209,7 +209,9 @@ type Fdb struct {
 	State  string // permanent (the default), static or dynamic
 	VNI    int    // vxlan: the remote's VNI; 0 for the device's own
 	Port   int    // vxlan: the remote's UDP port; 0 for the device's own
+	Via    string // vxlan: the underlay device to reach the remote through; "" for none
 	DevCol int
+	ViaCol int
 }
 
 // FdbShow is "bridge fdb show [dev DEV] [br BRIDGE]".

@@ -97,7 +97,7 @@ func (s *Lesson) Progress() ([]StepState, error) {
 func appliedSteps(st engine.State) []StepState {
 	var out []StepState
 	for _, a := range st.Applied {
-		out = append(out, StepState{Index: a.Index + 1, Title: a.Title, ByHand: a.ByHand})
+		out = append(out, StepState{Index: a.Index + 1, Title: a.Title, ByHand: a.ByHand, Skipped: a.Skipped})
 	}
 	return out
 }

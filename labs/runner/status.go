@@ -26,6 +26,8 @@ type StepState struct {
 	Index  int    `json:"step"`
 	Title  string `json:"title"`
 	ByHand bool   `json:"by_hand,omitempty"`
+
+	Skipped string `json:"skipped,omitempty"` // why it was passed over, nothing applied (skip.go)
 }
 
 // Interrupted tells where a crashed netlab process stopped.
@@ -112,6 +114,10 @@ func (st *Status) Text() string {
 		by := ""
 		if a.ByHand {
 			by = " " + i18n.T("status.by_hand", "(by hand)")
+		}
+		if a.Skipped != "" {
+			fmt.Fprintf(&b, "  %s\n", i18n.T("status.skipped", "skip  {{.N}}. {{.Title}} (skipped: {{.Reason}})", "N", fmt.Sprintf("%2d", a.Index), "Title", a.Title, "Reason", a.Skipped))
+			continue
 		}
 		fmt.Fprintf(&b, "  %s\n", i18n.T("status.done", "done  {{.N}}. {{.Title}}", "N", fmt.Sprintf("%2d", a.Index), "Title", a.Title+by))
 	}

@@ -94,16 +94,16 @@ func TestMultiHostCaptureNamesHosts(t *testing.T) {
 			lines = append(lines, p.Label+" "+p.Dir+" "+p.Summary)
 		}
 		all := strings.Join(lines, "\n")
-		for _, want := range []string{"host1/c1:eth0", "host1:flannel.1", "host1:eth0", "host2:eth0", "host2/c2:eth0"} {
+		for _, want := range []string{"c1@host1:eth0", "host1:flannel.1", "host1:eth0", "host2:eth0", "c2@host2:eth0"} {
 			if !seen[want] {
 				t.Errorf("no packet line on %s:\n%s", want, all)
 			}
 		}
 		for _, want := range []string{
-			"host1/c1:eth0 Out IP 10.244.0.2 > 10.244.1.2: ICMP echo request",
+			"c1@host1:eth0 Out IP 10.244.0.2 > 10.244.1.2: ICMP echo request",
 			"host1:eth0 Out IP 198.51.100.1.",
 			"> 198.51.100.2.8472: OTV, flags [I] (0x08), overlay 0, instance 1\nIP 10.244.0.2 > 10.244.1.2: ICMP echo request",
-			"host2/c2:eth0 Out IP 10.244.1.2 > 10.244.0.2: ICMP echo reply",
+			"c2@host2:eth0 Out IP 10.244.1.2 > 10.244.0.2: ICMP echo reply",
 		} {
 			if !strings.Contains(all, want) {
 				t.Errorf("no line has %q:\n%s", want, all)
@@ -114,7 +114,7 @@ func TestMultiHostCaptureNamesHosts(t *testing.T) {
 				t.Errorf("line %d is older than line %d: not one time-ordered stream", j+1, j)
 			}
 		}
-		if text := rep.Text(true); !strings.Contains(text, " host2/c2:eth0 ") {
+		if text := rep.Text(true); !strings.Contains(text, " c2@host2:eth0 ") {
 			t.Errorf("the report does not name the host:\n%s", text)
 		}
 	}
