@@ -66,3 +66,15 @@ func TestCaptureLinkLevel(t *testing.T) {
 		}
 	}
 }
+
+// The targets the TUI's live capture opens for a step carry its -e too.
+func TestTargetsLinkLevel(t *testing.T) {
+	lab := load(t, linkLevelLab)
+	s := start(t, lab)
+	for i, want := range []bool{true, false} {
+		ts := s.Targets(lab.Steps[i].Capture)
+		if len(ts) != 1 || ts[0].LinkLevel != want {
+			t.Errorf("step %d targets: %+v, want LinkLevel %v", i+1, ts, want)
+		}
+	}
+}
