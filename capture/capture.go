@@ -183,7 +183,7 @@ func (c *Capture) read(s *source) {
 			continue
 		}
 		p := Packet{Time: ci.Timestamp, Host: s.target.Host, Node: s.target.Node, Iface: s.target.Iface,
-			Data: data, Length: ci.Length, Verbose: c.verbose, LinkLevel: c.linkLevel, tcp: s.tcp.observe(data)}
+			Data: data, Length: ci.Length, Verbose: c.verbose, LinkLevel: c.linkLevel || s.target.LinkLevel, tcp: s.tcp.observe(data)}
 		if len(ci.AncillaryData) > 0 {
 			p.Dir, _ = ci.AncillaryData[0].(Direction)
 		}

@@ -15,6 +15,9 @@ type Target struct {
 	// Host is the lab host the node is on, set when the lab has more
 	// than one: lines then name it (see Where). Empty otherwise.
 	Host string
+	// LinkLevel prints this interface's packets with their Ethernet
+	// addresses, as tcpdump -e (a lab step's "tcpdump -e -i IFACE").
+	LinkLevel bool
 }
 
 // String is the node:iface label a lab file and a student use.

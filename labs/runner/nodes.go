@@ -47,6 +47,7 @@ func (s *Lesson) Targets(ts []labs.CaptureTarget) []capture.Target {
 	var out []capture.Target
 	for _, t := range ts {
 		if ct, err := s.Target(t.Node, t.Iface); err == nil {
+			ct.LinkLevel = t.LinkLevel
 			out = append(out, ct)
 		}
 	}
