@@ -101,9 +101,6 @@ func TestEveryExpectationCanFail(t *testing.T) {
 		load func() (*labs.Lab, error)
 	}
 	var sources []source
-	// NETLAB_MUTANT_LAB=ID runs the mutants of that built-in lab alone,
-	// while one lab is being written.
-	only := os.Getenv("NETLAB_MUTANT_LAB")
 	doc, err := os.ReadFile("../../docs/lab-format.md")
 	if err != nil {
 		t.Fatal(err)
