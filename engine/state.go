@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -155,7 +156,10 @@ func writeState(dir string, st *State) error {
 	return err
 }
 
-// writeStateRaw is writeState that also returns the bytes written.
+// writeStateRaw is writeState that also returns the bytes written. A
+// file that already holds exactly those bytes is left as it is: reading
+// it back costs far less than replacing it, and an operation that changed
+// nothing (a snapshot, a check) then writes nothing.
 func writeStateRaw(dir string, st *State) ([]byte, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -163,6 +167,9 @@ func writeStateRaw(dir string, st *State) ([]byte, error) {
 	b, err := json.Marshal(st)
 	if err != nil {
 		return nil, err
+	}
+	if cur, err := os.ReadFile(statePath(dir)); err == nil && bytes.Equal(cur, b) {
+		return b, nil
 	}
 	tmp, err := os.CreateTemp(dir, ".session-*.json")
 	if err != nil {
