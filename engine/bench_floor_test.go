@@ -20,7 +20,9 @@ import (
 // netlink calls, namespace files made and removed as "ip netns" does, one
 // ICMP echo, a sysctl file written, and one "iptables-restore --noflush"
 // per step that changes rules. No parsing, no snapshot, no journal: the
-// physical limit the engine is compared with. The two reads whose output a
+// physical limit the engine is compared with. The bridge is deleted as the
+// engine deletes links, without waiting for the kernel's tail of it
+// (dying.go), so the floor stays below the engine. The two reads whose output a
 // step shows through a program of its own (iptables -nL) run it as the
 // engine does.
 func floorSeed(dir string) error {
@@ -171,7 +173,9 @@ func floorSeed(dir string) error {
 	if err := host.LinkSetDown(br); err != nil {
 		return err
 	}
-	if err := host.LinkDel(br); err != nil {
+	// As the engine deletes a link (deleteLink): done once the kernel has
+	// unlisted it, the kernel's own wait after that left running.
+	if err := (&execCtx{node: &Node{Name: "host", Path: hostPath}, h: host}).deleteLink(br); err != nil {
 		return err
 	}
 	return floorRestore(hostPath, "-D")

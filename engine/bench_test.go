@@ -178,6 +178,7 @@ func BenchmarkSeedEngineVsShell(b *testing.B) {
 		}
 		floorTimes = append(floorTimes, time.Since(start))
 		b.StopTimer()
+		waitLinkDeletes()
 		removeNS(nsPath(fdir, "host"), true)
 
 		// the real tools, in a fresh lab host of their own

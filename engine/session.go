@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -688,10 +689,17 @@ func ScratchDir(dir string) (string, error) {
 		return "", err
 	}
 	parent := filepath.Join(dir, "scratch")
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", err
+	for try := 0; ; try++ {
+		if err := os.MkdirAll(parent, 0o755); err != nil {
+			return "", err
+		}
+		// Another test ending meanwhile removes the scratch folder when
+		// it is empty: make it again and retry.
+		sub, err := os.MkdirTemp(parent, "test-")
+		if err == nil || !errors.Is(err, fs.ErrNotExist) || try == 4 {
+			return sub, err
+		}
 	}
-	return os.MkdirTemp(parent, "test-")
 }
 
 // resetScratch resets every throwaway session under dir/scratch, each from

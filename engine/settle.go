@@ -223,3 +223,28 @@ func inet6Flags(spec []byte) uint32 {
 	}
 	return 0
 }
+
+// sendsPackets are the programs whose packets need the lab's links
+// running: a bridge port forwards nothing until the kernel's link watch
+// has seen its carrier come up.
+var sendsPackets = map[string]bool{"ping": true, "curl": true, "wget": true, "nc": true}
+
+// settleForTraffic waits, before a command that sends packets, until no
+// link of the lab is in a passing state (see settledLinks), hurrying the
+// kernel's link watch along. Without it a ping right after "ip link set
+// up" can send its ARP request through a bridge port the kernel has not
+// enabled yet, when the link watch is slow to run (the kernel busy
+// cleaning up deleted namespaces): the request is dropped and the ping
+// fails although the lab is right. Errors are left to the command.
+func (s *Session) settleForTraffic() {
+	var ctxs []*execCtx
+	for _, n := range s.st.Nodes {
+		if x, err := s.ctx(n.Name); err == nil {
+			ctxs = append(ctxs, x)
+		}
+	}
+	eachNode(len(ctxs), func(i int) error {
+		_, err := ctxs[i].settledLinks()
+		return err
+	})
+}

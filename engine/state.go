@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // DefaultDir is where netlab keeps its session, journal and namespace
@@ -177,7 +180,10 @@ func writeState(dir string, st *State) error {
 	return err
 }
 
-// writeStateRaw is writeState that also returns the bytes written.
+// writeStateRaw is writeState that also returns the bytes written. A
+// file that already holds exactly those bytes is left as it is: reading
+// it back costs far less than replacing it, and an operation that changed
+// nothing (a snapshot, a check) then writes nothing.
 func writeStateRaw(dir string, st *State) ([]byte, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -185,6 +191,9 @@ func writeStateRaw(dir string, st *State) ([]byte, error) {
 	b, err := json.Marshal(st)
 	if err != nil {
 		return nil, err
+	}
+	if cur, err := os.ReadFile(statePath(dir)); err == nil && bytes.Equal(cur, b) {
+		return b, nil
 	}
 	tmp, err := os.CreateTemp(dir, ".session-*.json")
 	if err != nil {
@@ -209,13 +218,28 @@ type journal struct {
 
 func journalPath(dir string) string { return filepath.Join(dir, "journal.json") }
 
+// writeJournal overwrites the journal in place, padded with spaces to the
+// file's length, instead of writing a new file and renaming it over the
+// old: on ext4 each such rename also starts writing the new file out,
+// which cost more than the rest of a fast command under I/O load. The
+// journal only refines the state's record of the running step, so a
+// reader that catches a write half done (its JSON does not parse, or
+// names another step) just falls back to that record (applyJournal). A
+// symbolic link in its place is refused, not followed.
 func writeJournal(dir string, j journal) error {
 	b, _ := json.Marshal(j)
-	tmp := journalPath(dir) + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+	f, err := os.OpenFile(journalPath(dir), os.O_WRONLY|os.O_CREATE|unix.O_NOFOLLOW, 0o644)
+	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, journalPath(dir))
+	if fi, err := f.Stat(); err == nil && fi.Size() > int64(len(b)) {
+		b = append(b, bytes.Repeat([]byte{' '}, int(fi.Size())-len(b))...)
+	}
+	_, err = f.WriteAt(b, 0)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // applyJournal fills the running step's current command from the journal

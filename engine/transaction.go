@@ -180,7 +180,13 @@ func (s *Session) ApplyStep(st Transaction) ([]Result, error) {
 		}
 		batched := 0 // commands left of a batch that already ran
 		var batch []Result
+		changed := false // a command of this step changed the lab (the snapshot settled what came before)
 		for i, c := range st.Commands {
+			if changed && sendsPackets[c.Program] {
+				s.settleForTraffic()
+				changed = false
+			}
+			changed = changed || c.Mutating()
 			s.st.Running.Command, s.st.Running.Text = i, c.Text
 			if i > 0 && batched == 0 && (c.Mutating() || c.Program == "ping") { // journal what changes or takes time
 				if err := writeJournal(s.dir, journal{Started: s.st.Running.Started, Command: i, Text: c.Text}); err != nil {
