@@ -27,15 +27,42 @@ import (
 
 // student is one unprivileged account made for a test.
 type student struct {
-	t        *testing.T
+	t        testing.TB
 	name     string
 	uid, gid int
 	bin      string // a copy of netlab the account may execute
 }
 
+// studentBin copies netlab where unprivileged accounts may run it: the
+// test binary's directory is root's alone (0700).
+func studentBin(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	os.Chmod(filepath.Dir(dir), 0o755)
+	os.Chmod(dir, 0o755)
+	bin := filepath.Join(dir, "netlab")
+	in, err := os.Open(binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.OpenFile(bin, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o755)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	if _, err := io.Copy(out, in); err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
 // newStudent makes an account nltest-<random> and removes it, its holder
 // and its run directory (/tmp/netlab-UID) when the test ends.
-func newStudent(t *testing.T) *student {
+func newStudent(t testing.TB) *student { return newStudentBin(t, "") }
+
+// newStudentBin is newStudent running the netlab copy bin ("": its own).
+func newStudentBin(t testing.TB, bin string) *student {
 	t.Helper()
 	privtest.Need(t)
 	for _, tool := range []string{"useradd", "userdel", "setpriv", "nsenter"} {
@@ -68,23 +95,10 @@ func newStudent(t *testing.T) *student {
 			t.Errorf("userdel %s: %v\n%s", name, err, out)
 		}
 	})
-	// The test binary's directory is root's alone (0700): a copy the
-	// account can run, in a directory it can reach.
-	dir := t.TempDir()
-	os.Chmod(filepath.Dir(dir), 0o755)
-	os.Chmod(dir, 0o755)
-	s.bin = filepath.Join(dir, "netlab")
-	in, err := os.Open(binary)
-	if err != nil {
-		t.Fatal(err)
+	s.bin = bin
+	if bin == "" {
+		s.bin = studentBin(t)
 	}
-	defer in.Close()
-	out, err := os.OpenFile(s.bin, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o755)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(out, in)
-	out.Close()
 	return s
 }
 
