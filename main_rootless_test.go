@@ -415,3 +415,72 @@ func TestRootlessRefusal(t *testing.T) {
 		t.Error("a holder runs after the refusal")
 	}
 }
+
+// TestRootlessTUI walks the TUI as an unprivileged account on a real
+// terminal (tmux): a step applied, the shell opened from it, the lab torn
+// down on quitting.
+func TestRootlessTUI(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tmux is missing: make deps installs it")
+		}
+		t.Skip("needs tmux")
+	}
+	before := machine(t)
+	s := newStudent(t)
+	sock := fmt.Sprintf("netlab-rootless-tui-%d", os.Getpid())
+	tmux := func(args ...string) string {
+		out, err := exec.Command("tmux", append([]string{"-L", sock}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %v: %v %s", args, err, out)
+		}
+		return string(out)
+	}
+	cmd := s.cmd([]string{"TERM=xterm-256color"}, "open", "bridge")
+	// One shell line (no word of it needs quoting); the pane stays after the TUI ends.
+	tmux("new-session", "-d", "-x", "100", "-y", "30", strings.Join(cmd.Args, " ")+"; sleep 60")
+	t.Cleanup(func() { exec.Command("tmux", "-L", sock, "kill-server").Run() })
+	screen := func(want string) string {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			sc := tmux("capture-pane", "-p")
+			if strings.Contains(sc, want) {
+				return sc
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no %q on the screen:\n%s", want, sc)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	screen("Step 1 of 16")
+	tmux("send-keys", "Enter")
+	screen("1/16 done")
+	tmux("send-keys", "s")
+	screen("[netlab host]")
+	tmux("send-keys", "ip -br link show br01 && echo linkok", "Enter")
+	screen("linkok")
+	tmux("send-keys", "exit", "Enter")
+	screen("1/16 done")
+	if st := s.status(); st.Applied != 1 {
+		t.Errorf("status while the TUI runs: %+v", st)
+	}
+	tmux("send-keys", "q")
+	screen("tear down")
+	tmux("send-keys", "t")
+	for i := 0; i < 100; i++ {
+		if _, code := s.run("status"); code == 3 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.must(3, "status")
+	if !s.waitHolderGone(10 * time.Second) {
+		ps, _ := exec.Command("ps", "-o", "pid,ppid,stat,args", "-u", strconv.Itoa(s.uid)).CombinedOutput()
+		t.Errorf("the holder still runs 10 s after the TUI tore the lab down:\n%s\n%s", tmux("capture-pane", "-p"), ps)
+	}
+	if after := machine(t); after != before {
+		t.Errorf("the machine changed:\n--- before\n%s\n--- after\n%s", before, after)
+	}
+}

@@ -23,7 +23,8 @@ func init() {
 }
 
 // holderTick is how often the holder looks whether it is still needed;
-// holderGrace how long a new holder waits for the command that started it.
+// holderGrace how long a new holder waits for the command that started it
+// to join (until it has seen a process inside).
 var holderTick, holderGrace = 500 * time.Millisecond, 10 * time.Second
 
 // holderMain keeps the namespaces it was started in alive while they are
@@ -54,7 +55,12 @@ func holderMain(dir string) int {
 		if _, err := os.Lstat(filepath.Join(dir, ".netlab-run")); err != nil && time.Since(born) > holderGrace {
 			break
 		}
-		if _, err := os.Lstat(filepath.Join(dir, "session.json")); err == nil || time.Since(born) < holderGrace || othersInside(self) {
+		if othersInside(self) {
+			born = time.Now().Add(-holderGrace) // the command that started it has joined: no more grace
+			idle = 0
+			continue
+		}
+		if _, err := os.Lstat(filepath.Join(dir, "session.json")); err == nil || time.Since(born) < holderGrace {
 			idle = 0
 			continue
 		}
