@@ -214,26 +214,11 @@ func TestRootlessLesson(t *testing.T) {
 	if b, err := sh.CombinedOutput(); err != nil || !strings.Contains(string(b), "192.168.88.11/24") {
 		t.Errorf("netlab shell host: %v\n%s", err, b)
 	}
-	// A capture on the lab host's bridge while ns01 pings ns02.
-	capt := s.cmd(nil, "capture", "br01", "-c", "2", "--filter", "icmp")
-	var capOut strings.Builder
-	capt.Stdout, capt.Stderr = &capOut, &capOut
-	if err := capt.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- capt.Wait() }()
-	time.Sleep(time.Second)
-	s.must(0, "exec", "ns01", "--", "ping", "-c", "2", "-i", "0.2", "192.168.88.12")
-	select {
-	case err := <-done:
-		if err != nil || !strings.Contains(capOut.String(), "host:br01") || !strings.Contains(capOut.String(), "ICMP echo request") {
-			t.Errorf("capture br01: %v\n%s", err, capOut.String())
-		}
-	case <-time.After(10 * time.Second):
-		capt.Process.Kill()
-		t.Errorf("capture br01 saw no 2 ICMP packets in 10 s:\n%s", capOut.String())
-	}
+	// A capture on the lab host's bridge while ns01 pings ns02; then
+	// tcpdump itself in exec, as the seed types it.
+	s.captureDuringPing(t, "capture", "br01", "-c", "2", "--filter", "icmp")
+	s.captureDuringPing(t, "exec", "host", "--", "tcpdump", "-i", "br01", "-nn", "-c", "2", "icmp")
+	s.captureDuringPing(t, "exec", "host", "--", "ip", "netns", "exec", "ns01", "tcpdump", "-nn", "-i", "veth01", "-c", "2", "icmp")
 	s.must(0, "step", "--all")
 	s.must(0, "undo", "--all")
 	if st := s.status(); st.Applied != 0 || len(st.Nodes) != 2 {
@@ -255,6 +240,31 @@ func TestRootlessLesson(t *testing.T) {
 	}
 	if after := machine(t); after != before {
 		t.Errorf("the machine changed:\n--- before\n%s\n--- after\n%s", before, after)
+	}
+}
+
+// captureDuringPing runs netlab with args (a capture of 2 ICMP packets)
+// while ns01 pings ns02, and wants both echo requests' lines.
+func (s *student) captureDuringPing(t *testing.T, args ...string) {
+	t.Helper()
+	capt := s.cmd(nil, args...)
+	var capOut strings.Builder
+	capt.Stdout, capt.Stderr = &capOut, &capOut
+	if err := capt.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- capt.Wait() }()
+	time.Sleep(time.Second)
+	s.must(0, "exec", "ns01", "--", "ping", "-c", "2", "-i", "0.2", "192.168.88.12")
+	select {
+	case err := <-done:
+		if err != nil || strings.Count(capOut.String(), "ICMP echo") != 2 {
+			t.Errorf("netlab %s: %v\n%s", strings.Join(args, " "), err, capOut.String())
+		}
+	case <-time.After(10 * time.Second):
+		capt.Process.Kill()
+		t.Errorf("netlab %s saw no 2 ICMP packets in 10 s:\n%s", strings.Join(args, " "), capOut.String())
 	}
 }
 

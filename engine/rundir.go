@@ -18,8 +18,9 @@ var ownNames = map[string]bool{
 	"lock": true, "session.json": true, "journal.json": true, "journal.json.tmp": true,
 	"netns": true, "scratch": true, "hosts": true, markerName: true,
 	// Without root (engine/rootless): the holder's pid file, its lock and
-	// its temporary copy, and iptables-legacy's lock.
-	"holder": true, "holder.lock": true, "holder.tmp": true, "xtables.lock": true,
+	// its temporary copy, iptables-legacy's lock and the directory of the
+	// tcpdump stand-in.
+	"holder": true, "holder.lock": true, "holder.tmp": true, "xtables.lock": true, "bin": true,
 }
 
 // ClaimRunDir makes dir a netlab run directory, as a session being created

@@ -197,7 +197,8 @@ func Join(h *Holder, self string, args []string) error {
 			env = append(env, e)
 		}
 	}
-	env = append(env, "PATH="+sbinPath(os.Getenv("PATH")), "NETLAB_RUN="+h.Dir, EnvInside+"="+strconv.Itoa(h.Pid),
+	makeShim(h.Dir, self)
+	env = append(env, "PATH="+shimDir(h.Dir)+string(filepath.ListSeparator)+sbinPath(os.Getenv("PATH")), "NETLAB_RUN="+h.Dir, EnvInside+"="+strconv.Itoa(h.Pid),
 		// iptables-legacy takes its lock in /run, which root of a user
 		// namespace may not write; iptables-nft does not need one.
 		"XTABLES_LOCKFILE="+filepath.Join(h.Dir, "xtables.lock"))
