@@ -40,8 +40,14 @@ func goRootless(args []string) error {
 		return fail(exitFailed, "%v", err)
 	}
 	h := rootless.Find(dir)
-	if h == nil && rootless.HasSession(dir) && !plan.Rebuilds {
-		return gone(dir, plan)
+	// The session's namespaces died with its holder: none runs, or the
+	// one that runs was started after the session (by a reset, a replay
+	// or a "netlab test" since).
+	if st, ok, err := sessionState(dir); ok && !plan.Rebuilds && (h == nil || err == nil && st.Created.Before(h.Since())) {
+		if err != nil {
+			return fail(exitFailed, "%s", i18n.T("cli.rootless.gone_damaged", "the lab's namespaces are gone and its state cannot be read ({{.Err}}); remove its files with 'netlab reset'", "Err", err))
+		}
+		return gone(st, plan)
 	}
 	if h == nil && plan.Need == rootless.NeedSession {
 		return fail(exitNoSession, "%s", i18n.T("cli.no_session", "no lab is running: start one with 'netlab start LAB' (see 'netlab list')"))
@@ -52,6 +58,21 @@ func goRootless(args []string) error {
 		}
 	}
 	return fail(exitFailed, "%v", rootless.Join(h, self(), args))
+}
+
+// sessionState reads the session's state file in dir, if there is one
+// (ok), as untrusted text: what gone shows of it is cleaned of control
+// characters. err says why it cannot be read.
+func sessionState(dir string) (st *engine.State, ok bool, err error) {
+	b, err := os.ReadFile(rootless.SessionFile(dir))
+	if os.IsNotExist(err) {
+		return nil, false, nil
+	}
+	st = &engine.State{}
+	if err == nil {
+		err = json.Unmarshal(b, st)
+	}
+	return st, true, err
 }
 
 // goneStatus is "netlab status --json" for a lab whose namespaces are gone.
@@ -71,19 +92,10 @@ type goneStep struct {
 }
 
 // gone says that the session's namespaces died with their holder (killed,
-// out of memory, a reboot) and how to rebuild or remove the lab. The
-// state file is read as untrusted text: only its lab, titles and count
-// are shown, cleaned of control characters. status reports it and
-// succeeds; every other verb fails with it.
-func gone(dir string, plan rootless.Plan) error {
-	var st engine.State
-	b, err := os.ReadFile(rootless.SessionFile(dir))
-	if err == nil {
-		err = json.Unmarshal(b, &st)
-	}
-	if err != nil {
-		return fail(exitFailed, "%s", i18n.T("cli.rootless.gone_damaged", "the lab's namespaces are gone and its state cannot be read ({{.Err}}); remove its files with 'netlab reset'", "Err", err))
-	}
+// out of memory, a reboot) and how to rebuild or remove the lab: only the
+// state's lab, titles and count are shown, cleaned of control characters.
+// status reports it and succeeds; every other verb fails with it.
+func gone(st *engine.State, plan rootless.Plan) error {
 	g := goneStatus{Lab: printable(st.Meta["lab"]), Title: printable(st.Meta["title"]), Applied: len(st.Applied), Gone: true, Nodes: []engine.Node{}, AppliedList: []goneStep{}}
 	for _, a := range st.Applied {
 		g.AppliedList = append(g.AppliedList, goneStep{Index: a.Index + 1, Title: printable(a.Title), ByHand: a.ByHand})

@@ -373,6 +373,11 @@ func TestRootlessCrash(t *testing.T) {
 			t.Errorf("%s after the holder died: %s", verb, out)
 		}
 	}
+	// "netlab test" runs under a new holder; the old lab stays gone.
+	s.must(0, "test", "bridge")
+	if out := s.must(0, "status"); !strings.Contains(out, "are gone") {
+		t.Errorf("status after netlab test started a new holder: %s", out)
+	}
 	s.must(0, "start", "--replay")
 	if st := s.status(); st.Applied != applied || st.Interrupted != nil {
 		t.Errorf("status after start --replay: %+v, want %d applied", st, applied)
@@ -388,7 +393,7 @@ func TestRootlessCrash(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(s.runDir())
 	for _, e := range entries {
-		if n := e.Name(); n != ".netlab-run" && n != "lock" && n != "holder.lock" {
+		if n := e.Name(); n != ".netlab-run" && n != "lock" && n != "holder.lock" && n != "bin" {
 			t.Errorf("%s left in the run directory after reset", n)
 		}
 	}

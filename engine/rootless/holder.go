@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -54,6 +55,17 @@ func Find(dir string) *Holder {
 		return nil
 	}
 	return h
+}
+
+// Since is when the holder started serving its run directory (its file was
+// written): a session created before that belongs to an earlier holder,
+// and its namespaces died with it.
+func (h *Holder) Since() time.Time {
+	fi, err := os.Stat(filepath.Join(h.Dir, holderFile))
+	if err != nil {
+		return time.Time{}
+	}
+	return fi.ModTime()
 }
 
 // alive reports whether h's process still runs as the holder of h.Dir.
