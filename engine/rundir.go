@@ -20,7 +20,7 @@ var ownNames = map[string]bool{
 	// Without root (engine/rootless): the holder's pid file, its lock and
 	// its temporary copy, iptables-legacy's lock and the directory of the
 	// tcpdump stand-in.
-	"holder": true, "holder.lock": true, "holder.tmp": true, "xtables.lock": true, "bin": true,
+	"holder": true, "holder.lock": true, "holder.tmp": true, "holder.release": true, "xtables.lock": true, "bin": true,
 }
 
 // ClaimRunDir makes dir a netlab run directory, as a session being created

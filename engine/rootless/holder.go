@@ -21,8 +21,9 @@ const HolderArg0 = "netlab-holder"
 // Files of the run directory this package keeps (engine lists them as its
 // own, so the directory stays netlab's).
 const (
-	holderFile = "holder"      // "PID STARTTIME" of the live holder
-	holderLock = "holder.lock" // serialises starting a holder
+	holderFile  = "holder"         // "PID STARTTIME" of the live holder
+	holderLock  = "holder.lock"    // serialises starting a holder
+	releaseFile = "holder.release" // "PID": the lab of holder PID is reset (Released)
 )
 
 // A Holder is the process that keeps a user's namespaces alive between
@@ -123,7 +124,13 @@ func Ensure(dir, self string) (*Holder, error) {
 	if err := Check(self); err != nil {
 		return nil, err
 	}
-	cmd := &exec.Cmd{Path: self, Args: []string{HolderArg0, dir}, Dir: "/"}
+	var env []string
+	for _, e := range os.Environ() {
+		if !strings.HasPrefix(e, EnvInside+"=") {
+			env = append(env, e)
+		}
+	}
+	cmd := &exec.Cmd{Path: self, Args: []string{HolderArg0, dir}, Dir: "/", Env: env}
 	cmd.SysProcAttr = &syscall.SysProcAttr{
 		Setsid:     true, // no terminal: a hang-up of the student's terminal does not end the lab
 		Cloneflags: syscall.CLONE_NEWUSER | syscall.CLONE_NEWNS | syscall.CLONE_NEWNET,
@@ -173,13 +180,15 @@ func sbinPath(path string) string {
 
 // Released tells the holder of run directory dir, when this process runs
 // inside one, that the lab is gone, so that it ends as soon as nothing
-// else is inside ("netlab reset").
+// else is inside ("netlab reset"): a file naming it, which it reads on its
+// next look. Not a signal: one arriving before the holder's handler is
+// installed would end it at once.
 func Released(dir string) {
 	if os.Getenv(EnvInside) == "" {
 		return
 	}
 	if h := Find(dir); h != nil {
-		syscall.Kill(h.Pid, syscall.SIGUSR1)
+		os.WriteFile(filepath.Join(dir, releaseFile), fmt.Appendf(nil, "%d\n", h.Pid), 0o600)
 	}
 }
 

@@ -17,7 +17,7 @@ import (
 )
 
 func init() {
-	if len(os.Args) == 2 && os.Args[0] == HolderArg0 && os.Getenv(EnvInside) == "" {
+	if len(os.Args) == 2 && os.Args[0] == HolderArg0 {
 		os.Exit(holderMain(os.Args[1]))
 	}
 }
@@ -43,17 +43,15 @@ func holderMain(dir string) int {
 	}
 	born := time.Now()
 	idle := 0
-	// "netlab reset" ends the grace: nothing is left to wait for.
-	usr1 := make(chan os.Signal, 1)
-	signal.Notify(usr1, syscall.SIGUSR1)
+	released := filepath.Join(dir, releaseFile)
 	for range time.Tick(holderTick) {
-		select {
-		case <-usr1:
+		// "netlab reset" ends the grace: nothing is left to wait for.
+		if b, err := os.ReadFile(released); err == nil && string(b) == fmt.Sprintf("%d\n", os.Getpid()) {
+			os.Remove(released)
 			born = time.Now().Add(-holderGrace)
-		default:
 		}
-		if _, err := os.Lstat(filepath.Join(dir, ".netlab-run")); err != nil && time.Since(born) > holderGrace {
-			break
+		if _, err := os.Lstat(filepath.Join(dir, ".netlab-run")); err != nil {
+			break // the run directory was removed (its marker is written before the holder starts)
 		}
 		if othersInside(self) {
 			born = time.Now().Add(-holderGrace) // the command that started it has joined: no more grace
