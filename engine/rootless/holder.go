@@ -83,8 +83,6 @@ func (h *Holder) alive() bool {
 	return len(args) == 2 && args[0] == HolderArg0 && args[1] == h.Dir
 }
 
-func lstat(dir, name string) (os.FileInfo, error) { return os.Lstat(filepath.Join(dir, name)) }
-
 // startTime reads field 22 of /proc/PID/stat (after the command name,
 // which may hold spaces and parentheses).
 func startTime(pid int) (uint64, error) {

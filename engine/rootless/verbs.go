@@ -90,9 +90,3 @@ func Needs(args []string) (need Need, verb string, replay bool) {
 	}
 	return n, verb, replay && verb == "start"
 }
-
-// HasSession reports whether dir holds a session's state.
-func HasSession(dir string) bool {
-	_, err := lstat(dir, "session.json")
-	return err == nil
-}
