@@ -18,6 +18,7 @@ import (
 
 	"github.com/netlab/netlab/capture"
 	"github.com/netlab/netlab/engine"
+	"github.com/netlab/netlab/engine/rootless"
 	"github.com/netlab/netlab/labs"
 	"github.com/netlab/netlab/labs/i18n"
 	"github.com/netlab/netlab/labs/runner"
@@ -71,7 +72,10 @@ func main() {
 	i18n.SetLang(startLang(os.Args[1:], os.Getenv))
 	engine.WaitNotice = os.Stderr // a verb waiting for another netlab process says so
 	root := rootCmd()
-	err := root.Execute()
+	err := goRootless(os.Args[1:]) // not root: the same command inside the user's own namespaces (main_rootless.go)
+	if err == nil {
+		err = root.Execute()
+	}
 	if err == nil {
 		return
 	}
@@ -308,11 +312,15 @@ func testCmd() *cobra.Command {
 }
 
 func startCmd() *cobra.Command {
-	return &cobra.Command{
-		Use: "start LAB|FILE", Short: "Create the lab session (no step applied yet)", Args: args(1, "start LAB|FILE"),
+	var replay bool
+	c := &cobra.Command{
+		Use: "start LAB|FILE", Short: "Create the lab session (no step applied yet)", Args: replayArgs(&replay, args(1, "start LAB|FILE")),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			if err := needRoot("netlab start"); err != nil {
 				return err
+			}
+			if replay {
+				return startReplay() // main_replay.go
 			}
 			if err := needTools(); err != nil {
 				return err
@@ -341,6 +349,8 @@ func startCmd() *cobra.Command {
 			return nil
 		},
 	}
+	c.Flags().BoolVar(&replay, "replay", false, "build the running session's lab again and re-apply its applied steps (after its namespaces are gone)")
+	return c
 }
 
 // count reads -n/--all into how many steps to take.
@@ -522,6 +532,7 @@ func resetCmd() *cobra.Command {
 				return fail(exitFailed, "%v", err)
 			}
 			fmt.Fprintln(stdout, resetLine(sum))
+			rootless.Released(engine.RunDir()) // without root: the holder ends now (main_rootless.go)
 			return nil
 		},
 	}

@@ -296,12 +296,18 @@ func TestRefusals(t *testing.T) {
 	if !strings.Contains(out, "nodes: host, internet") {
 		t.Errorf("unknown node: %s", out)
 	}
-	// not root: refused before anything is created, with the sudo line
+	// not root, with root's run directory: refused before anything is
+	// created, naming it (without root netlab runs in the user's own
+	// namespaces and directory: main_rootless_test.go)
 	cmd := exec.Command("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", binary, "start", "bridge")
-	cmd.Env = append(os.Environ(), "NETLAB_RUN="+t.TempDir())
+	rootsDir := t.TempDir()
+	cmd.Env = append(os.Environ(), "NETLAB_RUN="+rootsDir)
 	out2, err := cmd.CombinedOutput()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out2), "sudo netlab start bridge") {
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out2), rootsDir) {
 		t.Errorf("as nobody: %v %s", err, out2)
+	}
+	if entries, _ := os.ReadDir(rootsDir); len(entries) != 0 {
+		t.Errorf("as nobody: %d entries made in root's run directory", len(entries))
 	}
 	// iptables missing: the package to install
 	cmd = c.cmd("step")

@@ -17,7 +17,16 @@ const markerName = ".netlab-run"
 var ownNames = map[string]bool{
 	"lock": true, "session.json": true, "journal.json": true, "journal.json.tmp": true,
 	"netns": true, "scratch": true, "hosts": true, markerName: true,
+	// Without root (engine/rootless): the holder's pid file, its lock and
+	// its temporary copy, iptables-legacy's lock and the directory of the
+	// tcpdump stand-in.
+	"holder": true, "holder.lock": true, "holder.tmp": true, "holder.release": true, "xtables.lock": true, "bin": true,
 }
+
+// ClaimRunDir makes dir a netlab run directory, as a session being created
+// does (claimDir): netlab without root claims it before it starts the
+// process that holds the lab's namespaces.
+func ClaimRunDir(dir string) error { return claimDir(dir, true) }
 
 // isOwnTemp reports whether name is one of the state file's temporary
 // copies (writeState's ".session-*.json").
