@@ -87,6 +87,7 @@ chaos: deps
 # figures are in the README.
 bench: deps build
 	$(GO) test -run '^$$' -bench SeedEngineVsShell -benchtime 15x -count 3 ./engine/
+	$(GO) test -run '^$$' -bench TestVsScript -benchtime 15x -count 3 ./labs/runner/
 	$(GO) test -run '^$$' -bench CaptureVsTcpdump -benchtime 1x -count 3 ./capture/
 	$(GO) test -run '^$$' -bench CurlThroughDNAT -benchtime 200x -count 3 -benchmem ./engine/
 	$(GO) test -run '^$$' -bench 'KeyDuringFlood|PacketBatch|FirstFrame' ./tui/
