@@ -198,6 +198,7 @@ func TestBuiltInLabsMatchSchema(t *testing.T) {
 		{name: "a translation of the wrong type", file: "testdata/broken/translation_type.yaml"},
 		{name: "a translated lab", file: "testdata/good/translated.yaml", valid: true},
 		{name: "names", file: "testdata/good/names.yaml", valid: true},
+		{name: "NAME@HOST nodes and targets", file: "testdata/good/hostns.yaml", valid: true},
 		{name: "a bad address in names", file: "testdata/broken/names_address.yaml"},
 	}
 	for _, f := range files {
