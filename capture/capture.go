@@ -68,6 +68,7 @@ type Capture struct {
 	once    sync.Once
 
 	seen, drops, unread atomic.Uint64
+	queued              atomic.Uint64 // frames the kernel put in the rings (PACKET_STATISTICS)
 }
 
 // source is one interface (or file) being read.
@@ -264,12 +265,29 @@ func (c *Capture) Ring() *Ring { return c.ring }
 func (c *Capture) Stats() Stats {
 	for _, s := range c.sources {
 		if s.sock != nil {
-			if d, err := s.sock.drops(); err == nil {
+			if q, d, err := s.sock.counters(); err == nil {
+				c.queued.Add(q)
 				c.drops.Add(d)
 			}
 		}
 	}
 	return Stats{Seen: c.seen.Load(), KernelDrops: c.drops.Load(), Unread: c.unread.Load()}
+}
+
+// Behind reports whether the kernel has queued frames in the capture's
+// rings that its readers have not taken out yet: a reader starved of CPU
+// (a loaded machine) is still to deliver them, however long the wire has
+// been quiet. A caller waiting for the last packets of a burst waits
+// while it is behind.
+func (c *Capture) Behind() bool {
+	c.Stats()
+	var taken uint64
+	for _, s := range c.sources {
+		if s.sock != nil {
+			taken += s.sock.taken.Load()
+		}
+	}
+	return c.queued.Load() > taken
 }
 
 // WritePcap writes the last n packets of the ring (all when n <= 0) to w

@@ -38,6 +38,9 @@ type packetSocket struct {
 	// dropped, as libpcap does for tcpdump (linux_check_direction).
 	loopback bool
 	unmap    sync.Once
+	// taken counts the frames read out of the ring (those then skipped
+	// too), to tell whether the reader has caught up with the kernel.
+	taken atomic.Uint64
 }
 
 const (
@@ -149,6 +152,7 @@ func (s *packetSocket) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 			sll := frame + (int(unsafe.Sizeof(*h))+unix.TPACKET_ALIGNMENT-1)&^(unix.TPACKET_ALIGNMENT-1)
 			pktType := s.ring[sll+10]
 			s.pkt++
+			s.taken.Add(1)
 			s.next += h.Next_offset
 			if s.loopback && pktType == unix.PACKET_OUTGOING {
 				continue // it comes round again as incoming
@@ -196,20 +200,26 @@ func pktTypeDirection(t uint8) Direction {
 	return DirUnknown
 }
 
-// drops returns the packets the kernel dropped since the last call.
-func (s *packetSocket) drops() (uint64, error) {
+// counters returns what the kernel counted since the last call: the
+// packets it queued in the ring and those it dropped for want of room.
+func (s *packetSocket) counters() (queued, dropped uint64, err error) {
 	var st *unix.TpacketStats
 	var serr error
-	err := s.rc.Control(func(fd uintptr) {
+	err = s.rc.Control(func(fd uintptr) {
 		st, serr = unix.GetsockoptTpacketStats(int(fd), unix.SOL_PACKET, unix.PACKET_STATISTICS)
 	})
 	if err == nil {
 		err = serr
 	}
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return uint64(st.Drops), nil
+	// For TPACKET_V3 the kernel's packet count includes its drops.
+	queued, dropped = uint64(st.Packets), uint64(st.Drops)
+	if queued >= dropped {
+		queued -= dropped
+	}
+	return queued, dropped, nil
 }
 
 // Close closes the socket, waking a blocked read.

@@ -62,18 +62,7 @@ func (e fdbEntry) self() bool { return e.Flags&netlink.NTF_SELF != 0 }
 // the one "bridge fdb show" prints. A dump the kernel interrupts (the
 // table changed meanwhile) is read again.
 func fdbDump(x *execCtx) ([]fdbEntry, error) {
-	var msgs [][]byte
-	err := x.do(func() error {
-		var err error
-		for try := 0; try < 5; try++ {
-			req := nl.NewNetlinkRequest(unix.RTM_GETNEIGH, unix.NLM_F_DUMP)
-			req.AddData(&netlink.Ndmsg{Family: unix.AF_BRIDGE})
-			if msgs, err = req.Execute(unix.NETLINK_ROUTE, unix.RTM_NEWNEIGH); !errors.Is(err, nl.ErrDumpInterrupted) {
-				break
-			}
-		}
-		return err
-	})
+	msgs, err := dumpBridge(x, unix.RTM_GETNEIGH, &netlink.Ndmsg{Family: unix.AF_BRIDGE}, unix.RTM_NEWNEIGH)
 	if err != nil {
 		return nil, fmt.Errorf("list forwarding entries: %w", err)
 	}
@@ -583,4 +572,24 @@ func (f FdbSnap) entry(index map[string]int) (fdbEntry, error) {
 		}
 	}
 	return e, nil
+}
+
+// dumpBridge runs one netlink dump in the node's namespace (an AF_BRIDGE
+// request: forwarding entries or bridge ports) and returns its messages. A
+// dump the kernel interrupts (the table changed meanwhile) is asked again,
+// up to five times.
+func dumpBridge(x *execCtx, msgType int, data nl.NetlinkRequestData, reply uint16) ([][]byte, error) {
+	var msgs [][]byte
+	err := x.do(func() error {
+		var err error
+		for try := 0; try < 5; try++ {
+			req := nl.NewNetlinkRequest(msgType, unix.NLM_F_DUMP)
+			req.AddData(data)
+			if msgs, err = req.Execute(unix.NETLINK_ROUTE, reply); !errors.Is(err, nl.ErrDumpInterrupted) {
+				break
+			}
+		}
+		return err
+	})
+	return msgs, err
 }

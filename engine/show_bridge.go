@@ -168,18 +168,7 @@ type brPort struct {
 // bridgePorts dumps the node's links in the AF_BRIDGE family: the
 // bridge ports with their STP state, priority, cost and number.
 func bridgePorts(x *execCtx) ([]brPort, error) {
-	var msgs [][]byte
-	err := x.do(func() error {
-		var err error
-		for try := 0; try < 5; try++ {
-			req := nl.NewNetlinkRequest(unix.RTM_GETLINK, unix.NLM_F_DUMP)
-			req.AddData(nl.NewIfInfomsg(unix.AF_BRIDGE))
-			if msgs, err = req.Execute(unix.NETLINK_ROUTE, unix.RTM_NEWLINK); !errors.Is(err, nl.ErrDumpInterrupted) {
-				break
-			}
-		}
-		return err
-	})
+	msgs, err := dumpBridge(x, unix.RTM_GETLINK, nl.NewIfInfomsg(unix.AF_BRIDGE), unix.RTM_NEWLINK)
 	if err != nil {
 		return nil, fmt.Errorf("list bridge ports: %w", err)
 	}

@@ -186,21 +186,26 @@ func (w *watch) finish() []capture.Packet {
 	return packets
 }
 
-// quiet waits until the captures have seen nothing new for captureQuiet
-// (after captureSettle at least), or captureGrace at most.
+// quiet waits until the captures have seen nothing new for captureQuiet,
+// with every frame the kernel queued taken by its reader (after
+// captureSettle at least), or captureGrace at most.
 func (w *watch) quiet() {
 	start := time.Now()
-	seen := func() (n uint64) {
+	// seen counts the packets delivered; behind is whether a capture's
+	// reader has yet to take frames the kernel queued (it waits for CPU).
+	seen := func() (n uint64, behind bool) {
 		for _, t := range w.targets {
 			for _, c := range t.caps {
 				n += c.Stats().Seen
+				behind = behind || c.Behind()
 			}
 		}
-		return n
+		return n, behind
 	}
-	last, changed := seen(), start
+	last, _ := seen()
+	changed := start
 	for now := start; now.Sub(start) < captureGrace; now = time.Now() {
-		if n := seen(); n != last {
+		if n, behind := seen(); n != last || behind {
 			last, changed = n, now
 		} else if now.Sub(start) >= captureSettle && now.Sub(changed) >= captureQuiet {
 			return
