@@ -173,20 +173,26 @@ func (x *execCtx) readSysctl(key string) (string, error) {
 		if err != nil {
 			return fmt.Errorf("sysctl: cannot stat %s: No such file or directory", sysctlFile(key))
 		}
-		v = strings.Join(strings.Fields(string(b)), "\t")
+		v = sysctlValue(b)
 		return nil
 	})
 	return v, err
 }
 
 // readSysctls reads several keys in one visit to the namespace; keys that
-// do not exist there are left out.
+// do not exist there are left out. A node of the session reads them
+// through the files it keeps open (sysctlFiles).
 func (x *execCtx) readSysctls(keys []string) (map[string]string, error) {
+	if x.s != nil {
+		if f := x.s.sysctls[x.node.Name]; f != nil {
+			return x.readCached(f, keys)
+		}
+	}
 	vals := map[string]string{}
 	err := x.do(func() error {
 		for _, k := range keys {
 			if b, err := os.ReadFile(sysctlFile(k)); err == nil {
-				vals[k] = strings.Join(strings.Fields(string(b)), "\t")
+				vals[k] = sysctlValue(b)
 			}
 		}
 		return nil

@@ -55,6 +55,9 @@ type Session struct {
 	// together they let Refresh keep a state and handles nothing changed.
 	raw      []byte
 	handleNS map[string]uint64
+	// sysctls are the /proc/sys files each node with a handle keeps open
+	// (sysctl_files.go); they go with the handle.
+	sysctls map[string]*sysctlFiles
 }
 
 // ErrSessionExists is returned by Create when a session is already running.
@@ -187,11 +190,22 @@ func Open(dir string) (*Session, error) {
 
 // Close releases the session's netlink handles; the lab keeps running.
 func (s *Session) Close() {
-	for k, h := range s.handles {
-		h.Close()
-		delete(s.handles, k)
+	for k := range s.handles {
+		s.dropHandle(k)
 	}
-	clear(s.handleNS)
+}
+
+// dropHandle closes a node's cached netlink handle and sysctl files.
+func (s *Session) dropHandle(name string) {
+	if h, ok := s.handles[name]; ok {
+		h.Close()
+		delete(s.handles, name)
+	}
+	delete(s.handleNS, name)
+	if f, ok := s.sysctls[name]; ok {
+		f.close()
+		delete(s.sysctls, name)
+	}
 }
 
 // Dir is the session's run directory.
@@ -393,8 +407,12 @@ func (s *Session) handle(n *Node) (*netlink.Handle, error) {
 	if s.handleNS == nil {
 		s.handleNS = map[string]uint64{}
 	}
+	if s.sysctls == nil {
+		s.sysctls = map[string]*sysctlFiles{}
+	}
 	s.handleNS[n.Name] = fst.Ino
 	s.handles[n.Name] = h
+	s.sysctls[n.Name] = &sysctlFiles{}
 	return h, nil
 }
 
@@ -445,11 +463,7 @@ func (s *Session) dropNode(name string) error {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
-	if h, ok := s.handles[name]; ok {
-		h.Close()
-		delete(s.handles, name)
-		delete(s.handleNS, name)
-	}
+	s.dropHandle(name)
 	dying, err := s.peersOf(n)
 	if err != nil {
 		return err
@@ -489,11 +503,7 @@ func (s *Session) pruneMissing() error {
 		}
 		os.Remove(n.Path)
 		delete(s.st.Names, n.Name)
-		if h, ok := s.handles[n.Name]; ok {
-			h.Close()
-			delete(s.handles, n.Name)
-			delete(s.handleNS, n.Name)
-		}
+		s.dropHandle(n.Name)
 		changed = true
 	}
 	s.st.Nodes = kept

@@ -170,8 +170,8 @@ func parseState(dir string, b []byte) (*State, error) {
 	return &st, nil
 }
 
-// writeState replaces the state file atomically (write, rename). The
-// rename is what protects against a netlab process killed mid-write; an
+// writeState replaces the state file atomically (see writeStateFile).
+// The swap is what protects against a netlab process killed mid-write; an
 // fsync would only guard against power loss, after which /run and the
 // namespaces are gone anyway, so it is left out (it costs milliseconds per
 // command on a disk-backed /run).
@@ -195,17 +195,7 @@ func writeStateRaw(dir string, st *State) ([]byte, error) {
 	if cur, err := os.ReadFile(statePath(dir)); err == nil && bytes.Equal(cur, b) {
 		return b, nil
 	}
-	tmp, err := os.CreateTemp(dir, ".session-*.json")
-	if err != nil {
-		return nil, err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return nil, err
-	}
-	tmp.Close()
-	return b, os.Rename(tmp.Name(), statePath(dir))
+	return b, writeStateFile(dir, b)
 }
 
 // journal is the small record of which command of the running step is in
