@@ -71,8 +71,16 @@ func (s *Session) awaitDying() error {
 
 // Settle waits until the kernel has finished removing what deleted
 // namespaces took with them (their veths' peers elsewhere), as the real
-// "ip netns del" leaves it to do in the background.
-func (s *Session) Settle() error { return s.awaitDying() }
+// "ip netns del" leaves it to do in the background, and until every
+// link's carrier change has reached its operstate (settledLinks), so two
+// reads of the lab that follow see the same links.
+func (s *Session) Settle() error {
+	if err := s.awaitDying(); err != nil {
+		return err
+	}
+	s.settleForTraffic()
+	return nil
+}
 
 // linkDeletes counts the deletions deleteLink left the kernel finishing.
 var linkDeletes sync.WaitGroup

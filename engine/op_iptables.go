@@ -218,7 +218,7 @@ func (iptablesObject) read(r *nodeReader, ns *NodeSnap) error {
 		return nil
 	}
 	var err error
-	ns.Iptables, err = r.x.iptablesSave()
+	ns.Iptables, err = r.x.iptablesRules()
 	return err
 }
 
@@ -260,6 +260,7 @@ func (iptablesObject) restoreNode(rc *reconciler, name string, x *execCtx, w *No
 // and tables that hold only empty built-in chains with ACCEPT policies
 // left out (the kernel creates those lazily, so they mean nothing).
 func (x *execCtx) iptablesSave() (map[string][]string, error) {
+	iptablesSaves.Add(1)
 	out, err := x.iptablesRaw("", "iptables-save")
 	if err != nil {
 		return nil, fmt.Errorf("iptables-save on %s: %w", x.node.Name, err)

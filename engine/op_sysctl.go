@@ -183,10 +183,8 @@ func (x *execCtx) readSysctl(key string) (string, error) {
 // do not exist there are left out. A node of the session reads them
 // through the files it keeps open (sysctlFiles).
 func (x *execCtx) readSysctls(keys []string) (map[string]string, error) {
-	if x.s != nil {
-		if f := x.s.sysctls[x.node.Name]; f != nil {
-			return x.readCached(f, keys)
-		}
+	if c := x.cache(); c != nil {
+		return x.readCached(&c.sysctl, keys)
 	}
 	vals := map[string]string{}
 	err := x.do(func() error {

@@ -157,12 +157,28 @@ func startServer(x *execCtx, v ServerSnap) error {
 	go cmd.Wait() // reaped while this process lives; init reaps it after
 	pidf.WriteAt([]byte(strconv.Itoa(cmd.Process.Pid)+"\n"), 0)
 	start, _ := procStart(cmd.Process.Pid)
+	awaitServerArgs(cmd.Process.Pid)
 	for i := range s.st.Servers {
 		if s.st.Servers[i].ID == rec.ID {
 			s.st.Servers[i].PID, s.st.Servers[i].PIDStart = cmd.Process.Pid, start
 		}
 	}
 	return writeState(s.dir, s.st)
+}
+
+// awaitServerArgs waits, for at most a second, until the started process
+// shows the server's argument list in /proc/PID/cmdline, by which
+// serverPID knows it for netlab's. Start returns once the program is
+// being executed, a moment before the kernel has put the new argument
+// list in place: a check right after would find no server.
+func awaitServerArgs(pid int) {
+	for i := 0; i < 1000; i++ {
+		argv, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		if err != nil || strings.HasPrefix(string(argv), serverArg0+"\x00") {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // bindError words a failed listen as the tool that asked for it.

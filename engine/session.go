@@ -55,9 +55,10 @@ type Session struct {
 	// together they let Refresh keep a state and handles nothing changed.
 	raw      []byte
 	handleNS map[string]uint64
-	// sysctls are the /proc/sys files each node with a handle keeps open
-	// (sysctl_files.go); they go with the handle.
-	sysctls map[string]*sysctlFiles
+	// caches are what each node with a handle keeps between snapshots:
+	// open /proc/sys files (sysctl_files.go) and its iptables rules with
+	// their generation (iptables_cache.go); they go with the handle.
+	caches map[string]*nodeCache
 }
 
 // ErrSessionExists is returned by Create when a session is already running.
@@ -202,9 +203,10 @@ func (s *Session) dropHandle(name string) {
 		delete(s.handles, name)
 	}
 	delete(s.handleNS, name)
-	if f, ok := s.sysctls[name]; ok {
-		f.close()
-		delete(s.sysctls, name)
+	if c, ok := s.caches[name]; ok {
+		c.sysctl.close()
+		c.ipt.close()
+		delete(s.caches, name)
 	}
 }
 
@@ -407,12 +409,12 @@ func (s *Session) handle(n *Node) (*netlink.Handle, error) {
 	if s.handleNS == nil {
 		s.handleNS = map[string]uint64{}
 	}
-	if s.sysctls == nil {
-		s.sysctls = map[string]*sysctlFiles{}
+	if s.caches == nil {
+		s.caches = map[string]*nodeCache{}
 	}
 	s.handleNS[n.Name] = fst.Ino
 	s.handles[n.Name] = h
-	s.sysctls[n.Name] = &sysctlFiles{}
+	s.caches[n.Name] = &nodeCache{}
 	return h, nil
 }
 

@@ -7,6 +7,29 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// nodeCache is what a node with a netlink handle keeps between
+// snapshots.
+type nodeCache struct {
+	sysctl sysctlFiles
+	ipt    iptCache
+}
+
+// cache is the node's cache, nil for a context outside a session.
+func (x *execCtx) cache() *nodeCache {
+	if x.s == nil {
+		return nil
+	}
+	return x.s.caches[x.node.Name]
+}
+
+// iptCache is the node's iptables cache, nil outside a session.
+func (x *execCtx) iptCache() *iptCache {
+	if c := x.cache(); c != nil {
+		return &c.ipt
+	}
+	return nil
+}
+
 // sysctlFiles holds a node's /proc/sys files open between snapshots. A
 // /proc/sys/net file opened inside a namespace keeps reading that
 // namespace's value whichever thread reads it later, so a snapshot reads

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -210,6 +211,9 @@ func (s *Session) ApplyStep(st Transaction) ([]Result, error) {
 				r = s.run(s.nodeFor(st), c)
 			}
 			results = append(results, r)
+			if r.Err == nil && writesRules(c) && !slices.ContainsFunc(st.Commands[i+1:], writesRules) {
+				s.prefetchIptables(r.Node)
+			}
 			expected := st.After != nil && st.After(i, r)
 			if r.Err != nil && c.Mutating() && !expected {
 				return s.rollBack(before, &StepError{Command: i, Text: c.Text, Node: r.Node, Err: r.Err})
