@@ -225,7 +225,7 @@ func (s *Session) State() State { return *s.st }
 // every cached handle's namespace is still the one mounted under the
 // node's name (one deleted and made again by hand in a shell is not).
 func (s *Session) Refresh() error {
-	b, err := os.ReadFile(statePath(s.dir))
+	b, err := readStateFile(s.dir)
 	if err == nil && s.st != nil && s.st.Running == nil && s.raw != nil && bytes.Equal(b, s.raw) && s.handlesCurrent() {
 		return nil
 	}

@@ -143,7 +143,7 @@ func readState(dir string) (*State, error) {
 // readStateRaw is readState that also returns the file's bytes, which
 // Refresh compares with the next read to skip parsing an unchanged state.
 func readStateRaw(dir string) (*State, []byte, error) {
-	b, err := os.ReadFile(statePath(dir))
+	b, err := readStateFile(dir)
 	if os.IsNotExist(err) {
 		return nil, nil, ErrNoSession
 	}
@@ -192,7 +192,7 @@ func writeStateRaw(dir string, st *State) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cur, err := os.ReadFile(statePath(dir)); err == nil && bytes.Equal(cur, b) {
+	if cur, err := readStateFile(dir); err == nil && bytes.Equal(cur, b) {
 		return b, nil
 	}
 	return b, writeStateFile(dir, b)
