@@ -3,6 +3,7 @@ package runner
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -89,9 +90,13 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // since adds the time since start to *phase and returns now.
 func since(phase *float64, start time.Time) time.Time {
 	now := time.Now()
-	*phase += ms(now.Sub(start))
+	*phase = roundMS(*phase + ms(now.Sub(start)))
 	return now
 }
+
+// roundMS rounds a sum of milliseconds to the microsecond, as ms gives
+// them (float sums would print as 3.9999999999999996).
+func roundMS(v float64) float64 { return math.Round(v*1000) / 1000 }
 
 // Failures lists what went wrong, in words; empty when the step passed.
 func (r *StepReport) Failures() []string {

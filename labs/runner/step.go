@@ -68,8 +68,8 @@ func (s *Lesson) Step() (*StepReport, error) {
 		rep.Commands = append(rep.Commands, commandReport(r))
 	}
 	t = since(&ph.ApplyMS, t)
-	ph.ApplyMS -= ms(polling) // opening captures on new links is capture time
-	ph.CapturesMS += ms(polling)
+	ph.ApplyMS = roundMS(ph.ApplyMS - ms(polling)) // opening captures on new links is capture time
+	ph.CapturesMS = roundMS(ph.CapturesMS + ms(polling))
 	packets := w.finish()
 	for _, p := range packets {
 		rep.Packets = append(rep.Packets, packetLine(p))
