@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
@@ -189,21 +190,7 @@ func (s *Session) snapshot(full bool) (*Snapshot, error) {
 	names := make([]map[int]string, len(nodes)) // ifindex -> link name
 	links := make([]nodeLinks, len(nodes))
 	err := eachNode(len(nodes), func(i int) error {
-		x, ids := ctxs[i], map[int]string{}
-		for _, o := range nodes {
-			if o.Name == nodes[i].Name {
-				continue
-			}
-			fd, err := openNS(o.Path)
-			if err != nil {
-				return err
-			}
-			if id, err := x.h.GetNetNsIdByFd(fd); err == nil && id >= 0 {
-				ids[id] = o.Name
-			}
-			unix.Close(fd)
-		}
-		nsids[i] = ids
+		x := ctxs[i]
 		nl, err := x.settledLinks()
 		if err != nil {
 			return fmt.Errorf("list links of %s: %w", nodes[i].Name, err)
@@ -213,7 +200,8 @@ func (s *Session) snapshot(full bool) (*Snapshot, error) {
 		for _, l := range nl.links {
 			names[i][l.Attrs().Index] = l.Attrs().Name
 		}
-		return nil
+		nsids[i], err = s.peerIDs(x, nodes, i, nl.links)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -241,6 +229,47 @@ func (s *Session) snapshot(full bool) (*Snapshot, error) {
 		snap.Nodes[n.Name] = snaps[i]
 	}
 	return snap, nil
+}
+
+// peerIDs maps the netnsids the node's links name (a veth's peer, a
+// vxlan's lower device in another namespace) to the nodes they stand for,
+// asking the kernel about other nodes only until every id is named: most
+// nodes' links name none or one.
+func (s *Session) peerIDs(x *execCtx, nodes []Node, i int, links []netlink.Link) (map[int]string, error) {
+	ids := map[int]string{}
+	wanted := 0
+	for _, l := range links {
+		if id := l.Attrs().NetNsID; id >= 0 {
+			if _, ok := ids[id]; !ok {
+				ids[id] = ""
+				wanted++
+			}
+		}
+	}
+	for _, o := range nodes {
+		if wanted == 0 {
+			break
+		}
+		if o.Name == nodes[i].Name {
+			continue
+		}
+		fd, err := openNS(o.Path)
+		if err != nil {
+			return nil, err
+		}
+		id, err := x.h.GetNetNsIdByFd(fd)
+		unix.Close(fd)
+		if name, ok := ids[id]; err == nil && ok && name == "" {
+			ids[id] = o.Name
+			wanted--
+		}
+	}
+	for id, name := range ids {
+		if name == "" {
+			delete(ids, id) // a namespace outside the lab
+		}
+	}
+	return ids, nil
 }
 
 // nodeReader is what reading one node into a snapshot has at hand: the

@@ -181,9 +181,9 @@ func writeState(dir string, st *State) error {
 }
 
 // writeStateRaw is writeState that also returns the bytes written. A
-// file that already holds exactly those bytes is left as it is: reading
-// it back costs far less than replacing it, and an operation that changed
-// nothing (a snapshot, a check) then writes nothing.
+// file that already holds exactly those bytes is left as it is (see
+// holdsState), so an operation that changed nothing (a snapshot, a check)
+// writes nothing.
 func writeStateRaw(dir string, st *State) ([]byte, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -192,7 +192,7 @@ func writeStateRaw(dir string, st *State) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cur, err := readStateFile(dir); err == nil && bytes.Equal(cur, b) {
+	if holdsState(dir, b) {
 		return b, nil
 	}
 	return b, writeStateFile(dir, b)

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -78,6 +79,18 @@ func renameStateFile(dir string, b []byte) error {
 	}
 	tmp.Close()
 	return os.Rename(tmp.Name(), statePath(dir))
+}
+
+// holdsState reports whether session.json holds exactly b. A file of
+// another length cannot, which a stat tells without reading it (a step
+// adds or removes a record, which changes the length).
+func holdsState(dir string, b []byte) bool {
+	var st unix.Stat_t
+	if unix.Stat(statePath(dir), &st) != nil || st.Size != int64(len(b)) {
+		return false
+	}
+	cur, err := readStateFile(dir)
+	return err == nil && bytes.Equal(cur, b)
 }
 
 // readStateFile reads session.json under the run directory's shared
