@@ -64,7 +64,7 @@ func goRootless(args []string) error {
 // (ok), as untrusted text: what gone shows of it is cleaned of control
 // characters. err says why it cannot be read.
 func sessionState(dir string) (st *engine.State, ok bool, err error) {
-	b, err := os.ReadFile(rootless.SessionFile(dir))
+	b, err := engine.ReadStateFile(dir)
 	if os.IsNotExist(err) {
 		return nil, false, nil
 	}

@@ -93,6 +93,11 @@ func holdsState(dir string, b []byte) bool {
 	return err == nil && bytes.Equal(cur, b)
 }
 
+// ReadStateFile returns the bytes of the state file in dir, read as
+// netlab's own readers read it (see readStateFile), for a caller that
+// parses it itself.
+func ReadStateFile(dir string) ([]byte, error) { return readStateFile(dir) }
+
 // readStateFile reads session.json under the run directory's shared
 // flock (see writeStateFile).
 func readStateFile(dir string) ([]byte, error) {

@@ -1,7 +1,6 @@
 package rootless
 
 import (
-	"path/filepath"
 	"strings"
 )
 
@@ -51,9 +50,6 @@ func PlanFor(args []string) Plan {
 	}
 	return p
 }
-
-// SessionFile is the state file of the session in dir.
-func SessionFile(dir string) string { return filepath.Join(dir, "session.json") }
 
 // Needs reads a command line (without the program name) the way cobra
 // will, enough to tell its verb and whether it replays a lab (start
