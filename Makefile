@@ -42,16 +42,20 @@ vet:
 # "context deadline exceeded" and no reproducer, which is retried once; a
 # real finding writes a reproducer under testdata/fuzz and fails at once).
 FUZZN ?= 60000x
+# A new input that widens coverage is minimised first, for up to a minute
+# by default, with the other workers waiting: most of a run's time. A few
+# seconds keep the reproducer small enough.
+FUZZMIN ?= 3s
 fuzz:
 	@for f in $$(grep -ho 'func Fuzz[A-Za-z0-9_]*' -r --include=*_test.go engine labs capture | sed 's/func //'); do \
 		pkg=$$(grep -l "func $$f" -r --include=*_test.go engine labs capture | head -1 | xargs dirname); \
 		echo "fuzz $$f in $$pkg"; \
-		if ! $(GO) test ./$$pkg -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZN) > /tmp/netlab-fuzz.log 2>&1; then \
+		if ! $(GO) test ./$$pkg -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZN) -fuzzminimizetime $(FUZZMIN) > /tmp/netlab-fuzz.log 2>&1; then \
 			if ls $$pkg/testdata/fuzz/$$f/* >/dev/null 2>&1 && grep -q "Failing input written" /tmp/netlab-fuzz.log; then \
 				cat /tmp/netlab-fuzz.log; exit 1; \
 			fi; \
 			echo "  retrying $$f once (no reproducer was written)"; \
-			$(GO) test ./$$pkg -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZN) || exit 1; \
+			$(GO) test ./$$pkg -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZN) -fuzzminimizetime $(FUZZMIN) || exit 1; \
 		else tail -2 /tmp/netlab-fuzz.log; fi; \
 	done
 
