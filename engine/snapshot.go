@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -26,6 +27,27 @@ type Snapshot struct {
 	// Aliases are the lab's names that share a node's namespace (alias ->
 	// node), for drawing; they are names, not state, and never compared.
 	Aliases map[string]string `json:"aliases,omitempty"`
+
+	memo snapJSON // its JSON, made once (MarshalJSON)
+}
+
+// snapJSON is a snapshot's JSON, made the first time it is marshalled.
+type snapJSON struct {
+	once sync.Once
+	b    []byte
+	err  error
+}
+
+// MarshalJSON encodes the snapshot once and returns the same bytes after:
+// a snapshot is never changed once taken, and the state holds one per
+// applied step and is written twice a step, so each would otherwise be
+// encoded again at every write.
+func (sn *Snapshot) MarshalJSON() ([]byte, error) {
+	sn.memo.once.Do(func() {
+		type plain Snapshot // without this method
+		sn.memo.b, sn.memo.err = json.Marshal((*plain)(sn))
+	})
+	return sn.memo.b, sn.memo.err
 }
 
 // NodeSnap is one node's part of a Snapshot.

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -84,5 +86,37 @@ func TestDiffLearnedFacts(t *testing.T) {
 				t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
 			}
 		})
+	}
+}
+
+// TestSnapshotJSONOnce: a snapshot's JSON, made once and kept, is what
+// encoding it field by field gives, and it reads back to the same lab.
+func TestSnapshotJSONOnce(t *testing.T) {
+	s := newLab(t, Spec{})
+	st := step(t, "lab", "ip netns add ns01", "ip link add v0 type veth peer name v1", "ip link set v1 netns ns01", "ip link set v0 up")
+	if _, err := applyNext(s, st); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := s.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type plain Snapshot
+	want, err := json.Marshal((*plain)(snap))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		got, err := json.Marshal(snap)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("marshal %d: %v\n%s\nwant\n%s", i, err, got, want)
+		}
+	}
+	var back Snapshot
+	if err := json.Unmarshal(want, &back); err != nil {
+		t.Fatal(err)
+	}
+	if d := snap.Diff(&back); len(d) != 0 {
+		t.Errorf("read back, the snapshot differs: %v", d)
 	}
 }
