@@ -196,7 +196,8 @@ func (s *Session) Close() {
 	}
 }
 
-// dropHandle closes a node's cached netlink handle and sysctl files.
+// dropHandle closes a node's cached netlink handle and what it keeps with it
+// (open sysctl files, iptables rules and their generation socket).
 func (s *Session) dropHandle(name string) {
 	if h, ok := s.handles[name]; ok {
 		h.Close()
