@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"os"
 	"strings"
 	"sync"
 
@@ -67,7 +68,7 @@ func (x *execCtx) readCached(f *sysctlFiles, keys []string) (map[string]string, 
 		f.fds = map[string]int{}
 	}
 	vals := map[string]string{}
-	var buf [256]byte
+	var buf [4096]byte // a page; a longer value is read whole below
 	var missing []string
 	for _, k := range keys {
 		fd, ok := f.fds[k]
@@ -96,7 +97,10 @@ func (x *execCtx) readCached(f *sysctlFiles, keys []string) (map[string]string, 
 			n, err := unix.Pread(fd, buf[:], 0)
 			if err != nil || n == len(buf) {
 				unix.Close(fd)
-				continue // unreadable, or longer than a setting netlab records
+				if b, err := os.ReadFile(sysctlFile(k)); err == nil {
+					vals[k] = sysctlValue(b) // read whole each time, not kept open
+				}
+				continue
 			}
 			vals[k] = sysctlValue(buf[:n])
 			f.fds[k] = fd
