@@ -39,7 +39,7 @@ type snapJSON struct {
 }
 
 // MarshalJSON encodes the snapshot once and returns the same bytes after:
-// a snapshot is never changed once taken, and the state holds one per
+// a snapshot is not changed once taken (see changed), and the state holds one per
 // applied step and is written twice a step, so each would otherwise be
 // encoded again at every write.
 func (sn *Snapshot) MarshalJSON() ([]byte, error) {
@@ -49,6 +49,10 @@ func (sn *Snapshot) MarshalJSON() ([]byte, error) {
 	})
 	return sn.memo.b, sn.memo.err
 }
+
+// changed forgets the snapshot's JSON: the one change a snapshot takes
+// after it was taken (backfillSysctl filling in a key tracked later).
+func (sn *Snapshot) changed() { sn.memo = snapJSON{} }
 
 // NodeSnap is one node's part of a Snapshot.
 type NodeSnap struct {

@@ -102,6 +102,7 @@ func (s *Session) backfillSysctl(key string) {
 				ns.Sysctls = map[string]string{}
 			}
 			ns.Sysctls[key] = v
+			ap.Before.changed()
 		}
 	}
 }
