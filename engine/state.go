@@ -188,7 +188,7 @@ func writeStateRaw(dir string, st *State) ([]byte, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	b, err := json.Marshal(st)
+	b, err := encodeState(st)
 	if err != nil {
 		return nil, err
 	}
