@@ -58,6 +58,7 @@ func (s *Session) awaitDying() error {
 			continue
 		}
 		if l, err := x.h.LinkByIndex(d.Index); err != nil || l.Attrs().Name != d.Name {
+			x.view().stale() // unlisted, maybe not announced yet (node_view.go)
 			s.st.Dying = s.st.Dying[1:]
 			continue
 		}
@@ -104,11 +105,12 @@ func waitLinkDeletes() { linkDeletes.Wait() }
 // Should netlab die meanwhile, the request is already the kernel's: it
 // finishes without the process, and undo finds the link gone either way.
 func (x *execCtx) deleteLink(l netlink.Link) error {
+	defer x.view().stale() // unlisted before it is announced (node_view.go)
 	fd, err := openNS(x.node.Path)
 	if err != nil {
 		return err
 	}
-	h, err := netlink.NewHandleAt(netns.NsHandle(fd))
+	h, err := netlink.NewHandleAt(netns.NsHandle(fd), unix.NETLINK_ROUTE)
 	unix.Close(fd)
 	if err != nil {
 		return x.h.LinkDel(l) // no second socket: the plain, waiting way

@@ -332,7 +332,7 @@ func (fdbObject) kind() string { return "fdb" }
 // but reads neither port nor via: a node holding an entry of a vxlan
 // device, where those may be, is read again with fdbDump.
 func (fdbObject) read(r *nodeReader, ns *NodeSnap) error {
-	entries, err := fdbQuick(r.x, newFdbNames(r.links.links))
+	entries, err := r.fdbList()
 	if err != nil {
 		return fmt.Errorf("%s: %w", r.node.Name, err)
 	}
@@ -580,16 +580,13 @@ func (f FdbSnap) entry(index map[string]int) (fdbEntry, error) {
 // up to five times.
 func dumpBridge(x *execCtx, msgType int, data nl.NetlinkRequestData, reply uint16) ([][]byte, error) {
 	var msgs [][]byte
-	err := x.do(func() error {
-		var err error
-		for try := 0; try < 5; try++ {
-			req := nl.NewNetlinkRequest(msgType, unix.NLM_F_DUMP)
-			req.AddData(data)
-			if msgs, err = req.Execute(unix.NETLINK_ROUTE, reply); !errors.Is(err, nl.ErrDumpInterrupted) {
-				break
-			}
+	var err error
+	for try := 0; try < 5; try++ {
+		req := nl.NewNetlinkRequest(msgType, unix.NLM_F_DUMP)
+		req.AddData(data)
+		if msgs, err = x.request(req, reply); !errors.Is(err, nl.ErrDumpInterrupted) {
+			break
 		}
-		return err
-	})
+	}
 	return msgs, err
 }

@@ -349,11 +349,14 @@ type linkObject struct{}
 func (linkObject) kind() string { return "link" }
 
 func (linkObject) read(r *nodeReader, ns *NodeSnap) error {
+	hairpins, inherits := r.ports()
 	for _, l := range r.links.links {
 		ls := linkSnap(l, r.node.Name, r.nsids, r.names)
-		snapKindRaw(r.x, &ls, l)
+		if ls.VXLAN != nil {
+			ls.VXLAN.TTLInherit = inherits[l.Attrs().Index]
+		}
 		if ls.Master != "" {
-			ls.Hairpin = hairpin(r.x.h, l)
+			ls.Hairpin = hairpins[l.Attrs().Index]
 		}
 		ns.Links = append(ns.Links, ls)
 	}

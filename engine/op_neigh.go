@@ -131,10 +131,11 @@ func (neighObject) read(r *nodeReader, ns *NodeSnap) error {
 	for _, as := range r.links.addrs {
 		all = append(all, as...)
 	}
-	var err error
-	if ns.Neighs, err = neighSnaps(r.x.h, r.names[r.node.Name], broadcasts(all)); err != nil {
-		return fmt.Errorf("%s: %w", r.node.Name, err)
+	list, err := r.neighList()
+	if err != nil {
+		return fmt.Errorf("%s: list neighbours: %w", r.node.Name, err)
 	}
+	ns.Neighs = neighSnaps(list, r.names[r.node.Name], broadcasts(all))
 	return nil
 }
 
@@ -236,14 +237,10 @@ func broadcasts(addrs []netlink.Addr) map[string]bool {
 	return out
 }
 
-// neighSnaps lists a node's neighbour entries, both families, sorted.
-// names maps ifindex to link name; bcast holds the node's broadcast
+// neighSnaps records a node's neighbour entries (ns, both families) as a
+// snapshot keeps them, sorted. names maps ifindex to link name; bcast holds the node's broadcast
 // addresses.
-func neighSnaps(h *netlink.Handle, names map[int]string, bcast map[string]bool) ([]NeighSnap, error) {
-	ns, err := h.NeighList(0, netlink.FAMILY_ALL)
-	if err != nil {
-		return nil, fmt.Errorf("list neighbours: %w", err)
-	}
+func neighSnaps(ns []netlink.Neigh, names map[int]string, bcast map[string]bool) []NeighSnap {
 	var out []NeighSnap
 	for _, n := range ns {
 		state, ok := snapNeighStates[n.State]
@@ -258,7 +255,7 @@ func neighSnaps(h *netlink.Handle, names map[int]string, bcast map[string]bool) 
 		}
 		return out[i].IP < out[j].IP
 	})
-	return out, nil
+	return out
 }
 
 // setNeighs makes the node's neighbour tables equal to w's: entries a step

@@ -151,7 +151,7 @@ type routeObject struct{}
 func (routeObject) kind() string { return "route" }
 
 func (routeObject) read(r *nodeReader, ns *NodeSnap) error {
-	routes, err := r.x.h.RouteList(nil, netlink.FAMILY_V4)
+	routes, err := r.routeList()
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/netlab/netlab/engine/ns"
 	"github.com/vishvananda/netlink"
-	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 )
 
@@ -59,6 +58,10 @@ type Session struct {
 	// open /proc/sys files (sysctl_files.go) and its iptables rules with
 	// their generation (iptables_cache.go); they go with the handle.
 	caches map[string]*nodeCache
+	// viewEpoch counts handles made and dropped: a node's view
+	// (node_view.go) read in another epoch is not reused, since the
+	// nodes its links may name have changed.
+	viewEpoch uint64
 }
 
 // ErrSessionExists is returned by Create when a session is already running.
@@ -207,7 +210,12 @@ func (s *Session) dropHandle(name string) {
 	if c, ok := s.caches[name]; ok {
 		c.sysctl.close()
 		c.ipt.close()
+		c.view.close()
+		if c.sock != nil {
+			c.sock.Close()
+		}
 		delete(s.caches, name)
+		s.viewEpoch++
 	}
 }
 
@@ -403,10 +411,32 @@ func (s *Session) handle(n *Node) (*netlink.Handle, error) {
 	if err := unix.Fstat(int(target.Fd()), &fst); err != nil {
 		return nil, fmt.Errorf("open namespace of %s: %w", n.Name, err)
 	}
-	h, err := netlink.NewHandleAt(netns.NsHandle(target.Fd()))
-	if err != nil {
+	// One visit to the namespace makes the handle's socket (routing
+	// only: netlab asks nothing else through it) and the view's.
+	var h *netlink.Handle
+	c := &nodeCache{}
+	watch := -1
+	if err := target.Do(func(ns.NetNS) error {
+		var err error
+		if h, err = netlink.NewHandle(unix.NETLINK_ROUTE); err != nil {
+			return err
+		}
+		watch = openWatch()
+		c.sock = openRequestSocket()
+		return nil
+	}); err != nil {
+		if h != nil {
+			h.Close()
+		}
+		if watch >= 0 {
+			unix.Close(watch)
+		}
+		if c.sock != nil {
+			c.sock.Close()
+		}
 		return nil, err
 	}
+	c.view = newNodeView(watch)
 	if s.handleNS == nil {
 		s.handleNS = map[string]uint64{}
 	}
@@ -415,7 +445,8 @@ func (s *Session) handle(n *Node) (*netlink.Handle, error) {
 	}
 	s.handleNS[n.Name] = fst.Ino
 	s.handles[n.Name] = h
-	s.caches[n.Name] = &nodeCache{}
+	s.caches[n.Name] = c
+	s.viewEpoch++
 	return h, nil
 }
 

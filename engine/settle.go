@@ -20,8 +20,9 @@ const settleTick = 5 * time.Millisecond
 
 // nodeLinks is what a snapshot reads of one node's links in one go.
 type nodeLinks struct {
-	links []netlink.Link
-	addrs map[int][]netlink.Addr // by link index
+	links   []netlink.Link
+	addrs   map[int][]netlink.Addr // by link index
+	settled bool                   // read once they had settled, not at the deadline
 }
 
 // settledLinks lists a node's links and addresses once the kernel has
@@ -43,7 +44,11 @@ func (x *execCtx) settledLinks() (nodeLinks, error) {
 		if err != nil {
 			return nl, err
 		}
-		if !x.unsettled(nl, noLL) || time.Now().After(deadline) {
+		if !x.unsettled(nl, noLL) {
+			nl.settled = true
+			return nl, nil
+		}
+		if time.Now().After(deadline) {
 			return nl, nil
 		}
 		if !synced {
@@ -168,37 +173,34 @@ type linkExtra struct {
 // asked when a link is in a state that may be passing.
 func (x *execCtx) linkExtras() map[int]linkExtra {
 	out := map[int]linkExtra{}
-	x.do(func() error {
-		req := nl.NewNetlinkRequest(unix.RTM_GETLINK, unix.NLM_F_DUMP)
-		req.AddData(nl.NewIfInfomsg(unix.AF_UNSPEC))
-		msgs, err := req.Execute(unix.NETLINK_ROUTE, unix.RTM_NEWLINK)
+	req := nl.NewNetlinkRequest(unix.RTM_GETLINK, unix.NLM_F_DUMP)
+	req.AddData(nl.NewIfInfomsg(unix.AF_UNSPEC))
+	msgs, err := x.request(req, unix.RTM_NEWLINK)
+	if err != nil {
+		return out
+	}
+	for _, m := range msgs {
+		if len(m) < unix.SizeofIfInfomsg {
+			continue
+		}
+		info := nl.DeserializeIfInfomsg(m)
+		attrs, err := nl.ParseRouteAttr(m[unix.SizeofIfInfomsg:])
 		if err != nil {
-			return err
+			continue
 		}
-		for _, m := range msgs {
-			if len(m) < unix.SizeofIfInfomsg {
-				continue
-			}
-			info := nl.DeserializeIfInfomsg(m)
-			attrs, err := nl.ParseRouteAttr(m[unix.SizeofIfInfomsg:])
-			if err != nil {
-				continue
-			}
-			var e linkExtra
-			for _, a := range attrs {
-				switch a.Attr.Type {
-				case unix.IFLA_CARRIER_CHANGES:
-					if len(a.Value) >= 4 {
-						e.carrierChanges = native.Uint32(a.Value[:4])
-					}
-				case unix.IFLA_AF_SPEC:
-					e.inet6Flags = inet6Flags(a.Value)
+		var e linkExtra
+		for _, a := range attrs {
+			switch a.Attr.Type {
+			case unix.IFLA_CARRIER_CHANGES:
+				if len(a.Value) >= 4 {
+					e.carrierChanges = native.Uint32(a.Value[:4])
 				}
+			case unix.IFLA_AF_SPEC:
+				e.inet6Flags = inet6Flags(a.Value)
 			}
-			out[int(info.Index)] = e
 		}
-		return nil
-	})
+		out[int(info.Index)] = e
+	}
 	return out
 }
 

@@ -101,25 +101,22 @@ func (x *execCtx) rawLink(index int) (*rawLink, error) {
 }
 
 func (x *execCtx) getLinks(flags, index int) ([]*rawLink, error) {
+	req := nl.NewNetlinkRequest(unix.RTM_GETLINK, flags)
+	msg := nl.NewIfInfomsg(unix.AF_UNSPEC)
+	msg.Index = int32(index)
+	req.AddData(msg)
+	req.AddData(nl.NewRtAttr(unix.IFLA_EXT_MASK, nl.Uint32Attr(1))) // RTEXT_FILTER_VF, as ip asks
+	msgs, err := x.request(req, unix.RTM_NEWLINK)
+	if err != nil {
+		return nil, err
+	}
 	var out []*rawLink
-	err := x.do(func() error {
-		req := nl.NewNetlinkRequest(unix.RTM_GETLINK, flags)
-		msg := nl.NewIfInfomsg(unix.AF_UNSPEC)
-		msg.Index = int32(index)
-		req.AddData(msg)
-		req.AddData(nl.NewRtAttr(unix.IFLA_EXT_MASK, nl.Uint32Attr(1))) // RTEXT_FILTER_VF, as ip asks
-		msgs, err := req.Execute(unix.NETLINK_ROUTE, unix.RTM_NEWLINK)
-		if err != nil {
-			return err
+	for _, m := range msgs {
+		if r, ok := parseRawLink(m); ok {
+			out = append(out, r)
 		}
-		for _, m := range msgs {
-			if r, ok := parseRawLink(m); ok {
-				out = append(out, r)
-			}
-		}
-		return nil
-	})
-	return out, err
+	}
+	return out, nil
 }
 
 // renderLinkDetails prints "ip -d link show [dev]".

@@ -217,17 +217,28 @@ func (s *Session) snapshot(full bool) (*Snapshot, error) {
 	links := make([]nodeLinks, len(nodes))
 	err := eachNode(len(nodes), func(i int) error {
 		x := ctxs[i]
-		nl, err := x.settledLinks()
-		if err != nil {
-			return fmt.Errorf("list links of %s: %w", nodes[i].Name, err)
+		if v := x.view(); v != nil && v.begin(s.viewEpoch) {
+			// Nothing changed since the last read (node_view.go).
+			viewReuses.Add(1)
+			links[i], nsids[i] = v.links, v.nsids
+		} else {
+			nl, err := x.settledLinks()
+			if err != nil {
+				return fmt.Errorf("list links of %s: %w", nodes[i].Name, err)
+			}
+			links[i] = nl
+			if nsids[i], err = s.peerIDs(x, nodes, i, nl.links); err != nil {
+				return err
+			}
+			if nl.settled {
+				x.view().keep(viewLinks, func(v *nodeView) { v.links, v.nsids = nl, nsids[i] })
+			}
 		}
-		links[i] = nl
 		names[i] = map[int]string{}
-		for _, l := range nl.links {
+		for _, l := range links[i].links {
 			names[i][l.Attrs().Index] = l.Attrs().Name
 		}
-		nsids[i], err = s.peerIDs(x, nodes, i, nl.links)
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/vishvananda/netlink/nl"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -13,6 +15,8 @@ import (
 type nodeCache struct {
 	sysctl sysctlFiles
 	ipt    iptCache
+	view   *nodeView        // its kernel tables as last read (node_view.go)
+	sock   *nl.SocketHandle // for hand-built requests (node_request.go)
 }
 
 // cache is the node's cache, nil for a context outside a session.
