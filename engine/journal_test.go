@@ -47,3 +47,28 @@ func TestJournalInPlace(t *testing.T) {
 		t.Fatalf("the link's target was written: %q", b)
 	}
 }
+
+// One writer, kept open across a step's commands, pads a shorter record
+// over a longer one as writeJournal does.
+func TestJournalWriterKeptOpen(t *testing.T) {
+	dir := t.TempDir()
+	at := time.Now().UTC()
+	w := journalWriter{dir: dir}
+	defer w.close()
+	for _, j := range []journal{{Started: at, Command: 1, Text: "ip link add veth01 type veth peer name br-veth01"}, {Started: at, Command: 2, Text: "arp"}} {
+		if err := w.write(j); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(journalPath(dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got journal
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatalf("journal %q does not parse: %v", b, err)
+		}
+		if got.Command != j.Command || got.Text != j.Text {
+			t.Fatalf("journal reads %+v, want %+v", got, j)
+		}
+	}
+}

@@ -217,18 +217,52 @@ func journalPath(dir string) string { return filepath.Join(dir, "journal.json") 
 // names another step) just falls back to that record (applyJournal). A
 // symbolic link in its place is refused, not followed.
 func writeJournal(dir string, j journal) error {
-	b, _ := json.Marshal(j)
-	f, err := os.OpenFile(journalPath(dir), os.O_WRONLY|os.O_CREATE|unix.O_NOFOLLOW, 0o644)
-	if err != nil {
-		return err
-	}
-	if fi, err := f.Stat(); err == nil && fi.Size() > int64(len(b)) {
-		b = append(b, bytes.Repeat([]byte{' '}, int(fi.Size())-len(b))...)
-	}
-	_, err = f.WriteAt(b, 0)
-	if cerr := f.Close(); err == nil {
+	w := journalWriter{dir: dir}
+	err := w.write(j)
+	if cerr := w.close(); err == nil {
 		err = cerr
 	}
+	return err
+}
+
+// journalWriter writes the journal as writeJournal does, keeping the file
+// open between writes: a step's commands are journalled one after the
+// other, and opening the file each time cost more than writing it.
+type journalWriter struct {
+	dir  string
+	f    *os.File
+	size int64 // the file's length; only this writer writes it while the session is locked
+}
+
+func (w *journalWriter) write(j journal) error {
+	b, _ := json.Marshal(j)
+	if w.f == nil {
+		f, err := os.OpenFile(journalPath(w.dir), os.O_WRONLY|os.O_CREATE|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o644)
+		if err != nil {
+			return err
+		}
+		fi, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return err
+		}
+		w.f, w.size = f, fi.Size()
+	}
+	if w.size > int64(len(b)) {
+		b = append(b, bytes.Repeat([]byte{' '}, int(w.size)-len(b))...)
+	}
+	_, err := w.f.WriteAt(b, 0)
+	w.size = max(w.size, int64(len(b)))
+	return err
+}
+
+// close closes the file, if open.
+func (w *journalWriter) close() error {
+	if w.f == nil {
+		return nil
+	}
+	err := w.f.Close()
+	w.f = nil
 	return err
 }
 

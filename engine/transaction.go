@@ -180,6 +180,8 @@ func (s *Session) ApplyStep(st Transaction) ([]Result, error) {
 		if err := writeState(s.dir, s.st); err != nil {
 			return err
 		}
+		jw := &journalWriter{dir: s.dir}
+		defer jw.close()
 		batched := 0 // commands left of a batch that already ran
 		var batch []Result
 		changed := false // a command of this step changed the lab (the snapshot settled what came before)
@@ -191,7 +193,7 @@ func (s *Session) ApplyStep(st Transaction) ([]Result, error) {
 			changed = changed || c.Mutating()
 			s.st.Running.Command, s.st.Running.Text = i, c.Text
 			if i > 0 && batched == 0 && (c.Mutating() || c.Program == "ping") { // journal what changes or takes time
-				if err := writeJournal(s.dir, journal{Started: s.st.Running.Started, Command: i, Text: c.Text}); err != nil {
+				if err := jw.write(journal{Started: s.st.Running.Started, Command: i, Text: c.Text}); err != nil {
 					return err
 				}
 			}
