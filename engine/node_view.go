@@ -37,6 +37,7 @@ type nodeView struct {
 
 	links   nodeLinks      // settled links and addresses
 	nsids   map[int]string // netnsid -> node name, for the links
+	peers   map[int]string // netnsid -> node name, every one found in the epoch
 	hairpin map[int]bool   // bridge port index -> hairpin mode
 	inherit map[int]bool   // vxlan index -> ttl inherit
 	routes  []netlink.Route
@@ -116,6 +117,9 @@ func (v *nodeView) begin(epoch uint64) bool {
 	if v.epoch != epoch || v.watch < 0 {
 		changed = viewAll
 	}
+	if v.epoch != epoch {
+		v.peers = nil
+	}
 	v.epoch = epoch
 	v.fresh &^= changed
 	return v.fresh&viewLinks != 0
@@ -168,6 +172,29 @@ func staleParts(t uint16) uint8 {
 	default: // links, and anything unexpected
 		return viewAll
 	}
+}
+
+// peer is the node a netnsid was found to stand for in this epoch, or "".
+func (v *nodeView) peer(id int) string {
+	if v == nil {
+		return ""
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.peers[id]
+}
+
+// learnPeer records that id stands for node.
+func (v *nodeView) learnPeer(id int, node string) {
+	if v == nil {
+		return
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.peers == nil {
+		v.peers = map[int]string{}
+	}
+	v.peers[id] = node
 }
 
 // has reports whether part holds.

@@ -62,6 +62,9 @@ type Session struct {
 	// (node_view.go) read in another epoch is not reused, since the
 	// nodes its links may name have changed.
 	viewEpoch uint64
+	// ahead is closed when the views' read started after a step
+	// (readAhead) ends; nil when none runs.
+	ahead chan struct{}
 }
 
 // ErrSessionExists is returned by Create when a session is already running.
@@ -194,6 +197,7 @@ func Open(dir string) (*Session, error) {
 
 // Close releases the session's netlink handles; the lab keeps running.
 func (s *Session) Close() {
+	s.awaitAhead()
 	for k := range s.handles {
 		s.dropHandle(k)
 	}
@@ -202,6 +206,7 @@ func (s *Session) Close() {
 // dropHandle closes a node's cached netlink handle and what it keeps with it
 // (open sysctl files, iptables rules and their generation socket).
 func (s *Session) dropHandle(name string) {
+	s.awaitAhead()
 	if h, ok := s.handles[name]; ok {
 		h.Close()
 		delete(s.handles, name)
@@ -399,6 +404,7 @@ func (s *Session) handle(n *Node) (*netlink.Handle, error) {
 	if h, ok := s.handles[n.Name]; ok {
 		return h, nil
 	}
+	s.awaitAhead() // it reads the maps this changes
 	target, err := ns.GetNS(n.Path)
 	if errors.Is(err, ns.ErrMachine) {
 		return nil, fmt.Errorf("refusing to use the machine's own namespace for node %s", n.Name)
@@ -423,6 +429,7 @@ func (s *Session) handle(n *Node) (*netlink.Handle, error) {
 		}
 		watch = openWatch()
 		c.sock = openRequestSocket()
+		c.sysctl.openHere(baseSysctls)
 		return nil
 	}); err != nil {
 		if h != nil {
@@ -434,6 +441,7 @@ func (s *Session) handle(n *Node) (*netlink.Handle, error) {
 		if c.sock != nil {
 			c.sock.Close()
 		}
+		c.sysctl.close()
 		return nil, err
 	}
 	c.view = newNodeView(watch)
@@ -827,6 +835,7 @@ func (s *Session) Busy() bool {
 
 // locked runs fn holding the lock with freshly read state, then saves it.
 func (s *Session) locked(fn func() error) error {
+	s.awaitAhead()
 	if err := s.lock(); err != nil {
 		return err
 	}

@@ -271,15 +271,22 @@ func (s *Session) snapshot(full bool) (*Snapshot, error) {
 // peerIDs maps the netnsids the node's links name (a veth's peer, a
 // vxlan's lower device in another namespace) to the nodes they stand for,
 // asking the kernel about other nodes only until every id is named: most
-// nodes' links name none or one.
+// nodes' links name none or one. An id stands for the same namespace as
+// long as both live, so the node's view remembers the names found until
+// the session's nodes change.
 func (s *Session) peerIDs(x *execCtx, nodes []Node, i int, links []netlink.Link) (map[int]string, error) {
 	ids := map[int]string{}
 	wanted := 0
+	v := x.view()
 	for _, l := range links {
 		if id := l.Attrs().NetNsID; id >= 0 {
 			if _, ok := ids[id]; !ok {
 				ids[id] = ""
-				wanted++
+				if name := v.peer(id); name != "" {
+					ids[id] = name
+				} else {
+					wanted++
+				}
 			}
 		}
 	}
@@ -299,6 +306,7 @@ func (s *Session) peerIDs(x *execCtx, nodes []Node, i int, links []netlink.Link)
 		if name, ok := ids[id]; err == nil && ok && name == "" {
 			ids[id] = o.Name
 			wanted--
+			v.learnPeer(id, o.Name)
 		}
 	}
 	for id, name := range ids {

@@ -58,6 +58,24 @@ func (f *sysctlFiles) close() {
 	}
 }
 
+// openHere opens the keys' files in the calling thread's namespace, for
+// the first snapshot to read without entering it again.
+func (f *sysctlFiles) openHere(keys []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fds == nil {
+		f.fds = map[string]int{}
+	}
+	for _, k := range keys {
+		if _, ok := f.fds[k]; ok {
+			continue
+		}
+		if fd, err := unix.Open(sysctlFile(k), unix.O_RDONLY|unix.O_CLOEXEC, 0); err == nil {
+			f.fds[k] = fd
+		}
+	}
+}
+
 // sysctlValue is a /proc/sys file's text as sysctl(8) prints a value:
 // its fields joined by tabs.
 func sysctlValue(b []byte) string { return strings.Join(strings.Fields(string(b)), "\t") }

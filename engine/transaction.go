@@ -227,6 +227,7 @@ func (s *Session) ApplyStep(st Transaction) ([]Result, error) {
 		}
 		s.st.Applied = append(s.st.Applied, AppliedStep{Index: st.Index, Title: st.Title, Before: before, At: time.Now(), Skipped: st.Skipped})
 		s.st.Running = nil
+		s.readAhead()
 		return nil
 	})
 	return results, err
@@ -274,6 +275,7 @@ func (s *Session) Undo() (*AppliedStep, error) {
 		s.st.Applied = s.st.Applied[:len(s.st.Applied)-1]
 		s.st.Running = nil
 		undone = &last
+		s.readAhead()
 		return nil
 	})
 	return undone, err
