@@ -217,9 +217,9 @@ func (c *iptCache) keep(path string, before uint32, tables map[string][]string) 
 	}
 }
 
-// prefetchIptables starts reading a node's rules in the background right
-// after a step's last rule change there, so the next snapshot finds them
-// read while the step's remaining commands ran. A snapshot waits for it.
+// prefetchIptables starts reading a node's rules in the background once
+// a step that changed them has ended, so the next snapshot finds them
+// read. A snapshot waits for it, or leaves it running (iptablesLater).
 func (s *Session) prefetchIptables(name string) {
 	if !nftRules() {
 		return
@@ -228,35 +228,91 @@ func (s *Session) prefetchIptables(name string) {
 	if err != nil {
 		return
 	}
-	c := x.iptCache()
-	if c == nil {
-		return
-	}
-	c.mu.Lock()
-	if c.pending != nil {
+	if c := x.iptCache(); c != nil {
+		c.mu.Lock()
+		c.readAhead(x)
 		c.mu.Unlock()
+	}
+}
+
+// readAhead starts reading the node's tables in the background, unless
+// a read is running already (called with c.mu held). The lock is held
+// only to ask for the generation and to keep the tables, so that the
+// generation can be asked meanwhile.
+func (c *iptCache) readAhead(x *execCtx) {
+	if c.pending != nil {
 		return
 	}
 	done := make(chan struct{})
 	c.pending = done
-	c.mu.Unlock()
 	node := *x.node
-	bx := &execCtx{s: s, node: &node}
+	bx := &execCtx{s: x.s, node: &node}
 	go func() {
-		c.mu.Lock()
 		defer func() {
+			c.mu.Lock()
 			c.pending = nil
 			c.mu.Unlock()
 			close(done)
 		}()
+		c.mu.Lock()
 		before, err := c.generation(node.Path)
+		c.mu.Unlock()
 		if err != nil {
 			return
 		}
 		if tables, err := bx.iptablesSave(); err == nil {
+			c.mu.Lock()
 			c.keep(node.Path, before, tables)
+			c.mu.Unlock()
 		}
 	}()
+}
+
+// iptablesLater is iptablesRules for a step's snapshot, which need not
+// hold the rules before the step's commands may change them: the tables
+// when the node's cache holds them at the present generation, else nil
+// and that generation, with a read of the tables running in the
+// background (see fillIptables).
+func (x *execCtx) iptablesLater() (map[string][]string, *uint32, error) {
+	c := x.iptCache()
+	if c == nil || !nftRules() {
+		t, err := x.iptablesSave()
+		return t, nil, err
+	}
+	c.mu.Lock()
+	gen, err := c.generation(x.node.Path)
+	switch {
+	case err != nil:
+		c.mu.Unlock()
+		t, err := x.iptablesRules()
+		return t, nil, err
+	case c.pending == nil && c.tables != nil && c.gen == gen:
+		t := cloneTables(c.tables)
+		c.mu.Unlock()
+		return t, nil, nil
+	}
+	c.readAhead(x)
+	c.mu.Unlock()
+	return nil, &gen, nil
+}
+
+// iptablesAt returns the node's tables as they were at generation gen:
+// those a read in the background kept at gen, once it has ended, or
+// else (the read failed, or the rules changed under it) the tables read
+// now, which are those of gen unless something else changed the rules
+// since.
+func (x *execCtx) iptablesAt(gen uint32) (map[string][]string, error) {
+	if c := x.iptCache(); c != nil {
+		c.wait()
+		c.mu.Lock()
+		if c.tables != nil && c.gen == gen {
+			t := cloneTables(c.tables)
+			c.mu.Unlock()
+			return t, nil
+		}
+		c.mu.Unlock()
+	}
+	return x.iptablesRules()
 }
 
 // writesRules reports whether a command changes iptables rules.

@@ -23,6 +23,10 @@ func TestMain(m *testing.M) {
 		Create(dir, setupSpec()) // killed during its setup's ping
 		os.Exit(0)
 	}
+	if dir := os.Getenv("NETLAB_PENDING_CRASH_HELPER"); dir != "" {
+		pendingCrashHelper(dir) // killed with its rules pending
+		os.Exit(0)
+	}
 	if dir := os.Getenv("NETLAB_BATCH_CRASH_HELPER"); dir != "" {
 		batchCrashHelper(dir) // killed after its batch of rules
 		os.Exit(0)

@@ -218,6 +218,10 @@ func (iptablesObject) read(r *nodeReader, ns *NodeSnap) error {
 		return nil
 	}
 	var err error
+	if r.lazy {
+		ns.Iptables, ns.IptPending, err = r.x.iptablesLater()
+		return err
+	}
 	ns.Iptables, err = r.x.iptablesRules()
 	return err
 }

@@ -14,6 +14,9 @@ import (
 // learned during the step (ARP and NDP entries) forgotten, so that doing
 // the step again shows the same packets.
 func (s *Session) reconcile(want *Snapshot) error {
+	if _, err := s.fillIptables(want); err != nil {
+		return err
+	}
 	rc := &reconciler{s: s, want: want}
 	for i := 0; i < len(objects); {
 		if o, ok := objects[i].(labRestorer); ok {

@@ -62,11 +62,15 @@ type NodeSnap struct {
 	Links    []LinkSnap          `json:"links"`
 	Routes   []RouteSnap         `json:"routes"`
 	Iptables map[string][]string `json:"iptables,omitempty"` // table -> normalised iptables-save lines
-	Sysctls  map[string]string   `json:"sysctls"`
-	Neighs   []NeighSnap         `json:"neighs,omitempty"`
-	Fdb      []FdbSnap           `json:"fdb,omitempty"`     // forwarding entries a lab can make (op_fdb.go)
-	Servers  []ServerSnap        `json:"servers,omitempty"` // live servers lab commands started
-	Names    []HostLine          `json:"names,omitempty"`   // the node's names table (op_names.go)
+	// IptPending is set instead of Iptables in a step's snapshot whose
+	// read of the rules had not ended when the state was written: the
+	// ruleset generation they are to be read at (fillIptables).
+	IptPending *uint32           `json:"iptables_pending,omitempty"`
+	Sysctls    map[string]string `json:"sysctls"`
+	Neighs     []NeighSnap       `json:"neighs,omitempty"`
+	Fdb        []FdbSnap         `json:"fdb,omitempty"`     // forwarding entries a lab can make (op_fdb.go)
+	Servers    []ServerSnap      `json:"servers,omitempty"` // live servers lab commands started
+	Names      []HostLine        `json:"names,omitempty"`   // the node's names table (op_names.go)
 }
 
 // LinkSnap is one interface.
@@ -189,7 +193,15 @@ func (s *Session) snapshotLocked(full bool) (*Snapshot, error) {
 
 // snapshot dumps the lab; iptables are read only for nodes whose rules a
 // command may have changed unless full is set (the others are known empty).
-func (s *Session) snapshot(full bool) (*Snapshot, error) {
+func (s *Session) snapshot(full bool) (*Snapshot, error) { return s.snapshotAs(full, false) }
+
+// stepSnapshot is the snapshot a step is applied against: iptables rules
+// not at hand are left to be read while the step's first commands run
+// (iptablesLater), and ApplyStep fills them in (fillIptables) before a
+// command may change them.
+func (s *Session) stepSnapshot() (*Snapshot, error) { return s.snapshotAs(false, true) }
+
+func (s *Session) snapshotAs(full, lazy bool) (*Snapshot, error) {
 	if err := s.awaitDying(); err != nil {
 		return nil, err
 	}
@@ -249,7 +261,7 @@ func (s *Session) snapshot(full bool) (*Snapshot, error) {
 	}
 	snaps := make([]*NodeSnap, len(nodes))
 	err = eachNode(len(nodes), func(i int) error {
-		r := &nodeReader{s: s, x: ctxs[i], node: &nodes[i], nsids: nsids[i], names: byNode, links: links[i], full: full}
+		r := &nodeReader{s: s, x: ctxs[i], node: &nodes[i], nsids: nsids[i], names: byNode, links: links[i], full: full, lazy: lazy}
 		ns := &NodeSnap{}
 		for _, o := range listed {
 			if err := o.read(r, ns); err != nil {
@@ -328,6 +340,7 @@ type nodeReader struct {
 	names map[string]map[int]string // node name -> ifindex -> link name, every node's
 	links nodeLinks                 // the node's settled links and addresses
 	full  bool                      // read iptables even where no command wrote them
+	lazy  bool                      // leave iptables not at hand to be read later (stepSnapshot)
 }
 
 // eachNode runs fn for 0..n-1 concurrently and returns the first error (by

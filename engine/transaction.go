@@ -3,7 +3,6 @@ package engine
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 )
@@ -166,7 +165,7 @@ func (s *Session) ApplyStep(st Transaction) ([]Result, error) {
 			return err
 		}
 		s.track(st)
-		before, err := s.snapshot(false)
+		before, err := s.stepSnapshot()
 		if err != nil {
 			return err
 		}
@@ -184,8 +183,19 @@ func (s *Session) ApplyStep(st Transaction) ([]Result, error) {
 		defer jw.close()
 		batched := 0 // commands left of a batch that already ran
 		var batch []Result
-		changed := false // a command of this step changed the lab (the snapshot settled what came before)
+		changed := false           // a command of this step changed the lab (the snapshot settled what came before)
+		ruled := map[string]bool{} // nodes whose rules a command wrote
 		for i, c := range st.Commands {
+			if batched == 0 && s.mayChangePending(before, s.nodeFor(st), c) {
+				// The rules before the step are read, and saved, before
+				// anything can change them (iptables_pending.go).
+				if _, err := s.fillIptables(before); err != nil {
+					return s.rollBack(before, err)
+				}
+				if err := writeState(s.dir, s.st); err != nil {
+					return err
+				}
+			}
 			if changed && sendsPackets[c.Program] {
 				s.settleForTraffic()
 				changed = false
@@ -214,8 +224,8 @@ func (s *Session) ApplyStep(st Transaction) ([]Result, error) {
 				r = s.run(s.nodeFor(st), c)
 			}
 			results = append(results, r)
-			if r.Err == nil && writesRules(c) && !slices.ContainsFunc(st.Commands[i+1:], writesRules) {
-				s.prefetchIptables(r.Node)
+			if r.Err == nil && writesRules(c) {
+				ruled[r.Node] = true
 			}
 			expected := st.After != nil && st.After(i, r)
 			if r.Err != nil && c.Mutating() && !expected {
@@ -225,8 +235,14 @@ func (s *Session) ApplyStep(st Transaction) ([]Result, error) {
 				return s.rollBack(before, &CancelledError{Index: st.Index})
 			}
 		}
+		if _, err := s.fillIptables(before); err != nil {
+			return s.rollBack(before, err)
+		}
 		s.st.Applied = append(s.st.Applied, AppliedStep{Index: st.Index, Title: st.Title, Before: before, At: time.Now(), Skipped: st.Skipped})
 		s.st.Running = nil
+		for n := range ruled {
+			s.prefetchIptables(n) // for the next snapshot
+		}
 		s.readAhead()
 		return nil
 	})
