@@ -20,14 +20,7 @@ func TestJournalInPlace(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	b, err := os.ReadFile(journalPath(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got journal
-	if err := json.Unmarshal(b, &got); err != nil {
-		t.Fatalf("journal %q does not parse: %v", b, err)
-	}
+	got := readJournal(t, dir)
 	if got.Command != 8 || got.Text != "arp" || !got.Started.Equal(at) {
 		t.Fatalf("journal reads %+v, want %+v", got, short)
 	}
@@ -59,16 +52,22 @@ func TestJournalWriterKeptOpen(t *testing.T) {
 		if err := w.write(j); err != nil {
 			t.Fatal(err)
 		}
-		b, err := os.ReadFile(journalPath(dir))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got journal
-		if err := json.Unmarshal(b, &got); err != nil {
-			t.Fatalf("journal %q does not parse: %v", b, err)
-		}
-		if got.Command != j.Command || got.Text != j.Text {
+		if got := readJournal(t, dir); got.Command != j.Command || got.Text != j.Text {
 			t.Fatalf("journal reads %+v, want %+v", got, j)
 		}
 	}
+}
+
+// readJournal reads and parses the journal in dir.
+func readJournal(t *testing.T, dir string) journal {
+	t.Helper()
+	b, err := os.ReadFile(journalPath(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var j journal
+	if err := json.Unmarshal(b, &j); err != nil {
+		t.Fatalf("journal %q does not parse: %v", b, err)
+	}
+	return j
 }
