@@ -69,7 +69,7 @@ func TestUndoThenRedoEveryStep(t *testing.T) {
 					t.Errorf("step %d %q: the packets differ after undo and redo:\nfirst run:\n%s\nsecond run:\n%s", i+1, lab.Steps[i].Title, a, b)
 				}
 				if first.OK != again.OK {
-					t.Errorf("step %d %q: the first run's verdict was OK=%v, the second's OK=%v:\n%s", i+1, lab.Steps[i].Title, first.OK, again.OK, strings.Join(again.Failures(), "\n"))
+					t.Errorf("step %d %q: the first run's verdict was OK=%v, the second's OK=%v:\nfirst run:\n%s\nsecond run:\n%s", i+1, lab.Steps[i].Title, first.OK, again.OK, strings.Join(first.Failures(), "\n"), strings.Join(again.Failures(), "\n"))
 				}
 				if d := kernelMACs(afterFirst, before).Diff(kernelMACs(snap(t, s), before)); len(d) > 0 {
 					t.Errorf("step %d %q: the second run left a different lab:\n%s", i+1, lab.Steps[i].Title, changeLines(d))
