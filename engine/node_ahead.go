@@ -30,10 +30,11 @@ func (s *Session) readAhead() {
 	s.ahead = done
 	go func() {
 		defer close(done)
+		holds := beginAll(nodes, views, epoch)
 		eachNode(len(ctxs), func(i int) error {
 			x, v := ctxs[i], views[i]
 			r := &nodeReader{s: s, x: x, node: x.node}
-			if v.begin(epoch) {
+			if holds[i] {
 				r.links = v.links
 			} else {
 				nl, err := x.settledLinks()

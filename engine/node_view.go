@@ -125,6 +125,53 @@ func (v *nodeView) begin(epoch uint64) bool {
 	return v.fresh&viewLinks != 0
 }
 
+// beginAll is begin for each of a snapshot's nodes, in the order of
+// nodes, reporting for each whether its links part still holds. A node's
+// view holds no longer when a node one of its links' peers lives in
+// changed, although no notification of its own says so yet: a veth takes
+// its carrier from its peer, and the kernel changes the carrier at once
+// (setting one end down takes the other's) but announces it, with the
+// operstate, routes and addresses that follow, only when its link watch
+// gets to the link, later and on another thread. Such a node's view is
+// made stale whole; re-read, its links show the passing state and are
+// waited for (settledLinks). And so on along the peers: a macvlan follows
+// its lower device's carrier, which may itself follow a veth peer's.
+func beginAll(nodes []Node, views []*nodeView, epoch uint64) []bool {
+	holds := make([]bool, len(views))
+	changed := map[string]bool{}
+	for i, v := range views {
+		holds[i] = v != nil && v.begin(epoch)
+		if !holds[i] {
+			changed[nodes[i].Name] = true
+		}
+	}
+	for more := len(changed) > 0; more; {
+		more = false
+		for i, v := range views {
+			if holds[i] && v.peersIn(changed) {
+				v.stale()
+				holds[i] = false
+				changed[nodes[i].Name] = true
+				more = true
+			}
+		}
+	}
+	return holds
+}
+
+// peersIn reports whether a link the view holds has its peer (or lower
+// device) in one of nodes.
+func (v *nodeView) peersIn(nodes map[string]bool) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for _, n := range v.nsids {
+		if nodes[n] {
+			return true
+		}
+	}
+	return false
+}
+
 // drain reads every queued notification and returns the parts they make
 // stale. A lost notification (the socket's queue overflowed) or anything
 // unexpected makes all of them stale.

@@ -101,3 +101,43 @@ func TestNodeViewReused(t *testing.T) {
 		t.Errorf("after a change on both nodes the snapshot reused %d views, want 0", n)
 	}
 }
+
+// TestNodeViewPeerChangeUnannounced: setting a veth end up or down
+// changes its peer's carrier at once, but the peer's node hears of it
+// only when the kernel's link watch gets to the link, later and on
+// another thread (under load, after the next snapshot has begun). The
+// test stands in for that delay by throwing away the peer node's queued
+// notifications, and the snapshot must still read the peer's node again.
+func TestNodeViewPeerChangeUnannounced(t *testing.T) {
+	s := newLab(t, Spec{})
+	if _, err := applyNext(s, step(t, "pair", "ip netns add v1", "ip link add va type veth peer name vb", "ip link set vb netns v1", "ip link set va up")); err != nil {
+		t.Fatal(err)
+	}
+	for _, state := range []string{"up", "down", "up"} {
+		if _, err := s.Snapshot(); err != nil { // the views now hold the lab
+			t.Fatal(err)
+		}
+		realTool(t, s, "v1", "ip", "link", "set", "vb", state)
+		realTool(t, s, "host", "ip", "link", "show", "dev", "va") // runs va's link watch now (linkwatch_sync_dev)
+		v := s.caches["host"].view
+		v.mu.Lock()
+		v.drain() // as if va's notification had not come yet
+		v.mu.Unlock()
+		got, err := s.Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := Open(s.Dir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := fresh.Snapshot()
+		fresh.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := want.Diff(got); len(d) > 0 {
+			t.Fatalf("after vb %s the snapshot differs from one read afresh: %v", state, d)
+		}
+	}
+}

@@ -227,12 +227,17 @@ func (s *Session) snapshotAs(full, lazy bool) (*Snapshot, error) {
 	nsids := make([]map[int]string, len(nodes)) // netnsid -> node name
 	names := make([]map[int]string, len(nodes)) // ifindex -> link name
 	links := make([]nodeLinks, len(nodes))
+	views := make([]*nodeView, len(nodes))
+	for i, x := range ctxs {
+		views[i] = x.view()
+	}
+	holds := beginAll(nodes, views, s.viewEpoch)
 	err := eachNode(len(nodes), func(i int) error {
 		x := ctxs[i]
-		if v := x.view(); v != nil && v.begin(s.viewEpoch) {
+		if holds[i] {
 			// Nothing changed since the last read (node_view.go).
 			viewReuses.Add(1)
-			links[i], nsids[i] = v.links, v.nsids
+			links[i], nsids[i] = views[i].links, views[i].nsids
 		} else {
 			nl, err := x.settledLinks()
 			if err != nil {
