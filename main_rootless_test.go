@@ -457,9 +457,9 @@ func TestRootlessTUI(t *testing.T) {
 	}
 	before := machineSeenByStudents(t)
 	s := newStudent(t)
-	sock := fmt.Sprintf("netlab-rootless-tui-%d", os.Getpid())
+	sock := tmuxSocket(t)
 	tmux := func(args ...string) string {
-		out, err := exec.Command("tmux", append([]string{"-L", sock}, args...)...).CombinedOutput()
+		out, err := exec.Command("tmux", append([]string{"-S", sock}, args...)...).CombinedOutput()
 		if err != nil {
 			t.Fatalf("tmux %v: %v %s", args, err, out)
 		}
@@ -468,7 +468,6 @@ func TestRootlessTUI(t *testing.T) {
 	cmd := s.cmd([]string{"TERM=xterm-256color"}, "open", "bridge")
 	// One shell line (no word of it needs quoting); the pane stays after the TUI ends.
 	tmux("new-session", "-d", "-x", "100", "-y", "30", strings.Join(cmd.Args, " ")+"; sleep 60")
-	t.Cleanup(func() { exec.Command("tmux", "-L", sock, "kill-server").Run() })
 	screen := func(want string) string {
 		t.Helper()
 		deadline := time.Now().Add(10 * time.Second)

@@ -1,9 +1,9 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -21,16 +21,15 @@ func TestShellPromptNamesNode(t *testing.T) {
 	}
 	c.must(0, "start", "bridge")
 	c.must(0, "step", "-n", "8")
-	sock := fmt.Sprintf("netlab-shell-test-%d", os.Getpid())
+	sock := tmuxSocket(t)
 	tmux := func(args ...string) string {
-		out, err := exec.Command("tmux", append([]string{"-L", sock}, args...)...).CombinedOutput()
+		out, err := exec.Command("tmux", append([]string{"-S", sock}, args...)...).CombinedOutput()
 		if err != nil {
 			t.Fatalf("tmux %v: %v %s", args, err, out)
 		}
 		return string(out)
 	}
 	tmux("new-session", "-d", "-x", "100", "-y", "20", "env", "NETLAB_RUN="+c.dir, binary, "shell", "ns01")
-	defer exec.Command("tmux", "-L", sock, "kill-server").Run()
 	screen := func(want string) string {
 		deadline := time.Now().Add(5 * time.Second)
 		for {
@@ -49,4 +48,20 @@ func TestShellPromptNamesNode(t *testing.T) {
 	if !strings.Contains(s, "1 received") || !strings.Contains(s, "192.168.88.11/24") {
 		t.Fatalf("inside the shell:\n%s", s)
 	}
+}
+
+// tmuxSocket is the socket path of a tmux server of the test's own, in a
+// directory of its own: when the test ends the server is killed and the
+// directory removed (tmux leaves its socket file behind).
+func tmuxSocket(t *testing.T) string {
+	dir, err := os.MkdirTemp("", "netlab-tmux-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sock := filepath.Join(dir, "sock")
+	t.Cleanup(func() {
+		exec.Command("tmux", "-S", sock, "kill-server").Run()
+		os.RemoveAll(dir)
+	})
+	return sock
 }

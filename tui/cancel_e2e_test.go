@@ -26,7 +26,7 @@ func TestCancelStepTmux(t *testing.T) {
 			t.Errorf("reset: %v", err)
 		}
 	})
-	pane := newTmuxPane(t, "cancel")
+	pane := newTmuxPane(t)
 	pane.start(fmt.Sprintf("env NETLAB_RUN=%s TERM=xterm-256color %s open %s; echo NETLAB-EXITED $?; sleep 60", run, bin, lab))
 	wait, keys := pane.wait, pane.keys
 

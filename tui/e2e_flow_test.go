@@ -44,7 +44,7 @@ func TestPlainScriptPingReplyOnScreen(t *testing.T) {
 			t.Errorf("reset: %v", err)
 		}
 	})
-	pane := newTmuxPane(t, "flow")
+	pane := newTmuxPane(t)
 	pane.start(fmt.Sprintf("env NETLAB_RUN=%s TERM=xterm-256color %s open %s; echo NETLAB-EXITED $?; sleep 60", run, bin, script))
 	screen, wait, keys := pane.screen, pane.wait, pane.keys
 

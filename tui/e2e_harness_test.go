@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,18 +45,32 @@ type tmuxPane struct {
 	sock string
 }
 
-// newTmuxPane names a tmux server for the test and kills it when the test
-// ends; the caller starts the session (see start).
-func newTmuxPane(t *testing.T, name string) *tmuxPane {
-	p := &tmuxPane{t: t, sock: fmt.Sprintf("netlab-%s-%d", name, os.Getpid())}
-	t.Cleanup(func() { exec.Command("tmux", "-L", p.sock, "kill-server").Run() })
-	return p
+// newTmuxPane names a tmux server for the test (see tmuxSocket); the
+// caller starts the session (see start).
+func newTmuxPane(t *testing.T) *tmuxPane {
+	return &tmuxPane{t: t, sock: tmuxSocket(t)}
+}
+
+// tmuxSocket is the socket path of a tmux server of the test's own, in a
+// directory of its own: when the test ends the server is killed and the
+// directory removed (tmux leaves its socket file behind).
+func tmuxSocket(t *testing.T) string {
+	dir, err := os.MkdirTemp("", "netlab-tmux-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sock := filepath.Join(dir, "sock")
+	t.Cleanup(func() {
+		exec.Command("tmux", "-S", sock, "kill-server").Run()
+		os.RemoveAll(dir)
+	})
+	return sock
 }
 
 // newSession is the tmux command that starts the session at 100x30 running
 // shell command line cmd.
 func (p *tmuxPane) newSession(cmd string) *exec.Cmd {
-	return exec.Command("tmux", "-L", p.sock, "new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", cmd)
+	return exec.Command("tmux", "-S", p.sock, "new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", cmd)
 }
 
 // start starts the session running cmd.
@@ -70,7 +83,7 @@ func (p *tmuxPane) start(cmd string) {
 
 func (p *tmuxPane) tmux(args ...string) string {
 	p.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-L", p.sock}, args...)...).CombinedOutput()
+	out, err := exec.Command("tmux", append([]string{"-S", p.sock}, args...)...).CombinedOutput()
 	if err != nil {
 		p.t.Fatalf("tmux %v: %v\n%s", args, err, out)
 	}

@@ -60,7 +60,7 @@ func endToEnd(t *testing.T, runDir string, private bool) {
 			}
 		})
 	}
-	pane := newTmuxPane(t, "test")
+	pane := newTmuxPane(t)
 	start := time.Now()
 	newSession := func() error {
 		return pane.newSession(fmt.Sprintf("env %s TERM=xterm-256color %s; echo NETLAB-EXITED $?; env %s %s status >/dev/null 2>&1; echo STATUS-EXIT $?; ls -d /run/netns; sleep 60",

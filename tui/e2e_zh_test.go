@@ -3,7 +3,6 @@ package tui
 import (
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -31,16 +30,15 @@ func TestEndToEndTmuxChinese(t *testing.T) {
 			t.Errorf("reset: %v", err)
 		}
 	})
-	sock := fmt.Sprintf("netlab-zh-%d", os.Getpid())
+	sock := tmuxSocket(t)
 	tmux := func(args ...string) string {
 		t.Helper()
-		out, err := exec.Command("tmux", append([]string{"-u", "-L", sock}, args...)...).CombinedOutput()
+		out, err := exec.Command("tmux", append([]string{"-u", "-S", sock}, args...)...).CombinedOutput()
 		if err != nil {
 			t.Fatalf("tmux %v: %v\n%s", args, err, out)
 		}
 		return string(out)
 	}
-	t.Cleanup(func() { exec.Command("tmux", "-L", sock, "kill-server").Run() })
 	tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30",
 		fmt.Sprintf("env -u NETLAB_LANG -u LC_ALL -u LC_MESSAGES LANG=zh_CN.UTF-8 NETLAB_RUN=%s TERM=xterm-256color %s; echo NETLAB-EXITED $?; sleep 60", run, bin))
 	keys := func(k ...string) { tmux(append([]string{"send-keys", "-t", "e2e"}, k...)...) }
