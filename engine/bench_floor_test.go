@@ -126,7 +126,11 @@ func floorSeed(dir string) error {
 		}
 		if i == 0 {
 			h1 = h
-			defer h1.Close()
+			defer func() {
+				if h1 != nil { // left on an early return
+					h1.Close()
+				}
+			}()
 		} else {
 			h.Close()
 		}
@@ -146,7 +150,13 @@ func floorSeed(dir string) error {
 	if err := floorPing(ns1, net.IPv4(192, 168, 88, 12)); err != nil {
 		return err
 	}
-	if _, err := h1.NeighList(0, netlink.FAMILY_V4); err != nil {
+	_, err = h1.NeighList(0, netlink.FAMILY_V4)
+	// Closed at once, as the engine drops a node's handle when its
+	// namespace is deleted: a socket left open in ns01 would keep it
+	// alive past "ip netns del", and its teardown out of the floor's time.
+	h1.Close()
+	h1 = nil
+	if err != nil {
 		return err
 	}
 	// step 9: forwarding on
