@@ -3,10 +3,8 @@ package engine
 import (
 	"errors"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 )
 
 // bridgeUp is a step that makes br01 with an address, up.
@@ -89,26 +87,9 @@ func TestCrashAfterLinkDel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := exec.Command(os.Args[0], "-test.run", "^$")
-	c.Env = append(os.Environ(), "NETLAB_DELETE_CRASH_HELPER="+s.Dir())
-	if err := c.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		st, err := readState(s.Dir())
-		if err == nil && st.Running != nil && st.Running.Command == 2 {
-			break
-		}
-		if time.Now().After(deadline) {
-			c.Process.Kill()
-			c.Wait()
-			t.Fatal("the helper never reached the ping after its delete")
-		}
-		time.Sleep(time.Millisecond)
-	}
-	c.Process.Kill()
-	c.Wait()
+	killHelperWhen(t, s, "NETLAB_DELETE_CRASH_HELPER", "reached the ping after its delete", func(st *State) bool {
+		return st.Running != nil && st.Running.Command == 2
+	})
 
 	other, err := Open(s.Dir())
 	if err != nil {

@@ -3,14 +3,43 @@ package engine
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/netlab/netlab/engine/ns"
 	"github.com/netlab/netlab/engine/privtest"
 )
+
+// killHelperWhen runs this test binary as another netlab process, one of
+// the crash helpers main_test.go starts when env names the lab's run
+// directory, and kills it with SIGKILL once the state it saves satisfies
+// ready. The test fails if that has not happened within 10 s ("the helper
+// never " + what).
+func killHelperWhen(t *testing.T, s *Session, env, what string, ready func(*State) bool) {
+	t.Helper()
+	c := exec.Command(os.Args[0], "-test.run", "^$")
+	c.Env = append(os.Environ(), env+"="+s.Dir())
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Wait()
+	defer c.Process.Kill()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st, err := readState(s.Dir())
+		if err == nil && ready(st) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the helper never " + what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
 
 // needRoot applies the privileged-test rule (skip, or fail in CI).
 func needRoot(t testing.TB) { t.Helper(); privtest.Need(t) }

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // batchRules are consecutive rule changes of one table: one batch.
@@ -125,24 +124,9 @@ func batchCrashHelper(dir string) {
 // with SIGKILL while it pings, after the batch went to the kernel.
 func crashAfterBatch(t *testing.T, s *Session) {
 	t.Helper()
-	c := exec.Command(os.Args[0], "-test.run", "^$")
-	c.Env = append(os.Environ(), "NETLAB_BATCH_CRASH_HELPER="+s.Dir())
-	if err := c.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer c.Wait()
-	defer c.Process.Kill()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		st, err := readState(s.Dir())
-		if err == nil && st.Running != nil && st.Running.Command == len(batchRules) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the helper never reached the ping after its batch")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	killHelperWhen(t, s, "NETLAB_BATCH_CRASH_HELPER", "reached the ping after its batch", func(st *State) bool {
+		return st.Running != nil && st.Running.Command == len(batchRules)
+	})
 }
 
 func TestCrashAfterBatchThenUndo(t *testing.T) {

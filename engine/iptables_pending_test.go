@@ -2,10 +2,8 @@ package engine
 
 import (
 	"os"
-	"os/exec"
 	"reflect"
 	"testing"
-	"time"
 )
 
 // A step's snapshot leaves the rules to be read while its first commands
@@ -93,26 +91,9 @@ func TestCrashWhileRulesPendingThenUndo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := exec.Command(os.Args[0], "-test.run", "^$")
-	c.Env = append(os.Environ(), "NETLAB_PENDING_CRASH_HELPER="+s.Dir())
-	if err := c.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		st, err := readState(s.Dir())
-		if err == nil && st.Running != nil && st.Running.Before.Nodes["host"].IptPending != nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			c.Process.Kill()
-			c.Wait()
-			t.Fatal("the helper never saved a pending snapshot")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	c.Process.Kill()
-	c.Wait()
+	killHelperWhen(t, s, "NETLAB_PENDING_CRASH_HELPER", "saved a pending snapshot", func(st *State) bool {
+		return st.Running != nil && st.Running.Before.Nodes["host"].IptPending != nil
+	})
 
 	other, err := Open(s.Dir()) // as another netlab process would
 	if err != nil {
