@@ -33,7 +33,7 @@ func (s *Session) peersOf(n *Node) ([]DyingLink, error) {
 		if err != nil || id < 0 {
 			continue // o has no link into n
 		}
-		links, err := x.h.LinkList()
+		links, err := x.linkList()
 		if err != nil {
 			return nil, err
 		}

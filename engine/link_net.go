@@ -116,7 +116,7 @@ func passingName() string {
 // lower side (so undo could not make it again) and may still send there
 // (so a neighbour learned after undo would make it inexact).
 func releaseLinkNet(h *netlink.Handle) error {
-	links, err := h.LinkList()
+	links, err := redump(h.LinkList)
 	if err != nil {
 		return err
 	}

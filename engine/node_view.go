@@ -135,7 +135,11 @@ func (v *nodeView) begin(epoch uint64) bool {
 // gets to the link, later and on another thread. Such a node's view is
 // made stale whole; re-read, its links show the passing state and are
 // waited for (settledLinks). And so on along the peers: a macvlan follows
-// its lower device's carrier, which may itself follow a veth peer's.
+// its lower device's carrier, which may itself follow a veth peer's. The
+// other way too: a macvlan or vlan with a MAC of its own, set up or down,
+// adds its address to its lower device's unicast list (listed as a "self"
+// forwarding entry, see fdbKept) or takes it off, and turns promiscuity
+// on or off there, with no notification in the lower device's node.
 func beginAll(nodes []Node, views []*nodeView, epoch uint64) []bool {
 	holds := make([]bool, len(views))
 	changed := map[string]bool{}
@@ -147,8 +151,14 @@ func beginAll(nodes []Node, views []*nodeView, epoch uint64) []bool {
 	}
 	for more := len(changed) > 0; more; {
 		more = false
+		named := map[string]bool{} // the nodes a changed node's links name
 		for i, v := range views {
-			if holds[i] && v.peersIn(changed) {
+			if v != nil && changed[nodes[i].Name] {
+				v.peerNames(named)
+			}
+		}
+		for i, v := range views {
+			if holds[i] && (named[nodes[i].Name] || v.peersIn(changed)) {
 				v.stale()
 				holds[i] = false
 				changed[nodes[i].Name] = true
@@ -157,6 +167,15 @@ func beginAll(nodes []Node, views []*nodeView, epoch uint64) []bool {
 		}
 	}
 	return holds
+}
+
+// peerNames adds to names the nodes the view's links name.
+func (v *nodeView) peerNames(names map[string]bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for _, n := range v.nsids {
+		names[n] = true
+	}
 }
 
 // peersIn reports whether a link the view holds has its peer (or lower
@@ -279,7 +298,7 @@ func (r *nodeReader) routeList() ([]netlink.Route, error) {
 	if v.has(viewRoutes) {
 		return v.routes, nil
 	}
-	routes, err := r.x.h.RouteList(nil, netlink.FAMILY_V4)
+	routes, err := r.x.routeList(nil, netlink.FAMILY_V4)
 	if err == nil {
 		v.keep(viewRoutes, func(v *nodeView) { v.routes = routes })
 	}
@@ -292,7 +311,7 @@ func (r *nodeReader) neighList() ([]netlink.Neigh, error) {
 	if v.has(viewNeighs) {
 		return v.neighs, nil
 	}
-	neighs, err := r.x.h.NeighList(0, netlink.FAMILY_ALL)
+	neighs, err := r.x.neighList(0, netlink.FAMILY_ALL)
 	if err == nil {
 		v.keep(viewNeighs, func(v *nodeView) { v.neighs = neighs })
 	}

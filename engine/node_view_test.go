@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -51,27 +52,7 @@ func TestNodeViewFollowsTheKernel(t *testing.T) {
 		}
 		args := strings.Fields(c.line)
 		realTool(t, s, c.node, args[0], args[1:]...)
-		got, err := s.Snapshot()
-		if err != nil {
-			t.Fatal(err)
-		}
-		fresh, err := Open(s.Dir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := fresh.Snapshot()
-		fresh.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		g, _ := json.Marshal(got)
-		w, _ := json.Marshal(want)
-		if !bytes.Equal(g, w) {
-			for _, d := range want.Diff(got) {
-				t.Logf("  %v", d)
-			}
-			t.Fatalf("after %q on %s the snapshot differs from one read afresh:\n got %s\nwant %s", c.line, c.node, g, w)
-		}
+		compareFresh(t, s, fmt.Sprintf("%q on %s", c.line, c.node))
 	}
 }
 
@@ -123,21 +104,68 @@ func TestNodeViewPeerChangeUnannounced(t *testing.T) {
 		v.mu.Lock()
 		v.drain() // as if va's notification had not come yet
 		v.mu.Unlock()
-		got, err := s.Snapshot()
-		if err != nil {
-			t.Fatal(err)
-		}
-		fresh, err := Open(s.Dir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := fresh.Snapshot()
-		fresh.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d := want.Diff(got); len(d) > 0 {
-			t.Fatalf("after vb %s the snapshot differs from one read afresh: %v", state, d)
-		}
+		compareFresh(t, s, "vb "+state)
 	}
+}
+
+// compareFresh fails the test when the session's snapshot differs from
+// one read whole by a session opened afresh.
+func compareFresh(t *testing.T, s *Session, after string) {
+	t.Helper()
+	got, err := s.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := Open(s.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := fresh.Snapshot()
+	fresh.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _ := json.Marshal(got)
+	w, _ := json.Marshal(want)
+	if !bytes.Equal(g, w) {
+		t.Fatalf("after %s the snapshot differs from one read afresh: %v\n got %s\nwant %s", after, want.Diff(got), g, w)
+	}
+}
+
+// TestNodeViewLowerDeviceUnannounced: a macvlan set up or down in one
+// node adds its MAC to its lower device's unicast list in another node,
+// or takes it off (a "self" forwarding entry there), and only the
+// macvlan's node hears of it.
+func TestNodeViewLowerDeviceUnannounced(t *testing.T) {
+	s := newLab(t, Spec{})
+	if _, err := applyNext(s, step(t, "macvlan", "ip netns add v1", "ip link add va type veth peer name vb", "ip link set va up",
+		"ip link add mv link va type macvlan mode bridge", "ip link set mv netns v1")); err != nil {
+		t.Fatal(err)
+	}
+	for _, state := range []string{"up", "down", "up"} {
+		if _, err := s.Snapshot(); err != nil { // the views now hold the lab
+			t.Fatal(err)
+		}
+		realTool(t, s, "v1", "ip", "link", "set", "mv", state)
+		compareFresh(t, s, "mv "+state)
+	}
+}
+
+// TestNodeViewAddrGenMode: a link-local address made by writing
+// addr_gen_mode is announced only once its DAD ends, a second or two
+// later; the step that wrote it must not leave the view holding the
+// link without it.
+func TestNodeViewAddrGenMode(t *testing.T) {
+	s := newLab(t, Spec{})
+	if _, err := applyNext(s, step(t, "pair", "ip link add va type veth peer name vb",
+		"sysctl -w net.ipv6.conf.va.addr_gen_mode=1", "ip link set va up", "ip link set vb up")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Snapshot(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := applyNext(s, step(t, "eui64", "sysctl -w net.ipv6.conf.va.addr_gen_mode=0")); err != nil {
+		t.Fatal(err)
+	}
+	compareFresh(t, s, "addr_gen_mode=0")
 }

@@ -32,7 +32,7 @@ func (a *addrOp) run(x *execCtx) (string, error) {
 		return "", err
 	}
 	if !a.Add {
-		addrs, err := x.h.AddrList(l, familyOf(a.CIDR.IP))
+		addrs, err := x.addrList(l, familyOf(a.CIDR.IP))
 		if err != nil {
 			return "", err
 		}
@@ -49,7 +49,7 @@ func (a *addrOp) run(x *execCtx) (string, error) {
 		return "", errors.New("RTNETLINK answers: Cannot assign requested address")
 	}
 	if a.Primary {
-		addrs, err := x.h.AddrList(l, netlink.FAMILY_V4)
+		addrs, err := x.addrList(l, netlink.FAMILY_V4)
 		if err != nil {
 			return "", err
 		}
@@ -74,7 +74,7 @@ func (a *addrOp) check(x *execCtx) error {
 	if err != nil {
 		return problem("check.iface.missing", "interface {{.Dev}} does not exist on {{.Node}}", "Dev", a.Dev, "Node", x.node.Name)
 	}
-	addrs, err := x.h.AddrList(l, familyOf(a.CIDR.IP))
+	addrs, err := x.addrList(l, familyOf(a.CIDR.IP))
 	if err != nil {
 		return err
 	}
@@ -192,7 +192,7 @@ func setAddrs(x *execCtx, w *NodeSnap, linkLocal bool) error {
 		if err != nil {
 			return err
 		}
-		as, err := x.h.AddrList(link, netlink.FAMILY_ALL)
+		as, err := x.addrList(link, netlink.FAMILY_ALL)
 		if err != nil {
 			return fmt.Errorf("addresses of %s: %w", l.Name, err)
 		}
@@ -246,7 +246,7 @@ func setLinkLocal(x *execCtx, link netlink.Link, want, have []string) error {
 		if err := x.h.LinkSetUp(link); err != nil {
 			return fmt.Errorf("set %s up: %w", link.Attrs().Name, err)
 		}
-		as, err := x.h.AddrList(link, netlink.FAMILY_V6)
+		as, err := x.addrList(link, netlink.FAMILY_V6)
 		if err != nil {
 			return err
 		}

@@ -497,7 +497,7 @@ func fdbTableFlags(f FdbSnap) uint8 {
 // device's own table (self) or its bridge's (master). It runs after the
 // links are back, so every device and port it names exists.
 func setFdb(x *execCtx, w *NodeSnap) error {
-	links, err := x.h.LinkList()
+	links, err := x.linkList()
 	if err != nil {
 		return err
 	}

@@ -82,7 +82,7 @@ func (a *neighOp) entry(x *execCtx) (*netlink.Neigh, error) {
 	if err != nil {
 		return nil, err
 	}
-	ns, err := x.h.NeighList(l.Attrs().Index, unix.AF_INET)
+	ns, err := x.neighList(l.Attrs().Index, unix.AF_INET)
 	if err != nil {
 		return nil, err
 	}
@@ -265,7 +265,7 @@ func neighSnaps(ns []netlink.Neigh, names map[int]string, bcast map[string]bool)
 // re-run finds the cache exactly as warm as the first run found it.
 // Entries are compared by device, address and link-layer address.
 func setNeighs(x *execCtx, w *NodeSnap) error {
-	links, err := x.h.LinkList()
+	links, err := x.linkList()
 	if err != nil {
 		return err
 	}
@@ -278,11 +278,11 @@ func setNeighs(x *execCtx, w *NodeSnap) error {
 	for _, n := range w.Neighs {
 		want[n.Dev+"|"+n.IP] = n
 	}
-	have, err := x.h.NeighList(0, netlink.FAMILY_ALL)
+	have, err := x.neighList(0, netlink.FAMILY_ALL)
 	if err != nil {
 		return fmt.Errorf("list neighbours: %w", err)
 	}
-	addrs, err := x.h.AddrList(nil, netlink.FAMILY_V4)
+	addrs, err := x.addrList(nil, netlink.FAMILY_V4)
 	if err != nil {
 		return err
 	}
@@ -388,7 +388,7 @@ func (a *neighOp) flush(x *execCtx) error {
 	}
 	mask := a.flushStates()
 	for round := 0; round < 10; round++ {
-		ns, err := x.h.NeighList(idx, netlink.FAMILY_ALL)
+		ns, err := x.neighList(idx, netlink.FAMILY_ALL)
 		if err != nil {
 			return fmt.Errorf("Cannot send dump request: %w", err)
 		}
@@ -422,7 +422,7 @@ func (a *neighOp) checkFlush(x *execCtx) error {
 		}
 		idx = l.Attrs().Index
 	}
-	ns, err := x.h.NeighList(idx, netlink.FAMILY_ALL)
+	ns, err := x.neighList(idx, netlink.FAMILY_ALL)
 	if err != nil {
 		return err
 	}
@@ -447,7 +447,7 @@ func neighShow(x *execCtx, dev string) (string, error) {
 		}
 		idx = l.Attrs().Index
 	}
-	links, err := x.h.LinkList()
+	links, err := x.linkList()
 	if err != nil {
 		return "", err
 	}
@@ -455,7 +455,7 @@ func neighShow(x *execCtx, dev string) (string, error) {
 	for _, l := range links {
 		names[l.Attrs().Index] = l.Attrs().Name
 	}
-	ns, err := x.h.NeighList(idx, netlink.FAMILY_ALL)
+	ns, err := x.neighList(idx, netlink.FAMILY_ALL)
 	if err != nil {
 		return "", err
 	}

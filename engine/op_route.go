@@ -78,7 +78,7 @@ func (a *routeOp) run(x *execCtx) (string, error) {
 
 // present reports whether the node has a route the command names.
 func (a *routeOp) present(x *execCtx) (bool, error) {
-	routes, err := x.h.RouteList(nil, netlink.FAMILY_V4)
+	routes, err := x.routeList(nil, netlink.FAMILY_V4)
 	if err != nil {
 		return false, err
 	}
@@ -196,7 +196,7 @@ func routeSnap(r netlink.Route, names map[int]string) RouteSnap {
 // setRoutes makes the node's routes w's. Routes the kernel makes for an
 // address (proto kernel) follow their address, set just before.
 func setRoutes(x *execCtx, w *NodeSnap) error {
-	routes, err := x.h.RouteList(nil, netlink.FAMILY_V4)
+	routes, err := x.routeList(nil, netlink.FAMILY_V4)
 	if err != nil {
 		return err
 	}

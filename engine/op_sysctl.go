@@ -209,6 +209,12 @@ func (x *execCtx) writeSysctl(key, value string) error {
 		if err := os.WriteFile(path, []byte(value+"\n"), 0); err != nil {
 			return fmt.Errorf("sysctl: setting key %q: %s", key, unwrapErrno(err))
 		}
+		if strings.HasPrefix(strings.ReplaceAll(key, "/", "."), "net.ipv6.") {
+			// addr_gen_mode and stable_secret make link-local addresses
+			// that are announced only once their DAD ends, a second or
+			// two later: the node's view is read again (node_view.go).
+			x.view().stale()
+		}
 		return nil
 	})
 }

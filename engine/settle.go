@@ -73,10 +73,10 @@ func (x *execCtx) syncLinks(nl nodeLinks) {
 func (x *execCtx) readLinks() (nodeLinks, error) {
 	nl := nodeLinks{addrs: map[int][]netlink.Addr{}}
 	var err error
-	if nl.links, err = x.h.LinkList(); err != nil {
+	if nl.links, err = x.linkList(); err != nil {
 		return nl, err
 	}
-	addrs, err := x.h.AddrList(nil, netlink.FAMILY_ALL)
+	addrs, err := x.addrList(nil, netlink.FAMILY_ALL)
 	if err != nil {
 		return nl, err
 	}
@@ -124,7 +124,7 @@ func (x *execCtx) unsettled(nl nodeLinks, noLL map[string]bool) bool {
 		if get()[at.Index].inet6Flags&ifReady != 0 {
 			// Ready, so its link-local address was removed on purpose,
 			// unless the kernel made it between the two reads: look again.
-			as, err := x.h.AddrList(l, netlink.FAMILY_V6)
+			as, err := x.addrList(l, netlink.FAMILY_V6)
 			if err == nil && hasLinkLocal(as) {
 				return true
 			}

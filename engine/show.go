@@ -31,7 +31,7 @@ func (a *showAction) links(x *execCtx) ([]netlink.Link, error) {
 		}
 		return []netlink.Link{l}, nil
 	}
-	links, err := x.h.LinkList()
+	links, err := x.linkList()
 	sort.Slice(links, func(i, j int) bool { return links[i].Attrs().Index < links[j].Attrs().Index })
 	return links, err
 }
@@ -105,7 +105,7 @@ func (a *showAction) run(x *execCtx) (string, error) {
 }
 
 func linkAddrs(x *execCtx, l netlink.Link) []netlink.Addr {
-	addrs, _ := x.h.AddrList(l, netlink.FAMILY_ALL)
+	addrs, _ := x.addrList(l, netlink.FAMILY_ALL)
 	return addrs
 }
 
@@ -194,7 +194,7 @@ func protoText(p netlink.RouteProtocol) string {
 }
 
 func renderRoutes(x *execCtx) (string, error) {
-	routes, err := x.h.RouteList(nil, netlink.FAMILY_V4)
+	routes, err := x.routeList(nil, netlink.FAMILY_V4)
 	if err != nil {
 		return "", err
 	}
@@ -258,7 +258,7 @@ func renderNeigh(x *execCtx, dev string, arpStyle bool) (string, error) {
 		}
 		idx = l.Attrs().Index
 	}
-	neighs, err := x.h.NeighList(idx, netlink.FAMILY_V4)
+	neighs, err := x.neighList(idx, netlink.FAMILY_V4)
 	if err != nil {
 		return "", err
 	}
@@ -298,7 +298,7 @@ type brShow struct {
 }
 
 func (a *brShow) run(x *execCtx) (string, error) {
-	links, err := x.h.LinkList()
+	links, err := x.linkList()
 	if err != nil {
 		return "", err
 	}
@@ -348,7 +348,7 @@ func (a *ifconfigShow) run(x *execCtx) (string, error) {
 		}
 		links = []netlink.Link{l}
 	} else {
-		all, err := x.h.LinkList()
+		all, err := x.linkList()
 		if err != nil {
 			return "", err
 		}

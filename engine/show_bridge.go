@@ -26,7 +26,7 @@ type linkIndex struct {
 }
 
 func nodeLinkIndex(x *execCtx) (linkIndex, error) {
-	links, err := x.h.LinkList()
+	links, err := x.linkList()
 	if err != nil {
 		return linkIndex{}, err
 	}
