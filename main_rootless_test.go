@@ -457,7 +457,7 @@ func TestRootlessTUI(t *testing.T) {
 	}
 	before := machineSeenByStudents(t)
 	s := newStudent(t)
-	sock := tmuxSocket(t)
+	sock := privtest.TmuxSocket(t)
 	tmux := func(args ...string) string {
 		out, err := exec.Command("tmux", append([]string{"-S", sock}, args...)...).CombinedOutput()
 		if err != nil {

@@ -3,10 +3,11 @@ package main
 import (
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/netlab/netlab/engine/privtest"
 )
 
 // TestShellPromptNamesNode opens "netlab shell ns01" in a terminal (tmux):
@@ -21,7 +22,7 @@ func TestShellPromptNamesNode(t *testing.T) {
 	}
 	c.must(0, "start", "bridge")
 	c.must(0, "step", "-n", "8")
-	sock := tmuxSocket(t)
+	sock := privtest.TmuxSocket(t)
 	tmux := func(args ...string) string {
 		out, err := exec.Command("tmux", append([]string{"-S", sock}, args...)...).CombinedOutput()
 		if err != nil {
@@ -48,20 +49,4 @@ func TestShellPromptNamesNode(t *testing.T) {
 	if !strings.Contains(s, "1 received") || !strings.Contains(s, "192.168.88.11/24") {
 		t.Fatalf("inside the shell:\n%s", s)
 	}
-}
-
-// tmuxSocket is the socket path of a tmux server of the test's own, in a
-// directory of its own: when the test ends the server is killed and the
-// directory removed (tmux leaves its socket file behind).
-func tmuxSocket(t *testing.T) string {
-	dir, err := os.MkdirTemp("", "netlab-tmux-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sock := filepath.Join(dir, "sock")
-	t.Cleanup(func() {
-		exec.Command("tmux", "-S", sock, "kill-server").Run()
-		os.RemoveAll(dir)
-	})
-	return sock
 }

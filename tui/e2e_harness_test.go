@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/netlab/netlab/engine/privtest"
 )
 
 // e2eBinary skips an end-to-end test that cannot run here (or, in CI,
@@ -45,26 +47,10 @@ type tmuxPane struct {
 	sock string
 }
 
-// newTmuxPane names a tmux server for the test (see tmuxSocket); the
+// newTmuxPane names a tmux server for the test (privtest.TmuxSocket); the
 // caller starts the session (see start).
 func newTmuxPane(t *testing.T) *tmuxPane {
-	return &tmuxPane{t: t, sock: tmuxSocket(t)}
-}
-
-// tmuxSocket is the socket path of a tmux server of the test's own, in a
-// directory of its own: when the test ends the server is killed and the
-// directory removed (tmux leaves its socket file behind).
-func tmuxSocket(t *testing.T) string {
-	dir, err := os.MkdirTemp("", "netlab-tmux-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sock := filepath.Join(dir, "sock")
-	t.Cleanup(func() {
-		exec.Command("tmux", "-S", sock, "kill-server").Run()
-		os.RemoveAll(dir)
-	})
-	return sock
+	return &tmuxPane{t: t, sock: privtest.TmuxSocket(t)}
 }
 
 // newSession is the tmux command that starts the session at 100x30 running

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/netlab/netlab/engine"
+	"github.com/netlab/netlab/engine/privtest"
 	"github.com/netlab/netlab/labs/i18n"
 )
 
@@ -30,7 +31,7 @@ func TestEndToEndTmuxChinese(t *testing.T) {
 			t.Errorf("reset: %v", err)
 		}
 	})
-	sock := tmuxSocket(t)
+	sock := privtest.TmuxSocket(t)
 	tmux := func(args ...string) string {
 		t.Helper()
 		out, err := exec.Command("tmux", append([]string{"-u", "-S", sock}, args...)...).CombinedOutput()

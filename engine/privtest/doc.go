@@ -1,7 +1,8 @@
 // Package privtest holds the rule every privileged test follows: a test
 // that needs root skips when it lacks it, except in CI (CI=true), where a
 // privileged test that cannot run is a failure. RunListing lets a test
-// check that the machine's /run is as it found it.
+// check that the machine's /run is as it found it, and TmuxSocket gives a
+// test that drives a terminal a tmux server that leaves nothing behind.
 //
 // It lives under engine although capture, labs/runner, tui and main's
 // tests use it too, because a test needs root for one reason only: it
