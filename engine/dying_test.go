@@ -2,7 +2,6 @@ package engine
 
 import (
 	"errors"
-	"os"
 	"strings"
 	"testing"
 )
@@ -61,19 +60,7 @@ func TestLinkDelRefusedIsReported(t *testing.T) {
 // deleteCrashHelper deletes br01 and pings long enough to be killed, the
 // kernel perhaps still finishing the deletion (see TestCrashAfterLinkDel).
 func deleteCrashHelper(dir string) {
-	s, err := Open(dir)
-	if err != nil {
-		os.Exit(3)
-	}
-	var cmds []*Command
-	for _, l := range []string{"ip link set dev br01 down", "brctl delbr br01", "ping -c 50 -i 0.2 127.0.0.1", "brctl addbr br02"} {
-		c, err := Parse(l)
-		if err != nil {
-			os.Exit(4)
-		}
-		cmds = append(cmds, c)
-	}
-	applyNext(s, Transaction{Index: len(s.State().Applied), Title: "doomed delete", Commands: cmds})
+	applyInHelper(dir, "doomed delete", "ip link set dev br01 down", "brctl delbr br01", "ping -c 50 -i 0.2 127.0.0.1", "brctl addbr br02")
 }
 
 // A netlab process killed right after a link deletion returned leaves a

@@ -41,6 +41,26 @@ func killHelperWhen(t *testing.T, s *Session, env, what string, ready func(*Stat
 	}
 }
 
+// applyInHelper is the body of a crash helper process (see
+// killHelperWhen): it opens the lab in dir and applies one step of lines,
+// to be killed somewhere along it. It exits 3 when the lab does not open
+// and 4 when a line does not parse.
+func applyInHelper(dir, title string, lines ...string) {
+	s, err := Open(dir)
+	if err != nil {
+		os.Exit(3)
+	}
+	var cmds []*Command
+	for _, l := range lines {
+		c, err := Parse(l)
+		if err != nil {
+			os.Exit(4)
+		}
+		cmds = append(cmds, c)
+	}
+	applyNext(s, Transaction{Index: len(s.State().Applied), Title: title, Commands: cmds})
+}
+
 // needRoot applies the privileged-test rule (skip, or fail in CI).
 func needRoot(t testing.TB) { t.Helper(); privtest.Need(t) }
 

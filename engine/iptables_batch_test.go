@@ -105,19 +105,7 @@ func TestIptablesBatchRefusedRunsOneByOne(t *testing.T) {
 // batchCrashHelper applies a step whose first commands are a batch of
 // rules, then pings long enough to be killed (see crashAfterBatch).
 func batchCrashHelper(dir string) {
-	s, err := Open(dir)
-	if err != nil {
-		os.Exit(3)
-	}
-	var cmds []*Command
-	for _, l := range append(append([]string{}, batchRules...), "ping -c 50 -i 0.2 127.0.0.1", "iptables -A FORWARD -j DROP") {
-		c, err := Parse(l)
-		if err != nil {
-			os.Exit(4)
-		}
-		cmds = append(cmds, c)
-	}
-	applyNext(s, Transaction{Index: len(s.State().Applied), Title: "doomed batch", Commands: cmds})
+	applyInHelper(dir, "doomed batch", append(append([]string{}, batchRules...), "ping -c 50 -i 0.2 127.0.0.1", "iptables -A FORWARD -j DROP")...)
 }
 
 // crashAfterBatch runs batchCrashHelper in a netlab process and kills it

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"os"
 	"reflect"
 	"testing"
 )
@@ -65,19 +64,7 @@ func TestStepReadsRulesWhileItRuns(t *testing.T) {
 // whose second changes rules, in a netlab process killed during the
 // first: its saved snapshot holds the rules as pending.
 func pendingCrashHelper(dir string) {
-	s, err := Open(dir)
-	if err != nil {
-		os.Exit(3)
-	}
-	var cmds []*Command
-	for _, l := range []string{"ping -c 50 -i 0.2 127.0.0.1", "iptables -t nat -F POSTROUTING"} {
-		c, err := Parse(l)
-		if err != nil {
-			os.Exit(4)
-		}
-		cmds = append(cmds, c)
-	}
-	applyNext(s, Transaction{Index: len(s.State().Applied), Title: "doomed", Commands: cmds})
+	applyInHelper(dir, "doomed", "ping -c 50 -i 0.2 127.0.0.1", "iptables -t nat -F POSTROUTING")
 }
 
 // Killed while the rules were pending, the step is undone exactly by
